@@ -1,0 +1,50 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
+
+namespace WgAdmin.Keys;
+
+/// <summary>A Curve25519 public key, shown and parsed as `wg` writes it.</summary>
+public sealed class WgPublicKey : IEquatable<WgPublicKey>
+{
+    private readonly byte[] _bytes;
+
+    internal WgPublicKey(byte[] bytes)
+    {
+        if (bytes.Length != KeyEncoding.KeyLength)
+            throw new ArgumentException("A WireGuard key is 32 bytes.", nameof(bytes));
+        _bytes = bytes;
+    }
+
+    public static WgPublicKey FromBytes(ReadOnlySpan<byte> bytes) => new(bytes.ToArray());
+
+    public static WgPublicKey Parse(string text)
+    {
+        if (KeyEncoding.TryDecode(text, out var bytes, out var problem))
+            return new WgPublicKey(bytes);
+        throw new WgException(new WgError(WgErrorId.InvalidKey,
+            $"The public key {Quote.Value(text ?? "")} is not valid: {problem}.", Offender: text));
+    }
+
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out WgPublicKey? key)
+    {
+        key = KeyEncoding.TryDecode(text, out var bytes, out _) ? new WgPublicKey(bytes) : null;
+        return key is not null;
+    }
+
+    public ReadOnlySpan<byte> AsSpan() => _bytes;
+
+    /// <summary>The first 8 characters of the key, enough to tell keys apart in a report.</summary>
+    public string ShortForm => ToString()[..8] + "…";
+
+    public override string ToString() => KeyEncoding.Encode(_bytes);
+
+    public bool Equals(WgPublicKey? other) => other is not null && CryptographicOperations.FixedTimeEquals(_bytes, other._bytes);
+
+    public override bool Equals(object? obj) => Equals(obj as WgPublicKey);
+
+    public override int GetHashCode() => BitConverter.ToInt32(_bytes, 0);
+
+    public static bool operator ==(WgPublicKey? left, WgPublicKey? right) => left is null ? right is null : left.Equals(right);
+
+    public static bool operator !=(WgPublicKey? left, WgPublicKey? right) => !(left == right);
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using WgAdmin.Keys;
+using WgAdmin.Net;
+
+namespace WgAdmin.Model;
+
+/// <summary>
+/// An [Interface] section and its peers: what `wg` reads (private key, port, fwmark, peers) and
+/// what wg-quick adds (addresses, DNS, MTU, table, hooks, SaveConfig).
+/// </summary>
+public sealed class WgInterface
+{
+    private WgPublicKey? _publicKeyOnly;
+
+    /// <summary>The interface name (wg0); also the file name, /etc/wireguard/NAME.conf.</summary>
+    public string? Name { get; set; }
+
+    public WgPrivateKey? PrivateKey { get; set; }
+
+    /// <summary>
+    /// The interface's public key: derived from <see cref="PrivateKey"/> when it is held, otherwise
+    /// the one set here (a key generated on a gateway whose private half never leaves it).
+    /// </summary>
+    public WgPublicKey? PublicKey
+    {
+        get => PrivateKey?.PublicKey ?? _publicKeyOnly;
+        set => _publicKeyOnly = value;
+    }
+
+    public int? ListenPort { get; set; }
+
+    /// <summary>Firewall mark for outgoing packets; 0 is "off", null leaves it unset.</summary>
+    public uint? FwMark { get; set; }
+
+    public WgPrefix[] Address { get; set; } = Array.Empty<WgPrefix>();
+
+    /// <summary>DNS servers (the entries of DNS that are addresses, as wg-quick splits them).</summary>
+    public IPAddress[] Dns { get; set; } = Array.Empty<IPAddress>();
+
+    /// <summary>DNS search domains (the entries of DNS that are not addresses).</summary>
+    public string[] DnsSearch { get; set; } = Array.Empty<string>();
+
+    public int? Mtu { get; set; }
+
+    /// <summary>wg-quick's routing table: "off", "auto", a table number or name; null leaves it unset.</summary>
+    public string? Table { get; set; }
+
+    public string[] PreUp { get; set; } = Array.Empty<string>();
+
+    public string[] PostUp { get; set; } = Array.Empty<string>();
+
+    public string[] PreDown { get; set; } = Array.Empty<string>();
+
+    public string[] PostDown { get; set; } = Array.Empty<string>();
+
+    public bool SaveConfig { get; set; }
+
+    public WgPeer[] Peers { get; set; } = Array.Empty<WgPeer>();
+
+    /// <summary>A deep copy (peers included).</summary>
+    public WgInterface Clone()
+    {
+        var copy = (WgInterface)MemberwiseClone();
+        copy.Address = (WgPrefix[])Address.Clone();
+        copy.Dns = (IPAddress[])Dns.Clone();
+        copy.DnsSearch = (string[])DnsSearch.Clone();
+        copy.PreUp = (string[])PreUp.Clone();
+        copy.PostUp = (string[])PostUp.Clone();
+        copy.PreDown = (string[])PreDown.Clone();
+        copy.PostDown = (string[])PostDown.Clone();
+        copy.Peers = Peers.Select(peer => peer.Clone()).ToArray();
+        return copy;
+    }
+
+    public override string ToString() => Name ?? PublicKey?.ToString() ?? "(interface)";
+}

@@ -1,0 +1,55 @@
+namespace WgAdmin;
+
+/// <summary>
+/// One problem found in a value, a file or a model. <see cref="Message"/> quotes the offending
+/// value, except for private and preshared keys, whose problems are described instead.
+/// </summary>
+public sealed record WgError(string ErrorId, string Message, int? Line = null, string? Offender = null)
+{
+    public override string ToString() => Line is int line ? $"line {line}: {Message}" : Message;
+}
+
+/// <summary>Thrown when input cannot be accepted; carries every problem found, in order.</summary>
+public sealed class WgException : FormatException
+{
+    public WgException(WgError error) : this(new[] { error }) { }
+
+    public WgException(IReadOnlyList<WgError> errors)
+        : base(errors.Count switch
+        {
+            0 => "Invalid WireGuard input.",
+            1 => errors[0].ToString(),
+            _ => $"{errors[0]} (and {errors.Count - 1} more problem{(errors.Count == 2 ? "" : "s")})",
+        })
+    {
+        Errors = errors;
+    }
+
+    public IReadOnlyList<WgError> Errors { get; }
+
+    /// <summary>The identifier of the first problem.</summary>
+    public string ErrorId => Errors.Count > 0 ? Errors[0].ErrorId : WgErrorId.UnknownKey;
+}
+
+internal static class Quote
+{
+    /// <summary>
+    /// Quotes a value for a message, escaping control characters so that a newline in the
+    /// offending value cannot forge extra lines in logs.
+    /// </summary>
+    public static string Value(string value)
+    {
+        var builder = new System.Text.StringBuilder(value.Length + 2);
+        builder.Append('\'');
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                builder.Append($"\\u{(int)c:x4}");
+            else if (c == '\'')
+                builder.Append("''");
+            else
+                builder.Append(c);
+        }
+        return builder.Append('\'').ToString();
+    }
+}

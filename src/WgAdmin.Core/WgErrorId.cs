@@ -1,0 +1,39 @@
+namespace WgAdmin;
+
+/// <summary>
+/// The fixed identifiers of every failure WgAdmin reports. PowerShell error records carry
+/// them as their ErrorId, so scripts and tests can match them exactly; never rename one.
+/// </summary>
+public static class WgErrorId
+{
+    public const string InvalidKey = "WgAdmin.InvalidKey";
+    public const string InvalidEndpoint = "WgAdmin.InvalidEndpoint";
+    public const string InvalidPrefix = "WgAdmin.InvalidPrefix";
+    public const string InvalidPort = "WgAdmin.InvalidPort";
+    public const string InvalidMtu = "WgAdmin.InvalidMtu";
+    public const string InvalidKeepalive = "WgAdmin.InvalidKeepalive";
+    public const string InvalidFwMark = "WgAdmin.InvalidFwMark";
+    public const string InvalidTable = "WgAdmin.InvalidTable";
+    public const string InvalidDns = "WgAdmin.InvalidDns";
+    public const string InvalidBoolean = "WgAdmin.InvalidBoolean";
+    public const string InvalidInterfaceName = "WgAdmin.InvalidInterfaceName";
+    public const string InvalidPeerName = "WgAdmin.InvalidPeerName";
+    public const string ControlCharacter = "WgAdmin.ControlCharacter";
+    public const string UnknownKey = "WgAdmin.UnknownKey";
+    public const string UnknownSection = "WgAdmin.UnknownSection";
+    public const string KeyOutsideSection = "WgAdmin.KeyOutsideSection";
+    public const string MissingEquals = "WgAdmin.MissingEquals";
+    public const string EmptyValue = "WgAdmin.EmptyValue";
+    public const string MissingPublicKey = "WgAdmin.MissingPublicKey";
+    public const string MissingInterfaceSection = "WgAdmin.MissingInterfaceSection";
+    public const string DuplicateInterfaceSection = "WgAdmin.DuplicateInterfaceSection";
+    public const string DuplicatePeer = "WgAdmin.DuplicatePeer";
+    public const string DuplicateAllowedIP = "WgAdmin.DuplicateAllowedIP";
+    public const string PeerIsSelf = "WgAdmin.PeerIsSelf";
+    public const string ByteOrderMark = "WgAdmin.ByteOrderMark";
+    public const string PeerNotFound = "WgAdmin.PeerNotFound";
+    public const string FileExists = "WgAdmin.FileExists";
+    public const string FileNotFound = "WgAdmin.FileNotFound";
+    public const string FileWriteFailed = "WgAdmin.FileWriteFailed";
+    public const string MissingPrivateKey = "WgAdmin.MissingPrivateKey";
+}
