@@ -31,7 +31,7 @@ public sealed class WgException : FormatException
     public string ErrorId => Errors.Count > 0 ? Errors[0].ErrorId : WgErrorId.UnknownKey;
 }
 
-internal static class Quote
+public static class Quote
 {
     /// <summary>
     /// Quotes a value for a message, escaping control characters so that a newline in the

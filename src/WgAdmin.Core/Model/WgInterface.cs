@@ -32,30 +32,46 @@ public sealed class WgInterface
     /// <summary>Firewall mark for outgoing packets; 0 is "off", null leaves it unset.</summary>
     public uint? FwMark { get; set; }
 
-    public WgPrefix[] Address { get; set; } = Array.Empty<WgPrefix>();
+    public WgPrefix[] Address { get => _address; set => _address = value ?? Array.Empty<WgPrefix>(); }
+
+    private WgPrefix[] _address = Array.Empty<WgPrefix>();
 
     /// <summary>DNS servers (the entries of DNS that are addresses, as wg-quick splits them).</summary>
-    public IPAddress[] Dns { get; set; } = Array.Empty<IPAddress>();
+    public IPAddress[] Dns { get => _dns; set => _dns = value ?? Array.Empty<IPAddress>(); }
+
+    private IPAddress[] _dns = Array.Empty<IPAddress>();
 
     /// <summary>DNS search domains (the entries of DNS that are not addresses).</summary>
-    public string[] DnsSearch { get; set; } = Array.Empty<string>();
+    public string[] DnsSearch { get => _dnsSearch; set => _dnsSearch = value ?? Array.Empty<string>(); }
+
+    private string[] _dnsSearch = Array.Empty<string>();
 
     public int? Mtu { get; set; }
 
     /// <summary>wg-quick's routing table: "off", "auto", a table number or name; null leaves it unset.</summary>
     public string? Table { get; set; }
 
-    public string[] PreUp { get; set; } = Array.Empty<string>();
+    public string[] PreUp { get => _preUp; set => _preUp = value ?? Array.Empty<string>(); }
 
-    public string[] PostUp { get; set; } = Array.Empty<string>();
+    private string[] _preUp = Array.Empty<string>();
 
-    public string[] PreDown { get; set; } = Array.Empty<string>();
+    public string[] PostUp { get => _postUp; set => _postUp = value ?? Array.Empty<string>(); }
 
-    public string[] PostDown { get; set; } = Array.Empty<string>();
+    private string[] _postUp = Array.Empty<string>();
+
+    public string[] PreDown { get => _preDown; set => _preDown = value ?? Array.Empty<string>(); }
+
+    private string[] _preDown = Array.Empty<string>();
+
+    public string[] PostDown { get => _postDown; set => _postDown = value ?? Array.Empty<string>(); }
+
+    private string[] _postDown = Array.Empty<string>();
 
     public bool SaveConfig { get; set; }
 
-    public WgPeer[] Peers { get; set; } = Array.Empty<WgPeer>();
+    public WgPeer[] Peers { get => _peers; set => _peers = value ?? Array.Empty<WgPeer>(); }
+
+    private WgPeer[] _peers = Array.Empty<WgPeer>();
 
     /// <summary>A deep copy (peers included).</summary>
     public WgInterface Clone()

@@ -17,7 +17,9 @@ public sealed class WgPeer
 
     public WgEndpoint? Endpoint { get; set; }
 
-    public WgPrefix[] AllowedIPs { get; set; } = Array.Empty<WgPrefix>();
+    public WgPrefix[] AllowedIPs { get => _allowedIPs; set => _allowedIPs = value ?? Array.Empty<WgPrefix>(); }
+
+    private WgPrefix[] _allowedIPs = Array.Empty<WgPrefix>();
 
     /// <summary>Seconds between keepalive packets; 0 is "off", null leaves it unset.</summary>
     public int? PersistentKeepalive { get; set; }

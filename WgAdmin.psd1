@@ -1,0 +1,36 @@
+@{
+    RootModule           = 'WgAdmin.dll'
+    # ModuleVersion is stamped by build.ps1 from Directory.Build.props (WgAdminVersion).
+    ModuleVersion        = '0.0.0'
+    GUID                 = '6f0d3c52-3a57-4f0e-9a4e-1b6a8f2d7c41'
+    Author               = 'WgAdmin contributors'
+    CompanyName          = 'WgAdmin'
+    Copyright            = '(c) WgAdmin contributors. MIT License.'
+    Description          = 'Manage WireGuard from PowerShell: typed keys, peers and interfaces; a wg-quick parser and writer faithful to the real tools; applying configurations to Linux gateways over SSH.'
+    # The assemblies target .NET 9, which PowerShell 7.5 and later run on.
+    PowerShellVersion    = '7.5'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('WgAdmin.Format.ps1xml')
+    CmdletsToExport      = @(
+        'New-WgKeyPair'
+        'New-WgPresharedKey'
+        'Get-WgPublicKey'
+        'New-WgPeer'
+        'New-WgInterface'
+        'Add-WgPeer'
+        'Remove-WgPeer'
+        'ConvertTo-WgConfig'
+        'ConvertFrom-WgConfig'
+        'Import-WgConfig'
+        'Export-WgConfig'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('WireGuard', 'VPN', 'SSH', 'Linux', 'PSEdition_Core')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

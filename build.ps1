@@ -1,0 +1,178 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    The one entry point for building, testing, packaging, benchmarking and demonstrating WgAdmin.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'Demo')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # For -Task Bench: also run the BenchmarkDotNet suite (several minutes).
+    [switch] $Full
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$moduleDir = Join-Path $out 'WgAdmin'
+$isRoot = $IsLinux -and ((id -u) -eq '0')
+
+# Native libsodium builds shipped with the module: the platforms an admin's workstation runs.
+$nativeRuntimes = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'osx-x64', 'osx-arm64', 'win-x64'
+
+function Invoke-Native {
+    param([string] $FilePath, [string[]] $ArgumentList)
+    & $FilePath @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "$FilePath $($ArgumentList -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+# Runs a script in a fresh PowerShell: the dotnet tool's pwsh.dll under the running host.
+function Invoke-ChildPwsh {
+    param([string] $File, [object[]] $ArgumentList)
+    & ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $File @ArgumentList
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $root 'Directory.Build.props'))
+    ($props.Project.PropertyGroup | Where-Object { $_['WgAdminVersion'] } | Select-Object -First 1)['WgAdminVersion'].InnerText
+}
+
+function Invoke-Build {
+    $publish = Join-Path $out 'publish'
+    Remove-Item -Recurse -Force $publish, $moduleDir -ErrorAction Ignore
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/WgAdmin/WgAdmin.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+
+    New-Item -ItemType Directory -Force $moduleDir | Out-Null
+    Copy-Item (Join-Path $publish '*.dll') $moduleDir
+    foreach ($rid in $nativeRuntimes) {
+        $native = Join-Path $publish "runtimes/$rid/native"
+        if (Test-Path $native) {
+            $target = New-Item -ItemType Directory -Force (Join-Path $moduleDir "runtimes/$rid/native")
+            Copy-Item (Join-Path $native '*') $target
+        }
+    }
+    Copy-Item (Join-Path $root 'module/WgAdmin.Format.ps1xml') $moduleDir
+    $version = Get-ModuleVersion
+    (Get-Content -Raw (Join-Path $root 'WgAdmin.psd1')) -replace "ModuleVersion(\s*)=(\s*)'0\.0\.0'", "ModuleVersion`$1=`$2'$version'" |
+        Set-Content -NoNewline (Join-Path $moduleDir 'WgAdmin.psd1')
+    Write-Host "Built WgAdmin $version into $moduleDir"
+}
+
+function Install-TestPrerequisite {
+    # The oracle tests need the real wg, wg-quick and wireguard-go; CI runs as root on a fresh machine.
+    if ($IsLinux -and -not (Get-Command wg -ErrorAction Ignore)) {
+        if ($isRoot) {
+            Write-Host 'Installing wireguard-tools and wireguard-go with apt-get'
+            $env:DEBIAN_FRONTEND = 'noninteractive'
+            Invoke-Native apt-get @('update', '-qq')
+            Invoke-Native apt-get @('install', '-y', '-qq', '--no-install-recommends', 'wireguard-tools', 'wireguard-go', 'iproute2')
+        }
+        else {
+            Write-Warning 'wg is not installed and this is not root: the oracle tests will be skipped (each says why).'
+        }
+    }
+    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/tools/TestTools.csproj'), '--nologo', '-v', 'quiet')
+    $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to $pester" }
+    $pester
+}
+
+function Invoke-Test {
+    $pester = Install-TestPrerequisite
+    Invoke-Build
+    $results = Join-Path $out 'test-results'
+    Remove-Item -Recurse -Force $results -ErrorAction Ignore
+    New-Item -ItemType Directory -Force $results | Out-Null
+
+    Write-Host '== xunit (core) =='
+    & dotnet test (Join-Path $root 'tests/WgAdmin.Core.Tests/WgAdmin.Core.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=core.trx' --logger 'console;verbosity=normal' --results-directory $results
+    $xunitExit = $LASTEXITCODE
+    $trx = Get-ChildItem $results -Filter core.trx -Recurse | Select-Object -First 1
+    $xunit = if ($trx) {
+        $counters = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error; Skipped = [int]$counters.notExecuted }
+    }
+    else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+
+    Write-Host '== Pester (module) =='
+    # A fresh pwsh, so the module under test is loaded from out/WgAdmin and nothing lingers in this session.
+    $pesterSummary = Join-Path $results 'pester.json'
+    $runner = @'
+param($PesterPath, $TestsPath, $ModulePath, $SummaryPath, $ResultsPath)
+Import-Module $PesterPath -MinimumVersion 5.7.1
+$env:WGADMIN_MODULE_PATH = $ModulePath
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $TestsPath
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputPath = $ResultsPath
+$result = Invoke-Pester -Configuration $configuration
+@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount } |
+    ConvertTo-Json | Set-Content $SummaryPath
+'@
+    $runnerPath = Join-Path $results 'run-pester.ps1'
+    Set-Content $runnerPath $runner
+    Invoke-ChildPwsh $runnerPath @($pester, (Join-Path $root 'tests'), (Join-Path $moduleDir 'WgAdmin.psd1'), $pesterSummary, (Join-Path $results 'pester.xml'))
+    $pesterResult = if (Test-Path $pesterSummary) { Get-Content -Raw $pesterSummary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+
+    $passed = $xunit.Passed + $pesterResult.Passed
+    $failed = $xunit.Failed + $pesterResult.Failed
+    $skipped = $xunit.Skipped + $pesterResult.Skipped
+    Write-Host ''
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
+    Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed, $($pesterResult.Skipped) skipped"
+    Write-Host "Total: $passed passed, $failed failed, $skipped skipped"
+    if ($failed -gt 0 -or $xunitExit -ne 0) { throw 'Tests failed.' }
+    if ($env:CI -eq 'true' -and $skipped -gt 0) { throw "CI must run every test, but $skipped were skipped." }
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $version = Get-ModuleVersion
+    $versioned = Join-Path $out "package/WgAdmin/$version"
+    Remove-Item -Recurse -Force (Join-Path $out 'package') -ErrorAction Ignore
+    New-Item -ItemType Directory -Force $versioned | Out-Null
+    Copy-Item (Join-Path $moduleDir '*') $versioned -Recurse
+    $feed = New-Item -ItemType Directory -Force (Join-Path $out 'feed')
+    $repository = "WgAdminBuild-$PID"
+    Register-PSResourceRepository -Name $repository -Uri $feed.FullName -Trusted
+    try {
+        Publish-PSResource -Path $versioned -Repository $repository -SkipDependenciesCheck
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    Get-ChildItem $feed -Filter 'WgAdmin.*.nupkg' | ForEach-Object { Write-Host "Package: $($_.FullName) ($([math]::Round($_.Length / 1KB)) KiB)" }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    Invoke-ChildPwsh (Join-Path $root 'tests/Bench.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-Configuration', $Configuration, "-Full:`$$($Full.IsPresent)")
+    if ($LASTEXITCODE -ne 0) { throw 'Benchmarks failed.' }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Invoke-ChildPwsh (Join-Path $root 'docs/examples/seed-configs.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-OutputPath', (Join-Path $out 'demo'))
+    if ($LASTEXITCODE -ne 0) { throw 'Demo failed.' }
+}
+
+foreach ($name in $Task) {
+    switch ($name) {
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Package' { Invoke-Package }
+        'Bench' { Invoke-Bench }
+        'Demo' { Invoke-Demo }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text;
+
+namespace WgAdmin.Config;
+
+/// <summary>Writes key material to disk safely: owner-only from the first byte, atomically, never half-written.</summary>
+public static class WgConfigFile
+{
+    private static readonly UTF8Encoding Utf8NoBom = new(false);
+
+    /// <summary>
+    /// Writes <paramref name="text"/> to a temporary file created with mode 0600 in the target's
+    /// folder, flushes it to disk, then renames it over the target, so a reader sees the old file
+    /// or the new one and never a partial one, and the key is never readable by others.
+    /// </summary>
+    public static void WriteAtomic(string path, string text, bool overwrite)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath) ?? ".";
+        if (!Directory.Exists(directory))
+            throw new WgException(new WgError(WgErrorId.FileWriteFailed, $"The folder {Quote.Value(directory)} does not exist.", Offender: directory));
+        if (!overwrite && File.Exists(fullPath))
+            throw new WgException(new WgError(WgErrorId.FileExists, $"The file {Quote.Value(fullPath)} already exists; use -Force to replace it.", Offender: fullPath));
+
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temporary, options))
+            {
+                var bytes = Utf8NoBom.GetBytes(text);
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            if (!overwrite && File.Exists(fullPath))
+                throw new WgException(new WgError(WgErrorId.FileExists, $"The file {Quote.Value(fullPath)} already exists; use -Force to replace it.", Offender: fullPath));
+            throw new WgException(new WgError(WgErrorId.FileWriteFailed, $"Could not write {Quote.Value(fullPath)}: {ex.Message}", Offender: fullPath));
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The rename failed and so did the clean-up; the temporary name starts with '.' and holds 0600 data.
+        }
+    }
+}

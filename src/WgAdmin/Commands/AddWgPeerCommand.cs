@@ -1,0 +1,53 @@
+using System.Management.Automation;
+using WgAdmin.Config;
+using WgAdmin.Model;
+
+namespace WgAdmin.Commands;
+
+/// <summary>
+/// Add-WgPeer: adds peers to an interface object. A peer whose key is already there is refused
+/// unless -Force, which replaces it. The interface is changed only when every peer is acceptable.
+/// </summary>
+[Cmdlet(VerbsCommon.Add, "WgPeer")]
+[OutputType(typeof(WgInterface))]
+public sealed class AddWgPeerCommand : WgCmdlet
+{
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Alias("Interface")]
+    public WgInterface InputObject { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [Alias("Peers")]
+    public WgPeer[] Peer { get; set; } = Array.Empty<WgPeer>();
+
+    /// <summary>Replace a peer that has the same public key instead of refusing it.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var peers = InputObject.Peers.ToList();
+        foreach (var peer in Peer.Where(p => p is not null))
+        {
+            var existing = peers.FindIndex(p => p.PublicKey == peer.PublicKey);
+            if (existing >= 0 && Force)
+                peers[existing] = peer.Clone();
+            else
+                peers.Add(peer.Clone()); // a duplicate without -Force is reported by the validator
+        }
+        var candidate = InputObject.Clone();
+        candidate.Peers = peers.ToArray();
+        var errors = WgConfigValidator.Validate(candidate);
+        if (errors.Count > 0)
+        {
+            WriteWgErrors(new WgException(errors), InputObject, ErrorCategory.InvalidArgument);
+            return;
+        }
+        InputObject.Peers = candidate.Peers;
+        if (PassThru)
+            WriteObject(InputObject);
+    }
+}

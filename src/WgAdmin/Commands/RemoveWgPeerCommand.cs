@@ -1,0 +1,55 @@
+using System.Management.Automation;
+using WgAdmin.Keys;
+using WgAdmin.Model;
+
+namespace WgAdmin.Commands;
+
+/// <summary>Remove-WgPeer: removes peers from an interface object, by public key or by name.</summary>
+[Cmdlet(VerbsCommon.Remove, "WgPeer", DefaultParameterSetName = ByKeySet)]
+[OutputType(typeof(WgInterface))]
+public sealed class RemoveWgPeerCommand : WgCmdlet
+{
+    private const string ByKeySet = "ByPublicKey";
+    private const string ByNameSet = "ByName";
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true)]
+    [Alias("Interface")]
+    public WgInterface InputObject { get; set; } = null!;
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByKeySet)]
+    [WgTransformation(typeof(WgPublicKey[]))]
+    public WgPublicKey[] PublicKey { get; set; } = Array.Empty<WgPublicKey>();
+
+    [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var peers = InputObject.Peers.ToList();
+        if (ParameterSetName == ByKeySet)
+        {
+            foreach (var key in PublicKey)
+            {
+                if (peers.RemoveAll(p => p.PublicKey == key) == 0)
+                    WritePeerNotFound($"No peer with public key {Quote.Value(key.ToString())} is on interface {Quote.Value(InputObject.ToString())}.", key);
+            }
+        }
+        else
+        {
+            foreach (var name in Name)
+            {
+                if (peers.RemoveAll(p => string.Equals(p.Name, name, StringComparison.Ordinal)) == 0)
+                    WritePeerNotFound($"No peer named {Quote.Value(name)} is on interface {Quote.Value(InputObject.ToString())}.", name);
+            }
+        }
+        InputObject.Peers = peers.ToArray();
+        if (PassThru)
+            WriteObject(InputObject);
+    }
+
+    private void WritePeerNotFound(string message, object target) =>
+        WriteError(CreateErrorRecord(new WgError(WgErrorId.PeerNotFound, message), target, ErrorCategory.ObjectNotFound));
+}

@@ -1,0 +1,27 @@
+using System.Management.Automation;
+
+namespace WgAdmin.Commands;
+
+/// <summary>What every WgAdmin cmdlet shares: turning core problems into error records.</summary>
+public abstract class WgCmdlet : PSCmdlet
+{
+    /// <summary>Writes one non-terminating error record per problem, each with its fixed ID.</summary>
+    protected void WriteWgErrors(WgException exception, object? target, ErrorCategory category = ErrorCategory.InvalidData)
+    {
+        foreach (var error in exception.Errors)
+            WriteError(CreateErrorRecord(error, target, category, exception));
+    }
+
+    /// <summary>Stops the command: for a call that is wrong as a whole.</summary>
+    protected void ThrowWgError(WgException exception, object? target, ErrorCategory category = ErrorCategory.InvalidArgument) =>
+        ThrowTerminatingError(CreateErrorRecord(exception.Errors[0], target, category, exception));
+
+    protected static ErrorRecord CreateErrorRecord(WgError error, object? target, ErrorCategory category, Exception? exception = null)
+    {
+        var record = new ErrorRecord(exception ?? new WgException(error), error.ErrorId, category, target)
+        {
+            ErrorDetails = new ErrorDetails(error.ToString()),
+        };
+        return record;
+    }
+}

@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Running;
+
+namespace WgAdmin.Benchmarks;
+
+/// <summary>
+/// Three ways in:
+/// <list type="bullet">
+/// <item>Benchmarks (BenchmarkDotNet's own arguments): <c>-- --filter '*'</c>, or no arguments at
+///   all, runs everything under the short job; add <c>--quick</c> for a smoke run.</item>
+/// <item><c>--write-config PATH [--peers N]</c>: writes the sample configuration (mode 0600) for
+///   timing `wg-quick strip` on the same file.</item>
+/// <item><c>--time-strip PATH [--repeat N]</c>: reads, parses and writes the file stripped N times
+///   in this process and prints <c>median_ms=VALUE</c>.</item>
+/// </list>
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        try
+        {
+            if (args.Contains(ConsoleModes.WriteConfigOption))
+                return ConsoleModes.WriteConfig(args);
+            if (args.Contains(ConsoleModes.TimeStripOption))
+                return ConsoleModes.TimeStrip(args);
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(ConsoleModes.Usage);
+            return 2;
+        }
+
+        var quick = args.Contains("--quick");
+        var benchmarkArgs = args.Where(arg => arg != "--quick").ToArray();
+        // Without a filter BenchmarkDotNet asks on the console which benchmark to run, which
+        // would hang a script; no arguments means all of them.
+        if (benchmarkArgs.Length == 0)
+            benchmarkArgs = ["--filter", "*"];
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(benchmarkArgs, BenchConfig.Create(quick));
+        var failed = summaries.Any(summary => summary.HasCriticalValidationErrors || summary.Reports.Any(report => !report.Success));
+        return failed ? 1 : 0;
+    }
+}
