@@ -7,14 +7,18 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'Demo', 'LabUp', 'LabDown')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # For -Task Bench: also run the BenchmarkDotNet suite (several minutes).
-    [switch] $Full
+    [switch] $Full,
+
+    # For -Task LabUp: how many sites (gateways) the lab gets.
+    [ValidateRange(1, 200)]
+    [int] $Gateways = 2
 )
 
 $ErrorActionPreference = 'Stop'
@@ -113,6 +117,8 @@ $env:WGADMIN_MODULE_PATH = $ModulePath
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $TestsPath
 $configuration.Run.PassThru = $true
+# The gateway lab's tests (tests/lab) need root and minutes; they run on their own.
+$configuration.Filter.ExcludeTag = 'Lab'
 $configuration.Output.Verbosity = 'Detailed'
 $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputPath = $ResultsPath
@@ -167,6 +173,16 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { throw 'Demo failed.' }
 }
 
+function Invoke-LabUp {
+    Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
+    Start-WgLab -Gateways $Gateways -OutputPath (Join-Path $out 'lab') | Out-Null
+}
+
+function Invoke-LabDown {
+    Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
+    Stop-WgLab -OutputPath (Join-Path $out 'lab')
+}
+
 foreach ($name in $Task) {
     switch ($name) {
         'Build' { Invoke-Build }
@@ -174,5 +190,7 @@ foreach ($name in $Task) {
         'Package' { Invoke-Package }
         'Bench' { Invoke-Bench }
         'Demo' { Invoke-Demo }
+        'LabUp' { Invoke-LabUp }
+        'LabDown' { Invoke-LabDown }
     }
 }

@@ -36,4 +36,21 @@ public static class WgErrorId
     public const string FileNotFound = "WgAdmin.FileNotFound";
     public const string FileWriteFailed = "WgAdmin.FileWriteFailed";
     public const string MissingPrivateKey = "WgAdmin.MissingPrivateKey";
+
+    // Remote gateways
+    public const string InvalidComputerName = "WgAdmin.InvalidComputerName";
+    public const string SshConfigError = "WgAdmin.SshConfigError";
+    public const string ConnectionFailed = "WgAdmin.ConnectionFailed";
+    public const string AuthenticationFailed = "WgAdmin.AuthenticationFailed";
+    public const string HostKeyUnknown = "WgAdmin.HostKeyUnknown";
+    public const string HostKeyChanged = "WgAdmin.HostKeyChanged";
+    public const string HostKeyRevoked = "WgAdmin.HostKeyRevoked";
+    public const string KeyFilePassphraseRequired = "WgAdmin.KeyFilePassphraseRequired";
+    public const string RemoteCommandFailed = "WgAdmin.RemoteCommandFailed";
+    public const string WireGuardNotInstalled = "WgAdmin.WireGuardNotInstalled";
+    public const string UnsupportedOperatingSystem = "WgAdmin.UnsupportedOperatingSystem";
+    public const string RemoteKeyMismatch = "WgAdmin.RemoteKeyMismatch";
+    public const string SessionNotFound = "WgAdmin.SessionNotFound";
+    public const string InterfaceNotFound = "WgAdmin.InterfaceNotFound";
+    public const string InvalidInterfaceForApply = "WgAdmin.InvalidInterfaceForApply";
 }

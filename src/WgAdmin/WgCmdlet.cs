@@ -8,8 +8,10 @@ public abstract class WgCmdlet : PSCmdlet
     /// <summary>Writes one non-terminating error record per problem, each with its fixed ID.</summary>
     protected void WriteWgErrors(WgException exception, object? target, ErrorCategory category = ErrorCategory.InvalidData)
     {
+        // Each record carries an exception for its own problem: with several problems, the thrown
+        // exception's message is the first one's, which would mislabel every later record.
         foreach (var error in exception.Errors)
-            WriteError(CreateErrorRecord(error, target, category, exception));
+            WriteError(CreateErrorRecord(error, target, category, exception.Errors.Count == 1 ? exception : new WgException(error)));
     }
 
     /// <summary>Stops the command: for a call that is wrong as a whole.</summary>

@@ -27,9 +27,14 @@ public sealed class WgTransformationAttribute : ArgumentTransformationAttribute
             var items = Unwrap(inputData) is IEnumerable enumerable and not string
                 ? enumerable.Cast<object?>().ToList()
                 : new List<object?> { inputData };
-            var array = Array.CreateInstance(elementType, items.Count);
-            for (var i = 0; i < items.Count; i++)
-                array.SetValue(ConvertOne(items[i], elementType), i);
+            var converted = items.Select(item => ConvertOne(item, elementType)).ToList();
+            // An item of another type (a key pair piped to -PrivateKey) is left to PowerShell's
+            // binder, which then tries the pipeline object's properties by name.
+            if (converted.Any(item => item is not null && !elementType.IsInstanceOfType(item)))
+                return converted.ToArray();
+            var array = Array.CreateInstance(elementType, converted.Count);
+            for (var i = 0; i < converted.Count; i++)
+                array.SetValue(converted[i], i);
             return array;
         }
         return ConvertOne(inputData, _target);

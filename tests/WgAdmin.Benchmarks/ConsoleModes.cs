@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using NSec.Cryptography;
 using WgAdmin.Config;
+using WgAdmin.Keys;
 
 namespace WgAdmin.Benchmarks;
 
@@ -9,14 +11,19 @@ namespace WgAdmin.Benchmarks;
 internal sealed class UsageException(string message) : Exception(message);
 
 /// <summary>
-/// The two helpers the wg-quick comparison script needs: one writes the sample file, the other
-/// times WgAdmin's equivalent of `wg-quick strip` on it in this process, so both figures come
-/// from the same file in the same run.
+/// The helpers tests/Bench.ps1 needs. Two are for the wg-quick comparison: one writes the sample
+/// file, the other times WgAdmin's equivalent of `wg-quick strip` on it in this process, so both
+/// figures come from the same file in the same run. Two time key generation in this process:
+/// the bare NSec calls (the floor) and <see cref="WgKeyPair.Generate"/>, so the script can tell
+/// what New-WgKeyPair adds on top of the key itself. Each prints one line, <c>median_ms=VALUE</c>,
+/// on standard output and the spread on standard error.
 /// </summary>
 internal static class ConsoleModes
 {
     public const string WriteConfigOption = "--write-config";
     public const string TimeStripOption = "--time-strip";
+    public const string BareKeysOption = "--bare-keys";
+    public const string OurKeysOption = "--our-keys";
 
     public const string Usage =
         """
@@ -24,6 +31,8 @@ internal static class ConsoleModes
           WgAdmin.Benchmarks [BenchmarkDotNet arguments, e.g. --filter '*'] [--quick]
           WgAdmin.Benchmarks --write-config PATH [--peers N]     (default 10000 peers)
           WgAdmin.Benchmarks --time-strip PATH [--repeat N] [--output FILE]   (default 20 runs)
+          WgAdmin.Benchmarks --bare-keys N [--repeat R]    (bare NSec key pairs; default 5 batches)
+          WgAdmin.Benchmarks --our-keys N [--repeat R]     (WgKeyPair.Generate; default 5 batches)
         """;
 
     public static int WriteConfig(string[] args)
@@ -65,12 +74,76 @@ internal static class ConsoleModes
         }
         GC.KeepAlive(stripped);
 
-        Array.Sort(times);
-        var median = repeat % 2 == 1 ? times[repeat / 2] : (times[repeat / 2 - 1] + times[repeat / 2]) / 2;
+        var median = SortedMedian(times);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"runs={repeat} min_ms={times[0]:F3} max_ms={times[^1]:F3} output_chars={stripped.Length}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:F3}"));
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--bare-keys N</c>: the floor any key generation must pay, the same calls as the
+    /// baseline of <see cref="KeyPairBenchmarks"/>: create an exportable X25519 key, export the
+    /// raw private and the raw public half. The median is for a batch of N keys.
+    /// </summary>
+    public static int BareKeys(string[] args) => TimeKeyBatches(args, BareKeysOption, BareKeyBatch);
+
+    /// <summary><c>--our-keys N</c>: <see cref="WgKeyPair.Generate"/>, what New-WgKeyPair calls once per key.</summary>
+    public static int OurKeys(string[] args) => TimeKeyBatches(args, OurKeysOption, OurKeyBatch);
+
+    private static int BareKeyBatch(int count)
+    {
+        var sink = 0;
+        for (var i = 0; i < count; i++)
+        {
+            using var key = Key.Create(KeyAgreementAlgorithm.X25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
+            var privateKey = key.Export(KeyBlobFormat.RawPrivateKey);
+            var publicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+            sink += privateKey[31] ^ publicKey[0];
+        }
+        return sink;
+    }
+
+    private static int OurKeyBatch(int count)
+    {
+        var sink = 0;
+        for (var i = 0; i < count; i++)
+            sink += WgKeyPair.Generate().PublicKey.AsSpan()[0];
+        return sink;
+    }
+
+    /// <summary>
+    /// One untimed batch first (JIT, libsodium initialisation), then <c>--repeat</c> timed batches
+    /// of N keys each. The sink keeps the compiler from dropping the work.
+    /// </summary>
+    private static int TimeKeyBatches(string[] args, string option, Func<int, int> batch)
+    {
+        var count = IntValue(args, option, 0, 1, 10_000_000, required: true);
+        var repeat = IntValue(args, "--repeat", 5, 1, 10_000);
+
+        var sink = batch(count);
+        var times = new double[repeat];
+        for (var i = 0; i < repeat; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            sink += batch(count);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        GC.KeepAlive(sink);
+
+        var median = SortedMedian(times);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"keys={count} runs={repeat} min_ms={times[0]:F3} max_ms={times[^1]:F3} median_us_per_key={median * 1000 / count:F3}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:F3}"));
+        return 0;
+    }
+
+    /// <summary>Sorts the times in place and returns their median.</summary>
+    private static double SortedMedian(double[] times)
+    {
+        Array.Sort(times);
+        var n = times.Length;
+        return n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     }
 
     private static string StripOnce(string path, string? name) =>
@@ -105,9 +178,9 @@ internal static class ConsoleModes
     private static string RequiredValue(string[] args, string option) =>
         OptionalValue(args, option) ?? throw new UsageException($"{option} is required.");
 
-    private static int IntValue(string[] args, string option, int fallback, int min, int max)
+    private static int IntValue(string[] args, string option, int fallback, int min, int max, bool required = false)
     {
-        var text = OptionalValue(args, option);
+        var text = required ? RequiredValue(args, option) : OptionalValue(args, option);
         if (text is null)
             return fallback;
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)

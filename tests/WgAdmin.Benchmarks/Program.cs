@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace WgAdmin.Benchmarks;
 
 /// <summary>
-/// Three ways in:
+/// The ways in:
 /// <list type="bullet">
 /// <item>Benchmarks (BenchmarkDotNet's own arguments): <c>-- --filter '*'</c>, or no arguments at
 ///   all, runs everything under the short job; add <c>--quick</c> for a smoke run.</item>
@@ -11,6 +11,9 @@ namespace WgAdmin.Benchmarks;
 ///   timing `wg-quick strip` on the same file.</item>
 /// <item><c>--time-strip PATH [--repeat N]</c>: reads, parses and writes the file stripped N times
 ///   in this process and prints <c>median_ms=VALUE</c>.</item>
+/// <item><c>--bare-keys N [--repeat R]</c>, <c>--our-keys N [--repeat R]</c>: time R batches of N
+///   key pairs (bare NSec, the floor; <c>WgKeyPair.Generate()</c>) and print
+///   <c>median_ms=VALUE</c> for one batch.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -23,6 +26,10 @@ public static class Program
                 return ConsoleModes.WriteConfig(args);
             if (args.Contains(ConsoleModes.TimeStripOption))
                 return ConsoleModes.TimeStrip(args);
+            if (args.Contains(ConsoleModes.BareKeysOption))
+                return ConsoleModes.BareKeys(args);
+            if (args.Contains(ConsoleModes.OurKeysOption))
+                return ConsoleModes.OurKeys(args);
         }
         catch (UsageException ex)
         {

@@ -16,7 +16,8 @@ namespace WgAdmin.Config;
 /// </summary>
 public static class WgConfigParser
 {
-    private enum Section { None, Interface, Peer }
+    // Unknown: after a header that is neither [Interface] nor [Peer]; its lines are covered by that error.
+    private enum Section { None, Interface, Peer, Unknown }
 
     private static readonly string[] WgQuickKeys = ["Address", "DNS", "MTU", "Table", "PreUp", "PostUp", "PreDown", "PostDown", "SaveConfig"];
 
@@ -30,7 +31,7 @@ public static class WgConfigParser
         if (state.Errors.Count == 0)
             state.Errors.AddRange(WgConfigValidator.Validate(state.Result, peer => state.PeerLines.GetValueOrDefault(peer)));
         if (state.Errors.Count > 0)
-            throw new WgException(state.Errors);
+            throw new WgException(state.Errors.OrderBy(error => error.Line ?? 0).ToList()); // stable: line order, as promised
         return state.Result;
     }
 
@@ -94,6 +95,7 @@ public static class WgConfigParser
             public string? Name;
             public string? Description;
             public bool HasAllowedIPs;
+            public bool HasPublicKeyLine; // a bad or empty PublicKey is reported on its own line, not again as missing
         }
 
         public void Run(string text)
@@ -156,6 +158,9 @@ public static class WgConfigParser
                 return;
             }
 
+            if (_section == Section.Unknown)
+                return;
+
             var equals = content.IndexOf('=');
             if (equals < 0)
             {
@@ -166,7 +171,7 @@ public static class WgConfigParser
             var key = TrimCSpace(content[..equals]);
             if (_section == Section.None)
             {
-                Error(WgErrorId.KeyOutsideSection, $"{Quote.Value(key)} appears before any [Interface] or [Peer] section.", key);
+                Error(WgErrorId.KeyOutsideSection, $"{QuoteKeyName(key)} appears before any [Interface] or [Peer] section.", KeyNameOffender(key));
                 return;
             }
             if (_section == Section.Interface && _wgQuickSeesInterface && MatchWgQuickKey(key) is { } wgQuickKey)
@@ -225,7 +230,7 @@ public static class WgConfigParser
             }
             else
             {
-                _section = Section.None;
+                _section = Section.Unknown;
                 Error(WgErrorId.UnknownSection, $"Unknown section {Quote.Value(trimmed)}: expected [Interface] or [Peer].", trimmed);
             }
         }
@@ -332,6 +337,7 @@ public static class WgConfigParser
             var peer = _peer!;
             if (key.Equals("PublicKey", StringComparison.OrdinalIgnoreCase))
             {
+                peer.HasPublicKeyLine = true;
                 if (!RequireValue(key, value))
                     return;
                 if (WgPublicKey.TryParse(value, out var publicKey))
@@ -400,8 +406,18 @@ public static class WgConfigParser
 
         private void UnknownKey(string key, string writtenKey, string section)
         {
-            Error(WgErrorId.UnknownKey, $"Unknown key {Quote.Value(writtenKey)} in {section}{UnknownKeyHint(key, writtenKey, section)}.", writtenKey);
+            Error(WgErrorId.UnknownKey, $"Unknown key {QuoteKeyName(writtenKey)} in {section}{UnknownKeyHint(key, writtenKey, section)}.", KeyNameOffender(writtenKey));
         }
+
+        // A key name is a short word. Anything else before the '=' may be key material: a bare
+        // key line still has an '=' (its padding), as has "PrivateKey <key>" with its '=' lost.
+        private static bool LooksLikeKeyName(string key) =>
+            key.Length <= 24 && key.All(c => char.IsAsciiLetter(c) || c is ' ' or '\t' or '_' or '-');
+
+        private static string QuoteKeyName(string key) =>
+            LooksLikeKeyName(key) ? Quote.Value(key) : "(not shown: it is not a key name and may be key material)";
+
+        private static string? KeyNameOffender(string key) => LooksLikeKeyName(key) ? key : null;
 
         private string UnknownKeyHint(string key, string writtenKey, string section)
         {
@@ -427,6 +443,8 @@ public static class WgConfigParser
             _peer = null;
             if (draft.PublicKey is null)
             {
+                if (draft.HasPublicKeyLine)
+                    return;
                 Errors.Add(new WgError(WgErrorId.MissingPublicKey, "A [Peer] section has no PublicKey.", draft.Line));
                 return;
             }

@@ -148,7 +148,8 @@ public static partial class WgValues
     public static WgError? CheckSearchDomain(string domain)
     {
         var labels = domain.TrimEnd('.').Split('.');
-        var ok = domain.Length is > 0 and <= 253 && labels.All(label =>
+        // wg-quick reads an entry of digits and dots as a server, so "123" cannot be a search domain.
+        var ok = domain.Length is > 0 and <= 253 && !DnsServerPattern().IsMatch(domain) && labels.All(label =>
             label.Length is > 0 and <= 63 && !label.StartsWith('-') && !label.EndsWith('-')
             && label.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'));
         return ok ? null : new WgError(WgErrorId.InvalidDns, $"DNS entry {Quote.Value(domain)} is neither an IP address nor a valid search domain.", Offender: domain);

@@ -44,30 +44,41 @@ public sealed class WgEndpoint : IEquatable<WgEndpoint>
     {
         endpoint = null;
         text ??= "";
-        error = new WgError(WgErrorId.InvalidEndpoint,
-            $"{Quote.Value(text)} is not an endpoint: write host:port, a.b.c.d:port or [IPv6]:port.", Offender: text);
+        // Built only on failure: parsing a 10,000-peer file must not pay for unused messages.
+        error = null!;
+        WgError Malformed(string value) => new(WgErrorId.InvalidEndpoint,
+            $"{Quote.Value(value)} is not an endpoint: write host:port, a.b.c.d:port or [IPv6]:port.", Offender: value);
         string host, portText;
         if (text.StartsWith('['))
         {
             var close = text.IndexOf(']');
             if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':')
+            {
+                error = Malformed(text);
                 return false;
+            }
             host = text[1..close];
             portText = text[(close + 2)..];
             if (!host.Contains(':'))
+            {
+                error = Malformed(text);
                 return false;
+            }
         }
         else
         {
             var colon = text.LastIndexOf(':');
             if (colon <= 0)
+            {
+                error = Malformed(text);
                 return false;
+            }
             host = text[..colon];
             portText = text[(colon + 1)..];
         }
         if (!IsValidHost(host, out var hostProblem))
         {
-            error = error with { Message = $"{Quote.Value(text)} is not an endpoint: {hostProblem}." };
+            error = Malformed(text) with { Message = $"{Quote.Value(text)} is not an endpoint: {hostProblem}." };
             return false;
         }
         if (portText.Length is 0 or > 5 || !portText.All(char.IsAsciiDigit)

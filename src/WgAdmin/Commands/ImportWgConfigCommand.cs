@@ -27,6 +27,12 @@ public sealed class ImportWgConfigCommand : WgCmdlet
     {
         foreach (var file in ResolveFiles())
         {
+            if (Directory.Exists(file))
+            {
+                // A wildcard can match a folder; reading one would fail with a misleading "access denied".
+                WriteError(CreateErrorRecord(new WgError(WgErrorId.FileNotFound, $"{Quote.Value(file)} is a folder, not a configuration file.", Offender: file), file, ErrorCategory.ObjectNotFound));
+                continue;
+            }
             try
             {
                 var bytes = File.ReadAllBytes(file);
@@ -39,7 +45,7 @@ public sealed class ImportWgConfigCommand : WgCmdlet
                 {
                     // Name the file as well as the line, so errors from many files stay apart.
                     var located = error with { Message = $"{file}: {error}" , Line = null };
-                    WriteError(CreateErrorRecord(located, file, ErrorCategory.InvalidData, ex));
+                    WriteError(CreateErrorRecord(located, file, ErrorCategory.InvalidData, ex.Errors.Count == 1 ? ex : new WgException(error)));
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace WgAdmin.Remote;
+
+/// <summary>What the known_hosts files say about a host's key.</summary>
+public enum HostKeyVerdict { Trusted, Unknown, Changed, Revoked }
+
+/// <summary>
+/// OpenSSH known_hosts files: plain and hashed (|1|salt|hash) host names, "[host]:port" for
+/// other ports, comma-separated names, negated names, and the @revoked marker. Keys are compared
+/// by their wire blob, so an RSA key matches whichever signature algorithm was negotiated.
+/// </summary>
+public sealed class KnownHosts
+{
+    private readonly List<Entry> _entries = new();
+
+    private sealed record Entry(string Marker, string[] Names, string KeyType, byte[] KeyBlob, string File, int Line);
+
+    public static KnownHosts Load(IEnumerable<string> files)
+    {
+        var store = new KnownHosts();
+        foreach (var file in files.Where(File.Exists))
+        {
+            var lineNumber = 0;
+            foreach (var rawLine in File.ReadLines(file))
+            {
+                lineNumber++;
+                var line = rawLine.Trim();
+                if (line.Length == 0 || line.StartsWith('#'))
+                    continue;
+                var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                var marker = "";
+                if (fields[0].StartsWith('@'))
+                {
+                    marker = fields[0];
+                    fields = fields[1..];
+                }
+                if (fields.Length < 3 || marker == "@cert-authority")
+                    continue; // certificates are not used by WgAdmin; malformed lines are skipped as ssh does
+                try
+                {
+                    store._entries.Add(new Entry(marker, fields[0].Split(','), fields[1], Convert.FromBase64String(fields[2]), file, lineNumber));
+                }
+                catch (FormatException)
+                {
+                    // OpenSSH skips a line whose key does not decode; so do we.
+                }
+            }
+        }
+        return store;
+    }
+
+    /// <summary>Judges a presented key; <paramref name="knownFingerprints"/> lists what is on file for the host when the key differs.</summary>
+    public HostKeyVerdict Check(string knownHostsName, byte[] keyBlob, out IReadOnlyList<string> knownFingerprints)
+    {
+        var presentedType = KeyTypeOf(keyBlob);
+        var others = new List<string>();
+        var trusted = false;
+        foreach (var entry in _entries)
+        {
+            if (!NameMatches(entry.Names, knownHostsName))
+                continue;
+            var same = entry.KeyBlob.AsSpan().SequenceEqual(keyBlob);
+            if (entry.Marker == "@revoked")
+            {
+                if (same)
+                {
+                    knownFingerprints = Array.Empty<string>();
+                    return HostKeyVerdict.Revoked;
+                }
+                continue;
+            }
+            if (same)
+                trusted = true;
+            else if (KeyTypeOf(entry.KeyBlob) == presentedType)
+                others.Add($"{Fingerprint(entry.KeyBlob)} ({entry.File}:{entry.Line})");
+        }
+        knownFingerprints = others;
+        if (trusted)
+            return HostKeyVerdict.Trusted;
+        return others.Count > 0 ? HostKeyVerdict.Changed : HostKeyVerdict.Unknown;
+    }
+
+    /// <summary>The key types on file for a host, so the client can ask the server for those first, as ssh does.</summary>
+    public IReadOnlyList<string> KeyTypesFor(string knownHostsName) =>
+        _entries.Where(e => e.Marker != "@revoked" && NameMatches(e.Names, knownHostsName)).Select(e => e.KeyType).Distinct().ToArray();
+
+    /// <summary>Appends "name type base64" to a known_hosts file (created 0600 when new), as ssh's accept-new does.</summary>
+    public static void Append(string file, string knownHostsName, byte[] keyBlob)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (directory is not null && !Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+                Directory.CreateDirectory(directory);
+            else
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        var line = $"{knownHostsName} {KeyTypeOf(keyBlob)} {Convert.ToBase64String(keyBlob)}\n";
+        var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows() && !File.Exists(file))
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(file, options);
+        // Start on a new line if the file does not end with one.
+        if (stream.Length > 0 && !EndsWithNewline(file))
+            stream.WriteByte((byte)'\n');
+        stream.Write(Encoding.ASCII.GetBytes(line));
+    }
+
+    /// <summary>"SHA256:" and the unpadded base64 of the key blob's SHA-256, as ssh-keygen -l prints it.</summary>
+    public static string Fingerprint(byte[] keyBlob) => "SHA256:" + Convert.ToBase64String(SHA256.HashData(keyBlob)).TrimEnd('=');
+
+    /// <summary>The key type named inside an SSH public key blob (a length-prefixed string).</summary>
+    public static string KeyTypeOf(byte[] keyBlob)
+    {
+        if (keyBlob.Length < 4)
+            return "";
+        var length = (keyBlob[0] << 24) | (keyBlob[1] << 16) | (keyBlob[2] << 8) | keyBlob[3];
+        return length > 0 && length <= keyBlob.Length - 4 ? Encoding.ASCII.GetString(keyBlob, 4, length) : "";
+    }
+
+    private static bool EndsWithNewline(string file)
+    {
+        using var read = File.OpenRead(file);
+        if (read.Length == 0)
+            return true;
+        read.Seek(-1, SeekOrigin.End);
+        return read.ReadByte() == '\n';
+    }
+
+    private static bool NameMatches(string[] names, string knownHostsName)
+    {
+        var matched = false;
+        foreach (var name in names)
+        {
+            if (name.StartsWith("|1|", StringComparison.Ordinal))
+            {
+                if (HashedMatches(name, knownHostsName))
+                    matched = true;
+            }
+            else if (name.StartsWith('!'))
+            {
+                if (SshConfigFile.Matches(new[] { name[1..] }, knownHostsName))
+                    return false;
+            }
+            else if (SshConfigFile.Matches(new[] { name }, knownHostsName))
+            {
+                matched = true;
+            }
+        }
+        return matched;
+    }
+
+    private static bool HashedMatches(string hashed, string knownHostsName)
+    {
+        var parts = hashed.Split('|');
+        if (parts.Length != 4)
+            return false;
+        try
+        {
+            var salt = Convert.FromBase64String(parts[2]);
+            var expected = Convert.FromBase64String(parts[3]);
+            var actual = HMACSHA1.HashData(salt, Encoding.ASCII.GetBytes(knownHostsName));
+            return CryptographicOperations.FixedTimeEquals(actual, expected);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

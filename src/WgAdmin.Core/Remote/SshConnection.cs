@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace WgAdmin.Remote;
+
+public enum HostKeyPolicy
+{
+    /// <summary>Only hosts whose key is in a known_hosts file (OpenSSH's StrictHostKeyChecking yes).</summary>
+    Strict,
+    /// <summary>Record the key of a host never seen before; still refuse a changed key (OpenSSH's accept-new).</summary>
+    AcceptNew,
+}
+
+/// <summary>How to reach and authenticate to one host.</summary>
+public sealed class SshConnectOptions
+{
+    public required SshTarget Target { get; init; }
+    /// <summary>Private key files to offer, in order; the first that loads is used with the others as fallback.</summary>
+    public IReadOnlyList<string> KeyFiles { get; init; } = Array.Empty<string>();
+    public string? Password { get; init; }
+    public string? KeyPassphrase { get; init; }
+    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
+    /// <summary>Every known_hosts file to read (the user's, ssh config's, -KnownHostsPath, the system's).</summary>
+    public IReadOnlyList<string> KnownHostsFiles { get; init; } = Array.Empty<string>();
+    /// <summary>Where AcceptNew records a new key.</summary>
+    public string? KnownHostsWriteFile { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>The outcome of one remote command. Output is text; standard error has key-shaped strings hidden.</summary>
+public sealed record RemoteResult(int ExitCode, string Output, string Error, TimeSpan Duration);
+
+/// <summary>
+/// One authenticated SSH connection (SSH.NET) whose host key was checked against known_hosts
+/// before anything was sent. Commands run over it one channel each; secrets go on standard
+/// input, never on the command line.
+/// </summary>
+public sealed class SshConnection : IDisposable
+{
+    private readonly SshClient _client;
+    private int _commands;
+
+    private SshConnection(SshClient client, SshTarget target, string fingerprint, TimeSpan connectTime)
+    {
+        _client = client;
+        Target = target;
+        HostKeyFingerprint = fingerprint;
+        ConnectTime = connectTime;
+    }
+
+    public SshTarget Target { get; }
+
+    public string HostKeyFingerprint { get; }
+
+    public TimeSpan ConnectTime { get; }
+
+    /// <summary>Commands run over this connection: each is one channel, a round trip or two.</summary>
+    public int CommandCount => _commands;
+
+    public bool IsConnected => _client.IsConnected;
+
+    public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default)
+    {
+        var target = options.Target;
+        var knownHosts = KnownHosts.Load(options.KnownHostsFiles);
+        var authentication = BuildAuthentication(options);
+        var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, authentication.ToArray())
+        {
+            Timeout = options.ConnectTimeout,
+        };
+        // Ask for the key types already on file first, as ssh does, so a host known by its
+        // ed25519 key is not reported as changed because it offered an ECDSA key.
+        var knownTypes = knownHosts.KeyTypesFor(target.KnownHostsName);
+        if (knownTypes.Count > 0)
+            PreferHostKeyTypes(connectionInfo, knownTypes);
+
+        HostKeyVerdict verdict = HostKeyVerdict.Unknown;
+        IReadOnlyList<string> knownFingerprints = Array.Empty<string>();
+        string fingerprint = "";
+        byte[]? presentedKey = null;
+        var client = new SshClient(connectionInfo);
+        client.HostKeyReceived += (_, e) =>
+        {
+            presentedKey = e.HostKey;
+            fingerprint = KnownHosts.Fingerprint(e.HostKey);
+            verdict = knownHosts.Check(target.KnownHostsName, e.HostKey, out knownFingerprints);
+            e.CanTrust = verdict == HostKeyVerdict.Trusted || (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
+        };
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            client.ConnectAsync(cancellation).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is SshConnectionException && verdict != HostKeyVerdict.Trusted && presentedKey is not null
+                                   && !(verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew))
+        {
+            client.Dispose();
+            throw HostKeyError(target, verdict, fingerprint, knownFingerprints);
+        }
+        catch (SshAuthenticationException ex)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ex.Message}).", Offender: target.ComputerName));
+        }
+        catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot connect: {ex.Message}", Offender: target.ComputerName));
+        }
+
+        if (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew && presentedKey is not null && options.KnownHostsWriteFile is not null)
+            KnownHosts.Append(options.KnownHostsWriteFile, target.KnownHostsName, presentedKey);
+        return new SshConnection(client, target, fingerprint, watch.Elapsed);
+    }
+
+    /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>
+    public RemoteResult Run(string command, string? input = null, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        Interlocked.Increment(ref _commands);
+        var watch = Stopwatch.StartNew();
+        using var sshCommand = _client.CreateCommand(command);
+        sshCommand.CommandTimeout = timeout ?? TimeSpan.FromMinutes(10);
+        try
+        {
+            var execution = sshCommand.ExecuteAsync(cancellation);
+            using (var stdin = sshCommand.CreateInputStream())
+            {
+                if (input is not null)
+                {
+                    var bytes = Encoding.UTF8.GetBytes(input);
+                    stdin.Write(bytes, 0, bytes.Length);
+                }
+            }
+            execution.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is SshException or IOException or InvalidOperationException)
+        {
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection failed while running a command: {ex.Message}", Offender: Target.ComputerName));
+        }
+        return new RemoteResult(sshCommand.ExitStatus ?? -1, sshCommand.Result, SecretFilter.Redact(sshCommand.Error), watch.Elapsed);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_client.IsConnected)
+                _client.Disconnect();
+        }
+        catch (Exception ex) when (ex is SshException or IOException or ObjectDisposedException)
+        {
+            // The connection is going away either way.
+        }
+        _client.Dispose();
+    }
+
+    private static List<AuthenticationMethod> BuildAuthentication(SshConnectOptions options)
+    {
+        var methods = new List<AuthenticationMethod>();
+        var keys = new List<IPrivateKeySource>();
+        foreach (var file in options.KeyFiles.Where(File.Exists))
+        {
+            try
+            {
+                keys.Add(string.IsNullOrEmpty(options.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, options.KeyPassphrase));
+            }
+            catch (SshPassPhraseNullOrEmptyException)
+            {
+                throw new WgException(new WgError(WgErrorId.KeyFilePassphraseRequired,
+                    $"The key file {Quote.Value(file)} is protected by a passphrase; give it with -Credential (the password is the passphrase).", Offender: file));
+            }
+            catch (SshException ex)
+            {
+                throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"The key file {Quote.Value(file)} cannot be used: {ex.Message}", Offender: file));
+            }
+        }
+        if (keys.Count > 0)
+            methods.Add(new PrivateKeyAuthenticationMethod(options.Target.User, keys.ToArray()));
+        if (options.Password is not null)
+            methods.Add(new PasswordAuthenticationMethod(options.Target.User, options.Password));
+        if (methods.Count == 0)
+            methods.Add(new NoneAuthenticationMethod(options.Target.User));
+        return methods;
+    }
+
+    private static void PreferHostKeyTypes(ConnectionInfo connectionInfo, IReadOnlyList<string> knownTypes)
+    {
+        // An RSA key on file may be used with any RSA signature algorithm.
+        bool Wanted(string algorithm) => knownTypes.Any(type => algorithm == type || (type == "ssh-rsa" && algorithm.StartsWith("rsa-sha2", StringComparison.Ordinal)));
+        var unwanted = connectionInfo.HostKeyAlgorithms.Keys.Where(algorithm => !Wanted(algorithm)).ToList();
+        if (unwanted.Count == connectionInfo.HostKeyAlgorithms.Count)
+            return;
+        foreach (var algorithm in unwanted)
+            connectionInfo.HostKeyAlgorithms.Remove(algorithm);
+    }
+
+    private static WgException HostKeyError(SshTarget target, HostKeyVerdict verdict, string fingerprint, IReadOnlyList<string> known) => verdict switch
+    {
+        HostKeyVerdict.Changed => new WgException(new WgError(WgErrorId.HostKeyChanged,
+            $"{target}: the host key has CHANGED. It is now {fingerprint}; known_hosts has {string.Join(", ", known)}. It may be a reinstalled host or an attack; check it, then correct known_hosts.", Offender: fingerprint)),
+        HostKeyVerdict.Revoked => new WgException(new WgError(WgErrorId.HostKeyRevoked,
+            $"{target}: the host key {fingerprint} is marked @revoked in known_hosts.", Offender: fingerprint)),
+        _ => new WgException(new WgError(WgErrorId.HostKeyUnknown,
+            $"{target}: the host is unknown; its key is {fingerprint}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
+    };
+}
+
+/// <summary>Hides anything shaped like a WireGuard key in text relayed from a remote tool (`wg` quotes keys in its errors).</summary>
+public static partial class SecretFilter
+{
+    [GeneratedRegex("[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")]
+    private static partial Regex KeyPattern();
+
+    public static string Redact(string text) => string.IsNullOrEmpty(text) ? text : KeyPattern().Replace(text, "(key hidden)");
+}

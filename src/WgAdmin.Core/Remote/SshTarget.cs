@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace WgAdmin.Remote;
+
+/// <summary>
+/// Where to connect, resolved from what the admin typed ("gw1", "root@gw1", "gw1:2222",
+/// "[fd00::1]:22", an ssh_config alias) plus explicit parameters, which win, then the ssh
+/// config, then defaults.
+/// </summary>
+public sealed record SshTarget(string ComputerName, string Host, int Port, string User, IReadOnlyList<string> IdentityFiles, IReadOnlyList<string> KnownHostsFiles)
+{
+    /// <summary>The name used in known_hosts: "host", or "[host]:port" off port 22.</summary>
+    public string KnownHostsName => Port == 22 ? Host : $"[{Host}]:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public override string ToString() => $"{User}@{KnownHostsName}";
+
+    public static SshTarget Resolve(string computerName, SshConfigFile config, string? userName = null, int? port = null, string? homeDirectory = null)
+    {
+        var (nameUser, nameHost, namePort) = Split(computerName);
+        var options = config.Resolve(nameHost);
+        var home = homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var host = options.HostName ?? nameHost;
+        var user = userName ?? nameUser ?? options.User ?? Environment.UserName;
+        var finalPort = port ?? namePort ?? options.Port ?? 22;
+        string Expand(string path) => ExpandPath(path, home, host, user, nameHost);
+        return new SshTarget(computerName, host, finalPort, user,
+            options.IdentityFiles.Select(Expand).ToArray(),
+            options.UserKnownHostsFiles.Select(Expand).ToArray());
+    }
+
+    /// <summary>Splits "user@host:port"; an IPv6 host is bracketed when a port follows.</summary>
+    public static (string? User, string Host, int? Port) Split(string computerName)
+    {
+        if (string.IsNullOrWhiteSpace(computerName) || computerName.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+            throw Invalid(computerName, "it is empty or contains spaces or control characters");
+        string? user = null;
+        var rest = computerName;
+        var at = rest.LastIndexOf('@');
+        if (at >= 0)
+        {
+            user = rest[..at];
+            rest = rest[(at + 1)..];
+            if (user.Length == 0)
+                throw Invalid(computerName, "the user name before '@' is empty");
+        }
+        int? port = null;
+        string host;
+        if (rest.StartsWith('['))
+        {
+            var close = rest.IndexOf(']');
+            if (close < 0)
+                throw Invalid(computerName, "the '[' has no matching ']'");
+            host = rest[1..close];
+            var after = rest[(close + 1)..];
+            if (after.Length > 0)
+            {
+                if (!after.StartsWith(':'))
+                    throw Invalid(computerName, "only ':port' may follow ']'");
+                port = ParsePort(computerName, after[1..]);
+            }
+        }
+        else if (rest.Count(c => c == ':') == 1)
+        {
+            var colon = rest.IndexOf(':');
+            host = rest[..colon];
+            port = ParsePort(computerName, rest[(colon + 1)..]);
+        }
+        else
+        {
+            host = rest; // a bare IPv6 address has several colons and no port
+        }
+        if (host.Length == 0 || host.StartsWith('-'))
+            throw Invalid(computerName, "the host name is empty or starts with '-'");
+        return (user, host, port);
+    }
+
+    private static int ParsePort(string computerName, string text)
+    {
+        if (text.Length is > 0 and <= 5 && text.All(char.IsAsciiDigit) && int.Parse(text, CultureInfo.InvariantCulture) is >= 1 and <= 65535 and var port)
+            return port;
+        throw Invalid(computerName, $"the port {Quote.Value(text)} is not a number from 1 to 65535");
+    }
+
+    private static WgException Invalid(string computerName, string problem) =>
+        new(new WgError(WgErrorId.InvalidComputerName, $"The computer name {Quote.Value(computerName ?? "")} is not valid: {problem}.", Offender: computerName));
+
+    private static string ExpandPath(string path, string home, string host, string user, string alias)
+    {
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+            path = home + path[1..];
+        return path.Replace("%d", home, StringComparison.Ordinal).Replace("%h", host, StringComparison.Ordinal)
+            .Replace("%r", user, StringComparison.Ordinal).Replace("%n", alias, StringComparison.Ordinal)
+            .Replace("%%", "%", StringComparison.Ordinal);
+    }
+}
