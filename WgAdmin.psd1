@@ -23,6 +23,14 @@
         'ConvertFrom-WgConfig'
         'Import-WgConfig'
         'Export-WgConfig'
+        'New-WgSession'
+        'Get-WgSession'
+        'Remove-WgSession'
+        'Set-WgInterface'
+        'Get-WgInterface'
+        'Remove-WgInterface'
+        'Enable-WgForwarding'
+        'Set-WgNat'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

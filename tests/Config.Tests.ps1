@@ -257,7 +257,7 @@ Describe 'Import-WgConfig' {
         }
         [System.IO.File]::WriteAllText((Join-Path $folder 'bad1.bad'), "[Interface]`nListenPrt = 1`n", $utf8)
         [System.IO.File]::WriteAllText((Join-Path $folder 'bad2.bad'), "[Interface]`nMTU = 1`n", $utf8)
-        New-Item -ItemType Directory (Join-Path $folder 'folder.conf') | Out-Null
+        New-Item -ItemType Directory (Join-Path $folder 'wg9.conf') | Out-Null
         Push-Location $folder
     }
 
@@ -313,11 +313,11 @@ Describe 'Import-WgConfig' {
     }
 
     It 'reports a folder with WgAdmin.FileNotFound, saying it is a folder' {
-        $interface = Import-WgConfig ./folder.conf -ErrorVariable err -ErrorAction SilentlyContinue
+        $interface = Import-WgConfig ./wg9.conf -ErrorVariable err -ErrorAction SilentlyContinue
         $interface | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.FileNotFound,WgAdmin.Commands.ImportWgConfigCommand'
-        $err[0].ToString() | Should -Match 'folder'
+        $err[0].ToString() | Should -Match 'is a folder'
     }
 
     It 'reads the good files and reports each bad one separately, naming file and line' {

@@ -15,14 +15,15 @@ public static partial class WgValues
     public const int MinMtu = 68;      // ETH_MIN_MTU: the smallest MTU Linux sets on a WireGuard link
     public const int MaxMtu = 65535;   // ETH_MAX_MTU, WireGuard's max_mtu
 
-    [GeneratedRegex("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    // \z, not $: in .NET "$" also matches before a final "\n", so "wg0\n" would pass.
+    [GeneratedRegex(@"^[a-zA-Z0-9_=+.-]{1,15}\z")]
     private static partial Regex InterfaceNamePattern();
 
     // wg-quick's own test of a DNS entry: digits and dots, or anything with a colon, is a server.
-    [GeneratedRegex(@"(^[0-9.]+$)|(^.*:.*$)")]
+    [GeneratedRegex(@"(^[0-9.]+\z)|(^.*:.*\z)")]
     private static partial Regex DnsServerPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z")]
     private static partial Regex TableNamePattern();
 
     public static bool IsValidInterfaceName(string? name) => name is not null && InterfaceNamePattern().IsMatch(name);

@@ -38,17 +38,18 @@ internal static class KeyEncoding
             problem = "it does not end in '=' as a 32-byte key does";
             return false;
         }
+        // The 44th-but-one character carries 2 unused bits; wg requires them to be zero. Checked
+        // before decoding, because the decoder refuses such text too, with no reason to give.
+        if ((DecodeChar(text[Base64Length - 2]) & 0x3) != 0)
+        {
+            problem = "its last character has non-zero padding bits (not canonical base64, which wg rejects)";
+            return false;
+        }
         var decoded = new byte[KeyLength];
         if (Base64.DecodeFromUtf8(System.Text.Encoding.ASCII.GetBytes(text), decoded, out _, out var written) != System.Buffers.OperationStatus.Done
             || written != KeyLength)
         {
             problem = "it does not decode to 32 bytes";
-            return false;
-        }
-        // The 44th-but-one character carries 2 unused bits; wg requires them to be zero.
-        if ((DecodeChar(text[Base64Length - 2]) & 0x3) != 0)
-        {
-            problem = "its last character has non-zero padding bits (not canonical base64, which wg rejects)";
             return false;
         }
         key = decoded;

@@ -12,13 +12,25 @@ public sealed class WgKeyPair
         PublicKey = privateKey.PublicKey;
     }
 
-    public WgKeyPair(WgPublicKey publicKey) => PublicKey = publicKey;
+    /// <summary>A pair whose private half lives only on <paramref name="computerName"/>, in /etc/wireguard/NAME.key.</summary>
+    public WgKeyPair(WgPublicKey publicKey, string? computerName = null, string? interfaceName = null)
+    {
+        PublicKey = publicKey;
+        ComputerName = computerName;
+        InterfaceName = interfaceName;
+    }
 
     public static WgKeyPair Generate() => new(WgPrivateKey.Generate());
 
     public WgPrivateKey? PrivateKey { get; }
 
     public WgPublicKey PublicKey { get; }
+
+    /// <summary>The gateway holding the private key, when it was generated there.</summary>
+    public string? ComputerName { get; }
+
+    /// <summary>The interface the gateway's key is for (its file is /etc/wireguard/NAME.key).</summary>
+    public string? InterfaceName { get; }
 
     public override string ToString() => PublicKey.ToString();
 }

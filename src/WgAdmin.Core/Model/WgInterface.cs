@@ -69,6 +69,12 @@ public sealed class WgInterface
 
     public bool SaveConfig { get; set; }
 
+    /// <summary>
+    /// The gateway this interface belongs on, when known (a topology attaches it); lets
+    /// Set-WgInterface take the host from the pipeline. Not part of the file.
+    /// </summary>
+    public string? ComputerName { get; set; }
+
     public WgPeer[] Peers { get => _peers; set => _peers = value ?? Array.Empty<WgPeer>(); }
 
     private WgPeer[] _peers = Array.Empty<WgPeer>();

@@ -16,6 +16,8 @@ public sealed record ApplyOptions
     public FirewallBackend Firewall { get; init; } = FirewallBackend.Auto;
     /// <summary>Write and start the interface (false for Enable-WgForwarding and Set-WgNat alone).</summary>
     public bool ManageInterface { get; init; } = true;
+    /// <summary>Also forward and NAT IPv6; when null, decided from the interface's addresses and peers.</summary>
+    public bool? IPv6 { get; init; }
 }
 
 /// <summary>One step of a plan: what it does, in words and as shell.</summary>

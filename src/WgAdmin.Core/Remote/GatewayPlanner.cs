@@ -36,7 +36,7 @@ public static class GatewayPlanner
             plan.Steps.Add(new PlanStep("InstallPackage", $"install WireGuard ({state.PackageManager.ToString().ToLowerInvariant()})", command));
         }
 
-        var ipv6 = desired is not null && (desired.Address.Any(a => a.IsIPv6) || desired.Peers.Any(p => p.AllowedIPs.Any(a => a.IsIPv6)));
+        var ipv6 = options.IPv6 ?? desired is not null && (desired.Address.Any(a => a.IsIPv6) || desired.Peers.Any(p => p.AllowedIPs.Any(a => a.IsIPv6)));
         if (options.EnableForwarding)
             PlanForwarding(plan, state, name, ipv6);
         if (options.Masquerade is not null)
@@ -82,6 +82,47 @@ public static class GatewayPlanner
         }
         if (scriptChanged || state.NatRulesPresent != true)
             plan.Steps.Add(new PlanStep("ApplyNatRules", $"apply the NAT rules for {name}", $"{ShellQuote.Quote(path)} up"));
+    }
+
+    /// <summary>Takes away the NAT rules and the files that re-apply them.</summary>
+    public static GatewayPlan PlanNatRemoval(string computerName, string name, GatewayState state)
+    {
+        var plan = new GatewayPlan { ComputerName = computerName, InterfaceName = name };
+        AddNatRemoval(plan, state, name);
+        return plan;
+    }
+
+    /// <summary>Stops and disables the interface and removes everything WgAdmin made for it.</summary>
+    public static GatewayPlan PlanRemoval(string computerName, string name, GatewayState state, bool removeKey)
+    {
+        var plan = new GatewayPlan { ComputerName = computerName, InterfaceName = name };
+        var quotedName = ShellQuote.Quote(name);
+        if (state.HasSystemd && (state.ServiceActive == "active" || state.ServiceEnabled == "enabled"))
+            plan.Steps.Add(new PlanStep("StopService", $"stop and disable wg-quick@{name}", $"systemctl disable -q --now wg-quick@{quotedName}"));
+        if (state.LinkExists && !(state.HasSystemd && state.ServiceActive == "active"))
+            plan.Steps.Add(new PlanStep("StopInterface", $"take {name} down", $"wg-quick down {quotedName} >/dev/null 2>&1 || ip link del dev {quotedName}"));
+        AddNatRemoval(plan, state, name);
+        var sysctl = SysctlPath(name);
+        if (state.ManagedFileHashes.ContainsKey(sysctl))
+            plan.Steps.Add(new PlanStep("RemoveForwarding", $"remove {sysctl} (forwarding stays on until reboot)", $"rm -f {ShellQuote.Quote(sysctl)}"));
+        if (state.ConfigExists)
+        {
+            var conf = ShellQuote.Quote(GatewayProbe.ConfigPath(name));
+            plan.Steps.Add(new PlanStep("RemoveConfig", $"remove {GatewayProbe.ConfigPath(name)} (kept as .wgadmin-removed)", $"mv -f {conf} {conf}.wgadmin-removed && chmod 600 {conf}.wgadmin-removed"));
+        }
+        if (removeKey && state.KeyFilePublicKey is not null)
+            plan.Steps.Add(new PlanStep("RemoveKey", $"delete {GatewayProbe.KeyFilePath(name)}", $"rm -f {ShellQuote.Quote(GatewayProbe.KeyFilePath(name))}"));
+        return plan;
+    }
+
+    private static void AddNatRemoval(GatewayPlan plan, GatewayState state, string name)
+    {
+        var script = Firewall.ScriptPath(name);
+        if (state.ManagedFileHashes.ContainsKey(script))
+            plan.Steps.Add(new PlanStep("RemoveNatRules", $"remove the NAT rules for {name}", $"{ShellQuote.Quote(script)} down\nrm -f {ShellQuote.Quote(script)}"));
+        var dropIn = DropInPath(name);
+        if (state.ManagedFileHashes.ContainsKey(dropIn))
+            plan.Steps.Add(new PlanStep("UnhookNatRules", $"unhook the NAT rules from wg-quick@{name}", $"rm -f {ShellQuote.Quote(dropIn)}\nrmdir {ShellQuote.Quote(Path.GetDirectoryName(dropIn)!)} 2>/dev/null || true\nsystemctl daemon-reload"));
     }
 
     private static FirewallBackend ResolveBackend(FirewallBackend requested, GatewayState state)

@@ -69,6 +69,11 @@ public sealed class NewWgInterfaceCommand : WgCmdlet
     [Alias("Peers")]
     public WgPeer[] Peer { get; set; } = Array.Empty<WgPeer>();
 
+    /// <summary>The gateway the interface belongs on; a key pair generated there brings it along.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("CN", "HostName")]
+    public string? ComputerName { get; set; }
+
     protected override void ProcessRecord()
     {
         var servers = new List<IPAddress>();
@@ -95,6 +100,7 @@ public sealed class NewWgInterfaceCommand : WgCmdlet
             PostDown = PostDown,
             SaveConfig = SaveConfig.IsPresent,
             Peers = Peer.Where(p => p is not null).Select(p => p.Clone()).ToArray(),
+            ComputerName = string.IsNullOrEmpty(ComputerName) ? null : ComputerName,
         };
         if (PrivateKey is null && PublicKey is not null)
             config.PublicKey = PublicKey;

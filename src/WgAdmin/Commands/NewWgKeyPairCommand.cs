@@ -1,20 +1,75 @@
 using System.Management.Automation;
 using WgAdmin.Keys;
+using WgAdmin.Remote;
 
 namespace WgAdmin.Commands;
 
-/// <summary>New-WgKeyPair: generates X25519 key pairs, as `wg genkey | wg pubkey` does.</summary>
-[Cmdlet(VerbsCommon.New, "WgKeyPair")]
+/// <summary>
+/// New-WgKeyPair: generates X25519 key pairs, as `wg genkey | wg pubkey` does. With
+/// -ComputerName the private key is generated on the gateway into /etc/wireguard/NAME.key
+/// (mode 0600) and never leaves it; only the public key comes back. An existing key file is
+/// kept, so running it again returns the same public key.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "WgKeyPair", DefaultParameterSetName = LocalSet)]
 [OutputType(typeof(WgKeyPair))]
-public sealed class NewWgKeyPairCommand : WgCmdlet
+public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
 {
-    [Parameter(Position = 0)]
+    private const string LocalSet = "Local";
+
+    [Parameter(Position = 0, ParameterSetName = LocalSet)]
     [ValidateRange(1, 1_000_000)]
     public int Count { get; set; } = 1;
 
+    [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("CN", "HostName")]
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
+    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [Alias("Name")]
+    public string InterfaceName { get; set; } = "";
+
+    [Parameter(ParameterSetName = ComputerNameSet)]
+    public SwitchParameter InstallPackage { get; set; }
+
     protected override void ProcessRecord()
     {
-        for (var i = 0; i < Count; i++)
-            WriteObject(WgKeyPair.Generate());
+        if (ParameterSetName == LocalSet)
+        {
+            for (var i = 0; i < Count; i++)
+                WriteObject(WgKeyPair.Generate());
+            return;
+        }
+        foreach (var host in ComputerName)
+        {
+            try
+            {
+                WriteObject(GenerateOn(host));
+            }
+            catch (WgException ex)
+            {
+                WriteError(HostError(ex, host));
+            }
+        }
+    }
+
+    private WgKeyPair GenerateOn(string host)
+    {
+        var connection = Connect(OptionsFor(host), CancellationToken.None);
+        string? install = null;
+        if (InstallPackage)
+        {
+            var state = GatewayExecutor.Probe(connection, InterfaceName);
+            install = state.HasWireGuard ? null : PackageInstaller.InstallCommand(state.PackageManager);
+        }
+        var result = connection.Run(GatewayExecutor.RootShell, RemoteKeys.GenerateScript(InterfaceName, install));
+        if (result.ExitCode == 3)
+            throw new WgException(new WgError(WgErrorId.WireGuardNotInstalled, $"{host}: wg is not installed; add -InstallPackage.", Offender: host));
+        var line = result.Output.Split('\n').FirstOrDefault(l => l.StartsWith("pubkey=", StringComparison.Ordinal));
+        if (result.ExitCode != 0 || line is null || !WgPublicKey.TryParse(line[7..].Trim(), out var publicKey))
+            throw new WgException(new WgError(WgErrorId.RemoteCommandFailed, $"{host}: generating the key failed (exit {result.ExitCode}): {result.Error.Trim()}", Offender: host));
+        if (result.Output.Contains("created=yes", StringComparison.Ordinal))
+            WriteVerbose($"{host}: created /etc/wireguard/{InterfaceName}.key");
+        return new WgKeyPair(publicKey, host, InterfaceName);
     }
 }

@@ -1,0 +1,58 @@
+namespace WgAdmin.Remote;
+
+/// <summary>
+/// What the admin said about connecting (the cmdlets' -UserName, -Port, -KeyFilePath,
+/// -SshConfigPath, -KnownHostsPath, -HostKeyPolicy, -Credential), turned into per-host
+/// <see cref="SshConnectOptions"/> the way OpenSSH would read the same settings.
+/// </summary>
+public sealed record SshConnectionSettings
+{
+    public string? UserName { get; init; }
+    public int? Port { get; init; }
+    public string? KeyFilePath { get; init; }
+    public string? Password { get; init; }
+    public string? SshConfigPath { get; init; }
+    public IReadOnlyList<string> KnownHostsPaths { get; init; } = Array.Empty<string>();
+    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    public string HomeDirectory { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    private static readonly string[] DefaultIdentities = ["id_ed25519", "id_ecdsa", "id_rsa"];
+
+    public SshConfigFile LoadSshConfig()
+    {
+        var path = SshConfigPath ?? Path.Combine(HomeDirectory, ".ssh", "config");
+        if (File.Exists(path))
+            return SshConfigFile.Load(path);
+        if (SshConfigPath is not null)
+            throw new WgException(new WgError(WgErrorId.SshConfigError, $"The ssh config file {Quote.Value(SshConfigPath)} does not exist.", Offender: SshConfigPath));
+        return SshConfigFile.Empty;
+    }
+
+    public SshConnectOptions For(string computerName, SshConfigFile config)
+    {
+        var target = SshTarget.Resolve(computerName, config, UserName, Port, HomeDirectory);
+        var keyFiles = KeyFilePath is not null
+            ? new[] { KeyFilePath }
+            : target.IdentityFiles.Count > 0
+                ? target.IdentityFiles.ToArray()
+                : DefaultIdentities.Select(name => Path.Combine(HomeDirectory, ".ssh", name)).ToArray();
+        if (KeyFilePath is not null && !File.Exists(KeyFilePath))
+            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"The key file {Quote.Value(KeyFilePath)} does not exist.", Offender: KeyFilePath));
+        var userKnownHosts = Path.Combine(HomeDirectory, ".ssh", "known_hosts");
+        var readFiles = KnownHostsPaths.Concat(target.KnownHostsFiles).Append(userKnownHosts).Append("/etc/ssh/ssh_known_hosts").Distinct().ToArray();
+        var writeFile = KnownHostsPaths.FirstOrDefault() ?? target.KnownHostsFiles.FirstOrDefault() ?? userKnownHosts;
+        return new SshConnectOptions
+        {
+            Target = target,
+            KeyFiles = keyFiles,
+            // With a key file the credential's password is its passphrase; without, a login password.
+            Password = KeyFilePath is null ? Password : null,
+            KeyPassphrase = KeyFilePath is not null ? Password : null,
+            HostKeyPolicy = HostKeyPolicy,
+            KnownHostsFiles = readFiles,
+            KnownHostsWriteFile = writeFile,
+            ConnectTimeout = ConnectTimeout,
+        };
+    }
+}

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using WgAdmin.Remote;
+
+namespace WgAdmin.Commands;
+
+/// <summary>Enable-WgForwarding: IP forwarding on gateways, now and persisted in /etc/sysctl.d/.</summary>
+[Cmdlet(VerbsLifecycle.Enable, "WgForwarding", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ComputerNameSet)]
+[OutputType(typeof(WgApplyResult))]
+public sealed class EnableWgForwardingCommand : WgApplyCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("CN", "HostName")]
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+    /// <summary>The interface the forwarding is for; it names the sysctl file (90-wgadmin-NAME.conf).</summary>
+    [Parameter]
+    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    public string Name { get; set; } = "wg0";
+
+    [Parameter]
+    public SwitchParameter IPv6 { get; set; }
+
+    protected override void ProcessRecord() => AddTargets(ComputerName, Name, null);
+
+    protected override GatewayPlan Plan(Target target, GatewayState state) =>
+        GatewayPlanner.Plan(target.ComputerName, null, target.InterfaceName, state,
+            new ApplyOptions { EnableForwarding = true, ManageInterface = false, IPv6 = IPv6.IsPresent });
+}

@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using WgAdmin.Remote;
+
+namespace WgAdmin.Commands;
+
+/// <summary>
+/// Remove-WgInterface: stops and disables wg-quick@NAME, takes away the NAT rules and the files
+/// WgAdmin made, and removes the config (kept as NAME.conf.wgadmin-removed, mode 0600).
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "WgInterface", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ComputerNameSet)]
+[OutputType(typeof(WgApplyResult))]
+public sealed class RemoveWgInterfaceCommand : WgApplyCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("CN", "HostName")]
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [Alias("InterfaceName")]
+    public string Name { get; set; } = "";
+
+    /// <summary>Also delete NAME.key, a private key generated on the gateway.</summary>
+    [Parameter]
+    public SwitchParameter RemoveKey { get; set; }
+
+    protected override void ProcessRecord() => AddTargets(ComputerName, Name, null);
+
+    protected override GatewayPlan Plan(Target target, GatewayState state) =>
+        GatewayPlanner.PlanRemoval(target.ComputerName, target.InterfaceName, state, RemoveKey);
+}

@@ -1,0 +1,73 @@
+using System.Management.Automation;
+using WgAdmin.Config;
+using WgAdmin.Model;
+using WgAdmin.Remote;
+
+namespace WgAdmin.Commands;
+
+/// <summary>
+/// Set-WgInterface: brings gateways to the desired interface over SSH: package, forwarding,
+/// NAT, config file, service. Applying the same interface twice changes nothing; peers change
+/// live (wg syncconf); a restart happens only when wg-quick must re-run, as the result says.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "WgInterface", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ComputerNameSet)]
+[OutputType(typeof(WgApplyResult))]
+public sealed class SetWgInterfaceCommand : WgApplyCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Interface")]
+    public WgInterface InputObject { get; set; } = null!;
+
+    /// <summary>Hosts to apply to; taken from the interface's ComputerName when not given.</summary>
+    [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("CN", "HostName")]
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    public SwitchParameter InstallPackage { get; set; }
+
+    [Parameter]
+    public SwitchParameter EnableForwarding { get; set; }
+
+    /// <summary>The interface traffic from the tunnel is masqueraded out of (the seed's eth0).</summary>
+    [Parameter]
+    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    public string? Masquerade { get; set; }
+
+    /// <summary>The seed's two-way NAT: also masquerade into the tunnel and forward WAN to tunnel.</summary>
+    [Parameter]
+    public SwitchParameter TwoWayNat { get; set; }
+
+    [Parameter]
+    public FirewallBackend FirewallBackend { get; set; } = FirewallBackend.Auto;
+
+    protected override void ProcessRecord()
+    {
+        var errors = WgConfigValidator.Validate(InputObject).ToList();
+        if (InputObject.Name is null)
+            errors.Insert(0, new WgError(WgErrorId.InvalidInterfaceForApply, "The interface has no Name; a gateway needs one (the file is /etc/wireguard/NAME.conf)."));
+        if (errors.Count > 0)
+        {
+            WriteWgErrors(new WgException(errors), InputObject, ErrorCategory.InvalidArgument);
+            return;
+        }
+        var hosts = ComputerName.Length > 0 ? ComputerName : InputObject.ComputerName is { } attached ? new[] { attached } : Array.Empty<string>();
+        if (hosts.Length == 0 && ParameterSetName == ComputerNameSet)
+        {
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidComputerName,
+                $"No -ComputerName for interface {Quote.Value(InputObject.Name!)}, and the interface names none."), InputObject, ErrorCategory.InvalidArgument));
+            return;
+        }
+        AddTargets(hosts, InputObject.Name!, InputObject.Clone());
+    }
+
+    protected override GatewayPlan Plan(Target target, GatewayState state) =>
+        GatewayPlanner.Plan(target.ComputerName, (WgInterface)target.Context!, target.InterfaceName, state, new ApplyOptions
+        {
+            InstallPackage = InstallPackage,
+            EnableForwarding = EnableForwarding,
+            Masquerade = Masquerade,
+            TwoWayNat = TwoWayNat,
+            Firewall = FirewallBackend,
+        });
+}

@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using WgAdmin.Remote;
+
+namespace WgAdmin.Commands;
+
+/// <summary>
+/// Set-WgNat: the forward and NAT rules of a tunnel interface, in WgAdmin's own chains or table,
+/// re-applied by wg-quick@NAME on every start and never duplicated. -Remove takes them away.
+/// </summary>
+[Cmdlet(VerbsCommon.Set, "WgNat", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ComputerNameSet)]
+[OutputType(typeof(WgApplyResult))]
+public sealed class SetWgNatCommand : WgApplyCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("CN", "HostName")]
+    public string[] ComputerName { get; set; } = Array.Empty<string>();
+
+    [Parameter]
+    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    public string Name { get; set; } = "wg0";
+
+    /// <summary>The interface traffic from the tunnel is masqueraded out of (the seed's eth0).</summary>
+    [Parameter]
+    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    public string? Masquerade { get; set; }
+
+    [Parameter]
+    public SwitchParameter TwoWayNat { get; set; }
+
+    [Parameter]
+    public SwitchParameter IPv6 { get; set; }
+
+    [Parameter]
+    public FirewallBackend FirewallBackend { get; set; } = FirewallBackend.Auto;
+
+    [Parameter]
+    public SwitchParameter InstallPackage { get; set; }
+
+    /// <summary>Remove the rules and files WgAdmin made for this interface.</summary>
+    [Parameter]
+    public SwitchParameter Remove { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (!Remove && Masquerade is null)
+            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidInterfaceForApply, "Give -Masquerade <interface> to set NAT, or -Remove to take it away.")), null);
+    }
+
+    protected override void ProcessRecord() => AddTargets(ComputerName, Name, null);
+
+    protected override GatewayPlan Plan(Target target, GatewayState state) => Remove
+        ? GatewayPlanner.PlanNatRemoval(target.ComputerName, target.InterfaceName, state)
+        : GatewayPlanner.Plan(target.ComputerName, null, target.InterfaceName, state, new ApplyOptions
+        {
+            Masquerade = Masquerade,
+            TwoWayNat = TwoWayNat,
+            IPv6 = IPv6.IsPresent,
+            Firewall = FirewallBackend,
+            ManageInterface = false,
+            InstallPackage = InstallPackage,
+        });
+}

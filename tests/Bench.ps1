@@ -1,0 +1,378 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    WgAdmin against the real tools, in one run: key generation and `wg-quick strip` of a
+    10,000-peer file. Prints a table of per-unit figures and ratios against named baselines,
+    and saves what it printed to out/bench/bench-<date>.md.
+.DESCRIPTION
+    Run it through the build: `dotnet pwsh ./build.ps1 -Task Bench [-Full]`, which stages the
+    module and passes -ModulePath, -Configuration and -Full.
+
+    1. Key pairs, per key. Baselines: the `wg genkey | wg pubkey` bash loop (WgLoopCount keys)
+       and the bare NSec calls every key generation must make (the floor). Measured: New-WgKeyPair
+       -Count KeyCount in this PowerShell with the module imported, and WgKeyPair.Generate() in a
+       C# process (what New-WgKeyPair costs without PowerShell). The three in-process series are
+       interleaved round by round, so a neighbour's load on this shared machine hits all of them
+       alike; each figure is the median over KeyRounds rounds.
+    2. Parse + render stripped of a Peers-peer file, wgb0.conf (mode 0600) in a temporary folder.
+       Baseline: `wg-quick strip` (median of WgQuickRuns). Measured: the core in process
+       (--time-strip, median of StripRepeat) and the module pipeline Import-WgConfig |
+       ConvertTo-WgConfig -Strip -IncludeSecret (median of ModuleStripRuns after one warm-up).
+       Both outputs are compared with wg-quick's byte for byte.
+    With -Full, the BenchmarkDotNet suite runs as well (`--filter '*'`, a few minutes).
+
+    The benchmark project is built once, in Release, at the start; every helper call then runs
+    its dll with `dotnet <dll>`, so nothing is rebuilt between measurements.
+    The exit code is 1 if a step fails or an output differs from wg-quick's; a missed target is
+    reported as MISSED but does not fail the run (the figures move with the machine's load).
+#>
+[CmdletBinding()]
+param(
+    # The staged module manifest (build.ps1 passes out/WgAdmin/WgAdmin.psd1).
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1'),
+
+    # The configuration the module was built in; the benchmark project is always built in Release.
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Also run the BenchmarkDotNet suite.
+    [switch] $Full,
+
+    # Iterations of the `wg genkey | wg pubkey` bash loop; its per-key figure is total / WgLoopCount.
+    [ValidateRange(1, 1000000)]
+    [int] $WgLoopCount = 1000,
+
+    # Keys per timed batch for New-WgKeyPair, WgKeyPair.Generate and bare NSec.
+    [ValidateRange(1, 1000000)]
+    [int] $KeyCount = 10000,
+
+    # Interleaved rounds of the three key series; each series' figure is the median of its rounds.
+    [ValidateRange(1, 100)]
+    [int] $KeyRounds = 5,
+
+    # Peers in the generated configuration file.
+    [ValidateRange(1, 65532)]
+    [int] $Peers = 10000,
+
+    # Timed runs of `wg-quick strip`.
+    [ValidateRange(1, 100)]
+    [int] $WgQuickRuns = 3,
+
+    # Timed runs of the module pipeline (after one warm-up).
+    [ValidateRange(1, 100)]
+    [int] $ModuleStripRuns = 5,
+
+    # Timed runs of the in-process strip (--time-strip --repeat).
+    [ValidateRange(1, 10000)]
+    [int] $StripRepeat = 20,
+
+    # Where the printed figures are saved as bench-<date>.md.
+    [string] $OutputDirectory = (Join-Path $PSScriptRoot '../out/bench')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+$benchProject = Join-Path $root 'tests/WgAdmin.Benchmarks/WgAdmin.Benchmarks.csproj'
+$invariant = [cultureinfo]::InvariantCulture
+$started = Get-Date
+$runClock = [Diagnostics.Stopwatch]::StartNew()
+
+# Everything printed is also kept, to be saved as markdown at the end.
+$report = [System.Collections.Generic.List[string]]::new()
+function Write-Report {
+    param([string] $Text = '', [switch] $MarkdownOnly)
+    $report.Add($Text)
+    if (-not $MarkdownOnly) { Write-Host $Text }
+}
+
+function Format-Number([double] $Value, [int] $Decimals = 1) {
+    $Value.ToString("N$Decimals", $invariant)
+}
+
+function Format-Ratio([double] $Value) {
+    $Value.ToString('0.00', $invariant) + 'x'
+}
+
+# A markdown table with padded columns, readable on the console as well.
+function Write-Table {
+    param([string[]] $Header, [object[]] $Rows)
+    $widths = [int[]]::new($Header.Count)
+    foreach ($cells in @(, $Header) + $Rows) {
+        for ($i = 0; $i -lt $widths.Count; $i++) { $widths[$i] = [math]::Max($widths[$i], ([string]$cells[$i]).Length) }
+    }
+    $line = { param($cells) '| ' + ((0..($cells.Count - 1) | ForEach-Object { ([string]$cells[$_]).PadRight($widths[$_]) }) -join ' | ') + ' |' }
+    Write-Report (& $line $Header)
+    Write-Report ('|' + (($widths | ForEach-Object { '-' * ($_ + 2) }) -join '|') + '|')
+    foreach ($row in $Rows) { Write-Report (& $line $row) }
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = [double[]]@($Values | Sort-Object)
+    $n = $sorted.Count
+    if ($n % 2 -eq 1) { $sorted[[math]::Floor($n / 2)] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
+}
+
+function Format-Spread([double[]] $Values) {
+    $sorted = [double[]]@($Values | Sort-Object)
+    "runs=$($sorted.Count) min=$(Format-Number $sorted[0] 1) max=$(Format-Number $sorted[-1] 1) ms"
+}
+
+function Measure-Milliseconds([scriptblock] $Action) {
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    & $Action
+    $clock.Stop()
+    $clock.Elapsed.TotalMilliseconds
+}
+
+function Invoke-Bash {
+    param([string] $Script, [string[]] $ArgumentList)
+    & bash -c $Script bench @ArgumentList
+    if ($LASTEXITCODE -ne 0) { throw "bash -c '$Script' failed with exit code $LASTEXITCODE" }
+}
+
+# Runs a console mode of the benchmark dll; returns its median_ms and the spread it wrote to stderr.
+function Invoke-BenchTool {
+    param([string[]] $ArgumentList)
+    $output = & dotnet $benchDll @ArgumentList 2>&1
+    $exitCode = $LASTEXITCODE
+    $stdout = @($output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] } | ForEach-Object ToString)
+    $stderr = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object ToString)
+    if ($exitCode -ne 0) { throw "dotnet WgAdmin.Benchmarks.dll $($ArgumentList -join ' ') failed with exit code ${exitCode}: $($stderr -join ' ')" }
+    $median = $stdout | ForEach-Object { if ($_ -match '^median_ms=(\S+)$') { $Matches[1] } } | Select-Object -First 1
+    if (-not $median) { throw "dotnet WgAdmin.Benchmarks.dll $($ArgumentList -join ' ') printed no median_ms line: $($stdout -join ' ')" }
+    [pscustomobject]@{ MedianMs = [double]::Parse($median, $invariant); Detail = ($stderr -join ' ') }
+}
+
+function Get-FileSha256([string] $Path) {
+    [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([IO.File]::ReadAllBytes($Path)))
+}
+
+# $null when the files are equal byte for byte, otherwise what differs.
+function Compare-FileBytes([string] $Expected, [string] $Actual) {
+    if ((Get-FileSha256 $Expected) -eq (Get-FileSha256 $Actual)) { return $null }
+    $cmp = if (Get-Command cmp -ErrorAction Ignore) { (& cmp $Expected $Actual 2>&1) -join ' ' } else { 'the contents differ' }
+    "$cmp ($((Get-Item $Expected).Length) vs $((Get-Item $Actual).Length) bytes)"
+}
+
+function Get-MachineInfo {
+    $cpu = 'unknown'
+    $load = 'unknown'
+    $memory = 'unknown'
+    if (Test-Path /proc/cpuinfo) {
+        $model = Select-String -Path /proc/cpuinfo -Pattern '^model name\s*:\s*(.+)$' | Select-Object -First 1
+        if ($model) { $cpu = $model.Matches[0].Groups[1].Value.Trim() }
+    }
+    if (Test-Path /proc/loadavg) { $load = ((Get-Content /proc/loadavg -Raw).Split(' ')[0..2]) -join ' ' }
+    if (Test-Path /proc/meminfo) {
+        $total = Select-String -Path /proc/meminfo -Pattern '^MemTotal:\s*(\d+) kB' | Select-Object -First 1
+        if ($total) { $memory = (Format-Number ([double]$total.Matches[0].Groups[1].Value / 1MB) 1) + ' GiB' }
+    }
+    $nproc = if (Get-Command nproc -ErrorAction Ignore) { (& nproc).Trim() } else { [string][Environment]::ProcessorCount }
+    [pscustomobject]@{ Nproc = $nproc; Cpu = $cpu; Load = $load; Memory = $memory }
+}
+
+$failures = [System.Collections.Generic.List[string]]::new()
+$summary = [System.Collections.Generic.List[string]]::new()
+$tempDir = $null
+try {
+    # ---- Machine ------------------------------------------------------------------------------
+    $machine = Get-MachineInfo
+    Write-Report "# WgAdmin benchmarks, $($started.ToString('yyyy-MM-dd HH:mm:ss zzz', $invariant))"
+    Write-Report ''
+    Write-Report "Machine: nproc $($machine.Nproc), CPU $($machine.Cpu), memory $($machine.Memory), load average $($machine.Load) (1, 5, 15 min) at the start"
+    Write-Report "OS: $([Runtime.InteropServices.RuntimeInformation]::OSDescription); PowerShell $($PSVersionTable.PSVersion) on $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription)"
+    $wgVersion = if (Get-Command wg -ErrorAction Ignore) { ((& wg --version) -join ' ').Trim() } else { 'not installed' }
+    Write-Report "wg: $wgVersion"
+    Write-Report 'This machine may be shared: figures move with its load; compare ratios taken in the same run.'
+    Write-Report ''
+
+    # ---- Build the benchmark project once -----------------------------------------------------
+    Write-Host 'Building tests/WgAdmin.Benchmarks (Release)...'
+    & dotnet build $benchProject -c Release --nologo -v quiet -clp:NoSummary | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "dotnet build $benchProject -c Release failed with exit code $LASTEXITCODE" }
+    $benchDll = (& dotnet msbuild $benchProject -getProperty:TargetPath -p:Configuration=Release | Select-Object -Last 1).Trim()
+    if (-not (Test-Path $benchDll)) { throw "The benchmark dll '$benchDll' was not built." }
+
+    Import-Module $ModulePath
+    $module = Get-Module WgAdmin
+    Write-Report "Module: WgAdmin $($module.Version) ($Configuration build) from $(Resolve-Path $ModulePath -Relative -RelativeBasePath $root)"
+    Write-Report "Benchmark helpers: dotnet $(Resolve-Path $benchDll -Relative -RelativeBasePath $root) (Release)"
+    if ($Configuration -ne 'Release') {
+        Write-Report "Note: the module is a $Configuration build; its figures are not the ones to publish."
+    }
+    Write-Report ''
+
+    $hasWg = [bool](Get-Command wg -ErrorAction Ignore)
+    $isRoot = $IsLinux -and ((& id -u) -eq '0')
+    $hasWgQuick = [bool](Get-Command wg-quick -ErrorAction Ignore) -and $isRoot
+
+    # ---- 1. Key pairs -------------------------------------------------------------------------
+    Write-Host "Key pairs: $KeyRounds interleaved rounds of $KeyCount keys (bare NSec, WgKeyPair.Generate, New-WgKeyPair)..."
+    [GC]::Collect()
+    $null = New-WgKeyPair -Count $KeyCount   # warm-up: JIT, libsodium initialisation
+    $series = [ordered]@{ Bare = [System.Collections.Generic.List[double]]::new(); Ours = [System.Collections.Generic.List[double]]::new(); Pwsh = [System.Collections.Generic.List[double]]::new() }
+    $steps = @(
+        { $r = Invoke-BenchTool @('--bare-keys', $KeyCount, '--repeat', '1'); $series.Bare.Add($r.MedianMs) }
+        { $r = Invoke-BenchTool @('--our-keys', $KeyCount, '--repeat', '1'); $series.Ours.Add($r.MedianMs) }
+        { [GC]::Collect(); $series.Pwsh.Add((Measure-Milliseconds { $null = New-WgKeyPair -Count $KeyCount })) }
+    )
+    for ($round = 0; $round -lt $KeyRounds; $round++) {
+        # Rotate the order so no series always runs first (or right after another process).
+        for ($i = 0; $i -lt $steps.Count; $i++) { & $steps[($round + $i) % $steps.Count] }
+    }
+    $bareUs = (Get-Median $series.Bare) * 1000 / $KeyCount
+    $oursUs = (Get-Median $series.Ours) * 1000 / $KeyCount
+    $pwshUs = (Get-Median $series.Pwsh) * 1000 / $KeyCount
+
+    $wgUs = $null
+    if ($hasWg) {
+        Write-Host "Key pairs: wg genkey | wg pubkey, bash loop of $WgLoopCount..."
+        $loop = 'set -o pipefail; for ((i = 0; i < $1; i++)); do wg genkey | wg pubkey > /dev/null || exit 1; done'
+        Invoke-Bash $loop @('10')   # warm-up: binaries into the page cache
+        $wgMs = Measure-Milliseconds { Invoke-Bash $loop @([string]$WgLoopCount) }
+        $wgUs = $wgMs * 1000 / $WgLoopCount
+    }
+
+    $ratioVsWg = if ($wgUs) { $wgUs / $pwshUs } else { $null }
+    $ratioVsBare = $pwshUs / $bareUs
+    $fasterThanWg = { param($us) if ($wgUs) { (Format-Ratio ($wgUs / $us)) + ' faster' } else { 'n/a (wg not installed)' } }
+    Write-Report "## 1. Key pairs, per key"
+    Write-Report ''
+    Write-Table @('Key pair', 'µs per key', 'vs wg loop', 'vs bare NSec') @(
+        , @("New-WgKeyPair -Count $KeyCount (pwsh, module imported)", (Format-Number $pwshUs 2), (& $fasterThanWg $pwshUs), (Format-Ratio $ratioVsBare))
+        , @('WgKeyPair.Generate() (C#, in process: --our-keys)', (Format-Number $oursUs 2), (& $fasterThanWg $oursUs), (Format-Ratio ($oursUs / $bareUs)))
+        , @('Bare NSec, the floor (--bare-keys): baseline', (Format-Number $bareUs 2), (& $fasterThanWg $bareUs), '1.00x')
+        , @("wg genkey piped to wg pubkey (bash loop of $WgLoopCount): baseline", $(if ($wgUs) { Format-Number $wgUs 2 } else { 'n/a' }), $(if ($wgUs) { '1.00x' } else { 'n/a' }), $(if ($wgUs) { Format-Ratio ($wgUs / $bareUs) } else { 'n/a' }))
+    )
+    Write-Report ''
+    Write-Report "Medians of $KeyRounds interleaved rounds of $KeyCount keys (one untimed warm-up batch each). Spread of the batches: New-WgKeyPair $(Format-Spread $series.Pwsh); WgKeyPair.Generate $(Format-Spread $series.Ours); bare NSec $(Format-Spread $series.Bare)."
+    Write-Report "PowerShell's share per key (New-WgKeyPair minus WgKeyPair.Generate): $(Format-Number ($pwshUs - $oursUs) 2) µs."
+    Write-Report ''
+    $keyTargetWg = if ($null -eq $ratioVsWg) { 'not measured (wg not installed)' } elseif ($ratioVsWg -ge 50) { 'met' } else { 'MISSED' }
+    $keyTargetBare = if ($ratioVsBare -le 1.3) { 'met' } else { 'MISSED' }
+    Write-Report "Target: New-WgKeyPair at least 50x faster than the wg loop: $(if ($null -ne $ratioVsWg) { Format-Ratio $ratioVsWg } else { 'n/a' }), $keyTargetWg."
+    Write-Report "Target: New-WgKeyPair within 1.3x of bare NSec: $(Format-Ratio $ratioVsBare), $keyTargetBare."
+    Write-Report ''
+    $summary.Add("keys   New-WgKeyPair vs wg genkey|wg pubkey loop : $(if ($null -ne $ratioVsWg) { (Format-Ratio $ratioVsWg) + ' faster' } else { 'n/a' })  (target >= 50x: $keyTargetWg)")
+    $summary.Add("keys   New-WgKeyPair vs bare NSec                : $(Format-Ratio $ratioVsBare)  (target <= 1.30x: $keyTargetBare)")
+    $summary.Add("keys   WgKeyPair.Generate (C#) vs bare NSec      : $(Format-Ratio ($oursUs / $bareUs))")
+    $summary.Add("keys   per key: New-WgKeyPair $(Format-Number $pwshUs 2) µs, WgKeyPair.Generate $(Format-Number $oursUs 2) µs, bare NSec $(Format-Number $bareUs 2) µs, wg loop $(if ($wgUs) { (Format-Number $wgUs 2) + ' µs' } else { 'n/a' })")
+
+    # ---- 2. Parse + render stripped -----------------------------------------------------------
+    $tempDir = [IO.Directory]::CreateTempSubdirectory('wgadmin-bench-').FullName
+    $conf = Join-Path $tempDir 'wgb0.conf'
+    & dotnet $benchDll --write-config $conf --peers $Peers
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $conf)) { throw "dotnet WgAdmin.Benchmarks.dll --write-config $conf failed with exit code $LASTEXITCODE" }
+    $confItem = Get-Item $conf
+    $mode = if ($IsWindows) { 'n/a' } else { [Convert]::ToString([int]$confItem.UnixFileMode, 8).PadLeft(4, '0') }
+
+    $inProcessOut = Join-Path $tempDir 'wgadmin.out'
+    Write-Host "Strip: WgAdmin in process (--time-strip --repeat $StripRepeat)..."
+    $inProcess = Invoke-BenchTool @('--time-strip', $conf, '--repeat', $StripRepeat, '--output', $inProcessOut)
+
+    Write-Host "Strip: Import-WgConfig | ConvertTo-WgConfig -Strip -IncludeSecret, 1 warm-up + $ModuleStripRuns runs..."
+    $moduleOut = Join-Path $tempDir 'module.out'
+    $text = Import-WgConfig -LiteralPath $conf | ConvertTo-WgConfig -Strip -IncludeSecret
+    [IO.File]::WriteAllText($moduleOut, $text, [Text.UTF8Encoding]::new($false))
+    $text = $null
+    $moduleTimes = for ($i = 0; $i -lt $ModuleStripRuns; $i++) {
+        [GC]::Collect()
+        Measure-Milliseconds { $null = Import-WgConfig -LiteralPath $conf | ConvertTo-WgConfig -Strip -IncludeSecret }
+    }
+    $moduleMs = Get-Median $moduleTimes
+
+    $wgQuickMs = $null
+    $wgQuickOut = Join-Path $tempDir 'wg-quick.out'
+    $inProcessSame = $null
+    $moduleSame = $null
+    if ($hasWgQuick) {
+        Write-Host "Strip: wg-quick strip, $WgQuickRuns runs..."
+        $wgQuickTimes = for ($i = 0; $i -lt $WgQuickRuns; $i++) {
+            Measure-Milliseconds { Invoke-Bash 'wg-quick strip "$1" > "$2"' @($conf, $wgQuickOut) }
+        }
+        $wgQuickMs = Get-Median $wgQuickTimes
+        $inProcessDiff = Compare-FileBytes $wgQuickOut $inProcessOut
+        $moduleDiff = Compare-FileBytes $wgQuickOut $moduleOut
+        $inProcessSame = $null -eq $inProcessDiff
+        $moduleSame = $null -eq $moduleDiff
+        if (-not $inProcessSame) { $failures.Add("The in-process strip output differs from wg-quick strip: $inProcessDiff") }
+        if (-not $moduleSame) { $failures.Add("The module's strip output differs from wg-quick strip: $moduleDiff") }
+    }
+
+    $sameText = { param($same) if ($null -eq $same) { 'n/a' } elseif ($same) { 'yes, byte for byte' } else { 'NO' } }
+    $vsWgQuick = { param($ms) if ($wgQuickMs) { (Format-Ratio ($wgQuickMs / $ms)) + ' faster' } else { 'n/a' } }
+    Write-Report "## 2. Parse + render stripped, $(Format-Number $Peers 0)-peer configuration"
+    Write-Report ''
+    Write-Report "File: wgb0.conf in a temporary folder, $(Format-Number $Peers 0) peers, $(Format-Number $confItem.Length 0) bytes, mode $mode (written by --write-config)."
+    Write-Report ''
+    Write-Table @('Parse + render stripped', 'ms', 'vs wg-quick strip', "same as wg-quick's output") @(
+        , @("wg-quick strip (median of $WgQuickRuns): baseline", $(if ($wgQuickMs) { Format-Number $wgQuickMs 1 } else { 'n/a' }), $(if ($wgQuickMs) { '1.00x' } else { 'n/a' }), '')
+        , @("WgAdmin core in process (--time-strip, median of $StripRepeat)", (Format-Number $inProcess.MedianMs 1), (& $vsWgQuick $inProcess.MedianMs), (& $sameText $inProcessSame))
+        , @("Import-WgConfig piped to ConvertTo-WgConfig -Strip -IncludeSecret (pwsh, median of $ModuleStripRuns)", (Format-Number $moduleMs 1), (& $vsWgQuick $moduleMs), (& $sameText $moduleSame))
+    )
+    Write-Report ''
+    $wgQuickSpread = if ($wgQuickMs) { "wg-quick strip $(Format-Spread $wgQuickTimes); " } else { '' }
+    Write-Report "Spread: $wgQuickSpread--time-strip $($inProcess.Detail); module pipeline $(Format-Spread $moduleTimes)."
+    if (-not $hasWgQuick) { Write-Report 'wg-quick strip was not run: it needs wg-quick and root (it re-runs itself with sudo otherwise).' }
+    elseif ($inProcessSame -and $moduleSame) { Write-Report "Both outputs equal wg-quick strip's byte for byte." }
+    else { Write-Report 'An output DIFFERS from wg-quick strip (see above).' }
+    Write-Report ''
+    $stripTarget = { param($ms) if (-not $wgQuickMs) { 'not measured' } elseif ($wgQuickMs / $ms -ge 20) { 'met' } else { 'MISSED' } }
+    $inProcessTarget = & $stripTarget $inProcess.MedianMs
+    $moduleTarget = & $stripTarget $moduleMs
+    Write-Report "Target: at least 20x faster than wg-quick strip: in process $(& $vsWgQuick $inProcess.MedianMs), $inProcessTarget; module pipeline $(& $vsWgQuick $moduleMs), $moduleTarget."
+    Write-Report ''
+    $summary.Add("strip  WgAdmin in process vs wg-quick strip      : $(& $vsWgQuick $inProcess.MedianMs)  (target >= 20x: $inProcessTarget)")
+    $summary.Add("strip  module pipeline vs wg-quick strip         : $(& $vsWgQuick $moduleMs)  (target >= 20x: $moduleTarget)")
+    $summary.Add("strip  ms: wg-quick $(if ($wgQuickMs) { Format-Number $wgQuickMs 1 } else { 'n/a' }), in process $(Format-Number $inProcess.MedianMs 1), module pipeline $(Format-Number $moduleMs 1)")
+    $summary.Add("strip  output equals wg-quick strip's byte for byte: in process $(& $sameText $inProcessSame), module $(& $sameText $moduleSame)")
+
+    # ---- BenchmarkDotNet (-Full) --------------------------------------------------------------
+    if ($Full) {
+        Write-Host "BenchmarkDotNet: dotnet $benchDll --filter '*' (several minutes)..."
+        $bdnStart = Get-Date
+        # BenchmarkDotNet finds the project to build its runner from the solution folder, so run from the root.
+        Push-Location $root
+        try { & dotnet $benchDll --filter '*' | Out-Host; $bdnExit = $LASTEXITCODE }
+        finally { Pop-Location }
+        $results = Join-Path $root 'BenchmarkDotNet.Artifacts/results'
+        $markdown = @(Get-ChildItem $results -Filter '*-report-github.md' -ErrorAction Ignore | Where-Object LastWriteTime -ge $bdnStart | Sort-Object Name)
+        Write-Report '## BenchmarkDotNet (-Full)'
+        Write-Report ''
+        if ($bdnExit -ne 0) { $failures.Add("The BenchmarkDotNet suite failed with exit code $bdnExit.") }
+        if ($markdown.Count -eq 0) {
+            Write-Report "No markdown summary was written to $results."
+            $failures.Add('The BenchmarkDotNet suite wrote no markdown summary.')
+        }
+        foreach ($file in $markdown) {
+            Write-Report "Markdown: $($file.FullName)"
+            Write-Report ''
+            Get-Content $file.FullName | Where-Object { $_ -match '^\|' } | ForEach-Object { Write-Report $_ }
+            Write-Report ''
+        }
+        $summary.Add("BenchmarkDotNet markdown: $results ($($markdown.Count) files)")
+    }
+}
+catch {
+    $failures.Add("$($_.Exception.Message) (Bench.ps1 line $($_.InvocationInfo.ScriptLineNumber))")
+}
+finally {
+    if ($tempDir -and (Test-Path $tempDir)) { Remove-Item -Recurse -Force $tempDir }
+
+    $endLoad = (Get-MachineInfo).Load
+    Write-Report '## Summary'
+    Write-Report ''
+    Write-Report '```' -MarkdownOnly
+    Write-Report 'Summary'
+    foreach ($line in $summary) { Write-Report "  $line" }
+    Write-Report "  load average at the end: $endLoad (1, 5, 15 min); run time $(Format-Number $runClock.Elapsed.TotalSeconds 0) s"
+    foreach ($failure in $failures) { Write-Report "  FAILED: $failure" }
+    Write-Report '```' -MarkdownOnly
+
+    New-Item -ItemType Directory -Force $OutputDirectory | Out-Null
+    $saved = Join-Path $OutputDirectory "bench-$($started.ToString('yyyy-MM-dd-HHmmss', $invariant)).md"
+    Set-Content -LiteralPath $saved -Value $report -Encoding utf8NoBOM
+    Write-Host "Saved: $saved"
+}
+if ($failures.Count -gt 0) { exit 1 }

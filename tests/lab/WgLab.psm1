@@ -1,0 +1,576 @@
+#Requires -Version 7.4
+<#
+    WgLab: the gateway lab for WgAdmin's tests. Network namespaces for an operator's machine
+    (wgl-ops), an internet router (wgl-inet), and per site a cloud-style 1:1 NAT router, a LAN
+    switch, LAN hosts and a gateway: a real Debian bookworm booted with systemd-nspawn.
+    Needs Linux and root. See docs/lab.md.
+#>
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$script:LabScript = Join-Path $PSScriptRoot 'lab.sh'
+$script:DefaultOutputPath = Join-Path (Split-Path (Split-Path $PSScriptRoot)) 'out/lab'
+$script:StateDirectory = '/run/wgadmin-lab'
+$script:CacheDirectory = '/var/cache/wgadmin-lab'
+$script:Prefix = 'wgl-'
+$script:CommandLog = '/var/log/wgadmin-lab-commands.log'
+$script:Suite = 'bookworm'
+# What the host needs, by package; systemd-container without its recommends (libnss-mymachines
+# would edit /etc/nsswitch.conf).
+$script:HostPackages = 'debootstrap', 'systemd-container', 'iptables', 'nftables', 'openssh-client', 'iproute2', 'dpkg-dev', 'jq'
+$script:Internet = [ordered]@{ prefix = '198.51.100.0/24'; routerAddress = '198.51.100.1'; opsAddress = '198.51.100.2'; firstPublicHost = 10 }
+$script:Tunnel = [ordered]@{ prefix = '10.0.0.0/24'; port = 10086; protocol = 'udp'; interface = 'wg0' }
+
+#region Helpers
+
+function Assert-WgLabHost {
+    if (-not $IsLinux) { throw 'The WgAdmin lab needs Linux (network namespaces, systemd-nspawn).' }
+    if ((id -u) -ne '0') { throw 'The WgAdmin lab needs root.' }
+}
+
+# Runs lab.sh (or another bash script) and returns its stdout; stderr goes to the console.
+function Invoke-WgLabScript {
+    param(
+        [Parameter(Mandatory)] [string[]] $ArgumentList,
+        [string] $InputText,
+        [string] $Script = $script:LabScript
+    )
+    $output = if ($PSBoundParameters.ContainsKey('InputText')) { $InputText | bash $Script @ArgumentList } else { bash $Script @ArgumentList }
+    if ($LASTEXITCODE -ne 0) { throw "$(Split-Path -Leaf $Script) $($ArgumentList -join ' ') failed with exit code $LASTEXITCODE" }
+    $output
+}
+
+function Install-WgLabHostPackage {
+    $missing = foreach ($package in $script:HostPackages) {
+        $status = dpkg-query -W -f '${db:Status-Abbrev}' $package 2>$null
+        if ($LASTEXITCODE -ne 0 -or "$status" -notlike 'ii*') { $package }
+    }
+    if (-not $missing) { return }
+    Write-Host "Installing the lab's host packages: $($missing -join ', ')"
+    $env:DEBIAN_FRONTEND = 'noninteractive'
+    apt-get update -qq
+    if ($LASTEXITCODE -ne 0) { throw "apt-get update failed with exit code $LASTEXITCODE" }
+    apt-get install -y -qq --no-install-recommends @missing
+    if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+<#
+.SYNOPSIS
+    The Debian mirror apt already uses for a suite, read from apt's sources (one-line and deb822).
+#>
+function Get-WgLabDebianMirror {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [string] $Suite = $script:Suite,
+        [string[]] $Path = @(@('/etc/apt/sources.list') + @(Get-ChildItem /etc/apt/sources.list.d -File -ErrorAction Ignore |
+                Where-Object Name -Match '\.(list|sources)$' | ForEach-Object FullName))
+    )
+    $sources = foreach ($file in $Path | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf }) {
+        $text = Get-Content -Raw -LiteralPath $file
+        if (-not $text) { continue }
+        if ($file.EndsWith('.sources')) {
+            foreach ($stanza in $text -split '(?:\r?\n){2,}') {
+                $fields = @{}
+                $key = $null
+                foreach ($line in $stanza -split '\r?\n') {
+                    if ($line -match '^\s*#') { continue }
+                    if ($line -match '^([A-Za-z0-9-]+):\s*(.*)$') { $key = $Matches[1].ToLowerInvariant(); $fields[$key] = $Matches[2] }
+                    elseif ($key -and $line -match '^\s+(\S.*)$') { $fields[$key] += " $($Matches[1])" }
+                }
+                if ($fields['enabled'] -eq 'no' -or -not $fields['uris']) { continue }
+                foreach ($uri in -split $fields['uris']) {
+                    [pscustomobject]@{ Types = -split $fields['types']; Uri = $uri; Suites = -split $fields['suites']; Components = -split $fields['components'] }
+                }
+            }
+        }
+        else {
+            foreach ($line in $text -split '\r?\n') {
+                if ($line -match '^\s*(deb|deb-src)\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s*(.*)$') {
+                    [pscustomobject]@{ Types = @($Matches[1]); Uri = $Matches[2]; Suites = @($Matches[3]); Components = -split $Matches[4] }
+                }
+            }
+        }
+    }
+    $usable = @($sources | Where-Object { $_.Types -contains 'deb' -and $_.Components -contains 'main' -and $_.Uri -match '^(https?|file)://' })
+    # The suite itself; failing that, a source of the same archive (not security, not updates).
+    $mirror = $usable | Where-Object { $_.Suites -contains $Suite } | Select-Object -First 1
+    if (-not $mirror) { $mirror = $usable | Where-Object { -not ($_.Suites -match '-') } | Select-Object -First 1 }
+    if (-not $mirror) { throw "No Debian mirror for '$Suite' in apt's sources ($($Path -join ', '))." }
+    $mirror.Uri.TrimEnd('/')
+}
+
+function Get-WgLabBaseImage {
+    $mirror = Get-WgLabDebianMirror
+    $output = Invoke-WgLabScript -Script (Join-Path $PSScriptRoot 'build-base.sh') -ArgumentList $mirror, $script:CacheDirectory
+    @($output)[-1]
+}
+
+# a, b, ..., z, aa, ab, ...
+function ConvertTo-WgLabSiteName([int] $Index) {
+    $name = ''
+    while ($Index -gt 0) {
+        $Index--
+        $name = [string][char]([int][char]'a' + $Index % 26) + $name
+        $Index = [math]::Floor($Index / 26)
+    }
+    $name
+}
+
+function Get-WgLabHostAddress([string] $First, [int] $Offset) {
+    $bytes = ([ipaddress]$First).GetAddressBytes()
+    $bytes[3] += $Offset
+    ([ipaddress]$bytes).ToString()
+}
+
+# The seed's two sites, then 10.100.K.0/24 for site K (clear of the tunnel's 10.0.0.0/24).
+function Get-WgLabSiteAddress([int] $Index) {
+    switch ($Index) {
+        1 { @{ lanPrefix = '10.11.7.0/24'; gateway = '10.11.7.1'; router = '10.11.7.254'; firstHost = '10.11.7.199' } }
+        2 { @{ lanPrefix = '172.19.16.0/20'; gateway = '172.19.16.7'; router = '172.19.16.1'; firstHost = '172.19.16.100' } }
+        default { @{ lanPrefix = "10.100.$Index.0/24"; gateway = "10.100.$Index.7"; router = "10.100.$Index.1"; firstHost = "10.100.$Index.100" } }
+    }
+}
+
+function New-WgLabHost {
+    param([string] $Name, [string] $Role, [string] $Site, [string] $Namespace)
+    [ordered]@{
+        name = $Name; role = $Role; site = $Site; namespace = $Namespace; machine = $null; hostname = $null
+        sshAddress = $null; sshPort = $null; user = $null; keyFile = $null; sshAlias = $null; hostKeyFingerprint = $null; hostKeys = @()
+        wanInterface = $null; wanAddress = $null; wanPrefix = $null
+        lanInterface = $null; lanAddress = $null; lanPrefix = $null
+        defaultRoute = $null; publicAddress = $null; tunnelAddress = $null
+        lanHosts = @(); commandLog = $null; commandLogOnHost = $null
+    }
+}
+
+# The whole lab as data: what lab.json holds, less the host keys.
+function New-WgLabTopology {
+    param([int] $Gateways, [int] $LanHosts, [string] $OutputPath)
+    $keyFile = Join-Path $OutputPath 'id_ed25519'
+    $ops = New-WgLabHost -Name 'ops' -Role 'ops' -Namespace "$($script:Prefix)ops"
+    $ops.wanInterface = 'eth0'; $ops.wanAddress = $script:Internet.opsAddress; $ops.wanPrefix = $script:Internet.prefix
+    $ops.defaultRoute = $script:Internet.routerAddress
+    $internet = New-WgLabHost -Name 'internet' -Role 'internet' -Namespace "$($script:Prefix)inet"
+    $internet.wanInterface = 'br0'; $internet.wanAddress = $script:Internet.routerAddress; $internet.wanPrefix = $script:Internet.prefix
+    $hosts = [Collections.Generic.List[object]]::new()
+    $hosts.Add($ops); $hosts.Add($internet)
+    $sites = foreach ($index in 1..$Gateways) {
+        $site = ConvertTo-WgLabSiteName $index
+        $address = Get-WgLabSiteAddress $index
+        $lanLength = ($address.lanPrefix -split '/')[1]
+        $public = "198.51.100.$($script:Internet.firstPublicHost + $index - 1)"
+
+        $nat = New-WgLabHost -Name "nat-$site" -Role 'nat' -Site $site -Namespace "$($script:Prefix)nat-$site"
+        $nat.wanInterface = 'wan0'; $nat.wanAddress = $public; $nat.wanPrefix = $script:Internet.prefix
+        $nat.lanInterface = 'lan0'; $nat.lanAddress = $address.router; $nat.lanPrefix = $address.lanPrefix
+        $nat.defaultRoute = $script:Internet.routerAddress; $nat.publicAddress = $public
+
+        $lanHostList = foreach ($number in 1..$LanHosts) {
+            $lanHost = New-WgLabHost -Name "host-$site$number" -Role 'lanhost' -Site $site -Namespace "$($script:Prefix)host-$site$number"
+            $lanHost.lanInterface = 'eth0'; $lanHost.lanAddress = Get-WgLabHostAddress $address.firstHost ($number - 1)
+            $lanHost.lanPrefix = $address.lanPrefix; $lanHost.defaultRoute = $address.router
+            $lanHost
+        }
+
+        $machine = "$($script:Prefix)gw-$site"
+        $gateway = New-WgLabHost -Name "gw-$site" -Role 'gateway' -Site $site -Namespace $machine
+        $gateway.machine = $machine; $gateway.hostname = "gw-$site"
+        $gateway.sshAlias = "gw-$site"; $gateway.sshAddress = $public; $gateway.sshPort = 22; $gateway.user = 'root'; $gateway.keyFile = $keyFile
+        # A cloud VM: one interface, in the LAN; the public address is the NAT router's.
+        $gateway.wanInterface = 'eth0'; $gateway.wanAddress = $address.gateway; $gateway.wanPrefix = $address.lanPrefix
+        $gateway.lanInterface = 'eth0'; $gateway.lanAddress = $address.gateway; $gateway.lanPrefix = $address.lanPrefix
+        $gateway.defaultRoute = $address.router; $gateway.publicAddress = $public
+        $gateway.tunnelAddress = "10.0.0.$index"
+        $gateway.lanHosts = @($lanHostList | ForEach-Object { [ordered]@{ name = $_.name; namespace = $_.namespace; address = $_.lanAddress } })
+        $gateway.commandLog = $script:CommandLog
+        $gateway.commandLogOnHost = "$($script:StateDirectory)/$machine/upper$($script:CommandLog)"
+
+        $hosts.Add($nat); $hosts.Add($gateway)
+        foreach ($lanHost in $lanHostList) { $hosts.Add($lanHost) }
+        [ordered]@{
+            name = $site; lanPrefix = $address.lanPrefix; lanPrefixLength = [int]$lanLength; publicAddress = $public
+            gateway = $gateway.name; nat = $nat.name; lanHosts = @($lanHostList | ForEach-Object name)
+            switchNamespace = "$($script:Prefix)lan-$site"
+        }
+    }
+    [ordered]@{
+        schemaVersion = 1
+        outputPath = $OutputPath
+        stateDirectory = $script:StateDirectory
+        baseImage = $null
+        sshConfig = Join-Path $OutputPath 'ssh_config'
+        knownHosts = Join-Path $OutputPath 'known_hosts'
+        keyFile = $keyFile
+        internet = $script:Internet
+        tunnel = $script:Tunnel
+        sites = @($sites)
+        hosts = $hosts.ToArray()
+        startedAt = $null
+        startupSeconds = $null
+    }
+}
+
+function Get-WgLabPlanLength([string] $Prefix) { ($Prefix -split '/')[1] }
+
+# lab.sh net steps for one gateway's namespace and cable (also used to "reboot" it).
+function Get-WgLabGatewayPlan($Lab, $Gateway) {
+    $site = $Lab.sites | Where-Object name -EQ $Gateway.site
+    $length = Get-WgLabPlanLength $Gateway.lanPrefix
+    "netns $($Gateway.namespace)"
+    "plug $($site.switchNamespace) gw $($Gateway.namespace) eth0 $($Gateway.lanAddress)/$length $($Gateway.defaultRoute)"
+}
+
+function Get-WgLabNetworkPlan($Lab) {
+    $ops = $Lab.hosts | Where-Object role -EQ 'ops'
+    $internet = $Lab.hosts | Where-Object role -EQ 'internet'
+    $length = Get-WgLabPlanLength $Lab.internet.prefix
+    "netns $($internet.namespace)"
+    "bridge $($internet.namespace) $($internet.wanAddress)/$length"
+    "forward $($internet.namespace)"
+    "netns $($ops.namespace)"
+    "plug $($internet.namespace) ops $($ops.namespace) eth0 $($ops.wanAddress)/$length $($ops.defaultRoute)"
+    foreach ($site in $Lab.sites) {
+        $nat = $Lab.hosts | Where-Object name -EQ $site.nat
+        $gateway = $Lab.hosts | Where-Object name -EQ $site.gateway
+        "netns $($nat.namespace)"
+        "plug $($internet.namespace) nat-$($site.name) $($nat.namespace) wan0 $($nat.wanAddress)/$length $($nat.defaultRoute)"
+        "netns $($site.switchNamespace)"
+        "bridge $($site.switchNamespace)"
+        "plug $($site.switchNamespace) nat $($nat.namespace) lan0 $($nat.lanAddress)/$($site.lanPrefixLength)"
+        "forward $($nat.namespace)"
+        "nat $($nat.namespace) $($nat.publicAddress) $($gateway.lanAddress) $($site.lanPrefix)"
+        Get-WgLabGatewayPlan $Lab $gateway
+        $number = 0
+        foreach ($name in $site.lanHosts) {
+            $lanHost = $Lab.hosts | Where-Object name -EQ $name
+            $number++
+            "netns $($lanHost.namespace)"
+            "plug $($site.switchNamespace) h$number $($lanHost.namespace) eth0 $($lanHost.lanAddress)/$($site.lanPrefixLength) $($lanHost.defaultRoute)"
+        }
+    }
+}
+
+# Reads back what lab.sh prepare left: host keys for lab.json and known_hosts.
+function Add-WgLabHostKey($Lab) {
+    foreach ($gateway in $Lab.hosts | Where-Object role -EQ 'gateway') {
+        $directory = "$($script:StateDirectory)/$($gateway.machine)"
+        $gateway.hostKeys = @(Get-Content "$directory/hostkeys.fingerprints" | ForEach-Object {
+                # "256 SHA256:... comment (ED25519)", as ssh-keygen -lf prints it
+                $fields = -split $_
+                [ordered]@{ type = $fields[-1].Trim('()'); bits = [int]$fields[0]; fingerprint = $fields[1] }
+            })
+        $gateway.hostKeyFingerprint = ($gateway.hostKeys | Where-Object type -EQ 'ED25519').fingerprint
+        $gateway['hostKeyLines'] = @(Get-Content "$directory/hostkeys.pub" | ForEach-Object { ($_ -split ' ')[0..1] -join ' ' })
+    }
+}
+
+function Write-WgLabFile($Lab) {
+    $gateways = @($Lab.hosts | Where-Object role -EQ 'gateway')
+    $config = [Text.StringBuilder]::new()
+    [void]$config.AppendLine("# WgAdmin gateway lab: the gateways as the ops namespace reaches them. For example:")
+    [void]$config.AppendLine("#   ip netns exec $($script:Prefix)ops ssh -F $($Lab.sshConfig) gw-a")
+    $knownHosts = foreach ($gateway in $gateways) {
+        [void]$config.AppendLine()
+        [void]$config.AppendLine("Host $($gateway.sshAlias)")
+        foreach ($setting in @(
+                "HostName $($gateway.sshAddress)", "Port $($gateway.sshPort)", "User $($gateway.user)",
+                "IdentityFile $($gateway.keyFile)", 'IdentitiesOnly yes', "UserKnownHostsFile $($Lab.knownHosts)",
+                'GlobalKnownHostsFile /dev/null', 'StrictHostKeyChecking yes', 'BatchMode yes', 'ConnectTimeout 5', 'LogLevel ERROR')) {
+            [void]$config.AppendLine("    $setting")
+        }
+        foreach ($line in $gateway.hostKeyLines) { "$($gateway.sshAlias),$($gateway.sshAddress) $line" }
+    }
+    foreach ($gateway in $gateways) { $gateway.Remove('hostKeyLines') }
+    Set-Content -LiteralPath $Lab.sshConfig -Value $config.ToString() -NoNewline
+    Set-Content -LiteralPath $Lab.knownHosts -Value $knownHosts
+    Save-WgLabJson $Lab
+}
+
+function Save-WgLabJson($Lab) {
+    $json = $Lab | ConvertTo-Json -Depth 8
+    Set-Content -LiteralPath (Join-Path $Lab.outputPath 'lab.json') -Value $json
+    Set-Content -LiteralPath "$($script:StateDirectory)/lab.json" -Value $json
+}
+
+# The running lab, as Start-WgLab recorded it in the state directory.
+function Get-WgLabState {
+    $path = "$($script:StateDirectory)/lab.json"
+    if (-not (Test-Path -LiteralPath $path)) { throw "No lab is running ($path does not exist); start one with Start-WgLab." }
+    Get-Content -Raw -LiteralPath $path | ConvertFrom-Json
+}
+
+function Resolve-WgLabGateway([string] $Name) {
+    $lab = Get-WgLabState
+    $gateway = $lab.hosts | Where-Object { $_.role -eq 'gateway' -and ($_.name -eq $Name -or $_.machine -eq $Name) }
+    if (-not $gateway) { throw "The lab has no gateway '$Name' (it has: $(($lab.hosts | Where-Object role -EQ 'gateway').name -join ', '))." }
+    $lab, $gateway
+}
+
+function Wait-WgLabGateway {
+    param($Gateways, [int] $TimeoutSec)
+    $null = Invoke-WgLabScript -ArgumentList (@('wait-ssh', $TimeoutSec) + @($Gateways.sshAddress))
+    $states = Invoke-WgLabScript -ArgumentList (@('wait-booted', $TimeoutSec) + @($Gateways.machine))
+    $notRunning = @($states | Where-Object { $_ -notmatch ' running$' })
+    if ($notRunning) {
+        foreach ($line in $notRunning) {
+            $machine = ($line -split ' ')[0]
+            $failed = bash $script:LabScript exec $machine systemctl --failed --no-legend --plain 2>$null
+            Write-Warning "Gateway $line$(if ($failed) { "; failed units: $(($failed | ForEach-Object { (-split $_)[0] }) -join ', ')" })"
+        }
+    }
+}
+
+function Start-WgLabMachine($Gateways) {
+    $null = Invoke-WgLabScript -ArgumentList (@('launch') + @($Gateways.machine))
+}
+
+#endregion
+
+<#
+.SYNOPSIS
+    Brings the gateway lab up: namespaces, NAT routers, LANs, and one booted Debian gateway per site.
+.DESCRIPTION
+    Tears down whatever an earlier (perhaps half-finished) run left, installs the host packages it
+    needs, builds the gateways' base image when the cache has none for the current recipe, then
+    builds the network, boots the gateways and waits until each answers SSH from the ops namespace
+    and has finished booting. Writes lab.json, ssh_config, known_hosts and the client key
+    (id_ed25519) to OutputPath. Returns the lab (as Get-WgLab does).
+.EXAMPLE
+    Start-WgLab -Gateways 2; ip netns exec wgl-ops ssh -F out/lab/ssh_config gw-a
+#>
+function Start-WgLab {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [ValidateRange(1, 200)]
+        [int] $Gateways = 2,
+
+        [string] $OutputPath = $script:DefaultOutputPath,
+
+        # LAN hosts per site.
+        [ValidateRange(1, 20)]
+        [int] $LanHosts = 1,
+
+        # How long to wait for the gateways to boot and answer SSH.
+        [ValidateRange(5, 3600)]
+        [int] $TimeoutSec = 300
+    )
+    Assert-WgLabHost
+    $OutputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputPath)
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    Stop-WgLab -OutputPath $OutputPath
+    Install-WgLabHostPackage
+    $base = Get-WgLabBaseImage
+    $baseSeconds = $clock.Elapsed.TotalSeconds
+
+    New-Item -ItemType Directory -Force $OutputPath, $script:StateDirectory | Out-Null
+    Set-Content -LiteralPath "$($script:StateDirectory)/output-path" -Value $OutputPath
+    $keyFile = Join-Path $OutputPath 'id_ed25519'
+    if (-not (Test-Path -LiteralPath $keyFile) -or -not (Test-Path -LiteralPath "$keyFile.pub")) {
+        Remove-Item -LiteralPath $keyFile, "$keyFile.pub" -ErrorAction Ignore
+        ssh-keygen -q -t ed25519 -N '' -C 'wgadmin-lab' -f $keyFile
+        if ($LASTEXITCODE -ne 0) { throw "ssh-keygen failed with exit code $LASTEXITCODE" }
+    }
+
+    $lab = New-WgLabTopology -Gateways $Gateways -LanHosts $LanHosts -OutputPath $OutputPath
+    $lab.baseImage = $base
+    $gatewayHosts = @($lab.hosts | Where-Object role -EQ 'gateway')
+    Set-WgLabInotifyLimit -Gateways $Gateways
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ((Get-WgLabNetworkPlan $lab) -join "`n")
+    $null = Invoke-WgLabScript -ArgumentList (@('prepare', $base, "$keyFile.pub") + @($gatewayHosts.machine))
+    Start-WgLabMachine $gatewayHosts
+    Add-WgLabHostKey $lab
+    $lab.startedAt = [DateTime]::UtcNow.ToString('o')
+    Write-WgLabFile $lab
+
+    Wait-WgLabGateway -Gateways $gatewayHosts -TimeoutSec $TimeoutSec
+    $lab.startupSeconds = [math]::Round($clock.Elapsed.TotalSeconds, 1)
+    Save-WgLabJson $lab
+    Write-Host ("Lab up: {0} gateway(s) in {1:N1} s (base image {2:N1} s); lab.json in {3}" -f $Gateways, $clock.Elapsed.TotalSeconds, $baseSeconds, $OutputPath)
+    Get-WgLab -OutputPath $OutputPath
+}
+
+# Every systemd in a container takes a few inotify instances, all counted against root: raise
+# the host's limit for big labs (lab.sh teardown restores it).
+function Set-WgLabInotifyLimit([int] $Gateways) {
+    $key = 'fs.inotify.max_user_instances'
+    $current = [int](Get-Content /proc/sys/fs/inotify/max_user_instances)
+    $needed = 128 + 16 * $Gateways
+    if ($current -ge $needed) { return }
+    Set-Content -LiteralPath "$($script:StateDirectory)/sysctl.restore" -Value "$key = $current"
+    sysctl -q -w "$key=$needed"
+    if ($LASTEXITCODE -ne 0) { throw "sysctl -w $key=$needed failed" }
+}
+
+<#
+.SYNOPSIS
+    Takes the lab down and removes everything any lab run left on this machine.
+.DESCRIPTION
+    Shuts the gateways down cleanly (SIGTERM to nspawn), saves their console and command logs to
+    OutputPath/logs, then removes the lab's mounts, cgroups, network namespaces, nspawn's
+    propagation directories and the state directory, and deletes lab.json, ssh_config and
+    known_hosts. Works after a half-finished Start-WgLab too; does nothing if there is no lab.
+#>
+function Stop-WgLab {
+    [CmdletBinding()]
+    param(
+        [string] $OutputPath = $script:DefaultOutputPath
+    )
+    Assert-WgLabHost
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $OutputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputPath)
+    $recorded = "$($script:StateDirectory)/output-path"
+    $outputs = @($OutputPath)
+    if (Test-Path -LiteralPath $recorded) { $outputs = @((Get-Content -LiteralPath $recorded | Select-Object -First 1), $OutputPath) | Select-Object -Unique }
+    $null = Invoke-WgLabScript -ArgumentList 'teardown', (Join-Path $outputs[0] 'logs')
+    foreach ($output in $outputs) {
+        Remove-Item -LiteralPath (Join-Path $output 'lab.json'), (Join-Path $output 'ssh_config'), (Join-Path $output 'known_hosts') -ErrorAction Ignore
+    }
+    Write-Verbose ("Lab down in {0:N1} s" -f $clock.Elapsed.TotalSeconds)
+}
+
+<#
+.SYNOPSIS
+    Reads lab.json: the whole lab, or the hosts with the given names or role.
+#>
+function Get-WgLab {
+    [CmdletBinding(DefaultParameterSetName = 'Lab')]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(ParameterSetName = 'Name', Position = 0)]
+        [string[]] $Name,
+
+        [Parameter(ParameterSetName = 'Role')]
+        [ValidateSet('ops', 'internet', 'nat', 'gateway', 'lanhost')]
+        [string] $Role,
+
+        [string] $OutputPath = $script:DefaultOutputPath
+    )
+    $path = Join-Path $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputPath) 'lab.json'
+    if (-not (Test-Path -LiteralPath $path)) { throw "No lab.json at $path; start the lab with Start-WgLab." }
+    $lab = Get-Content -Raw -LiteralPath $path | ConvertFrom-Json
+    switch ($PSCmdlet.ParameterSetName) {
+        'Name' { foreach ($item in $Name) { $lab.hosts | Where-Object name -EQ $item } }
+        'Role' { $lab.hosts | Where-Object role -EQ $Role }
+        default { $lab }
+    }
+}
+
+<#
+.SYNOPSIS
+    Shuts a gateway down and takes its link down, as if it were powered off.
+.DESCRIPTION
+    Connections to its public address then fail (the NAT router finds nobody behind it) until
+    Start-WgLabGateway. Its disk (overlay) and network namespace stay.
+#>
+function Stop-WgLabGateway {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [string] $Name)
+    Assert-WgLabHost
+    $null, $gateway = Resolve-WgLabGateway $Name
+    $null = Invoke-WgLabScript -ArgumentList 'stop-gateway', $gateway.machine
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText "link $($gateway.namespace) eth0 down"
+}
+
+<#
+.SYNOPSIS
+    Boots a stopped gateway again and waits until it answers SSH.
+#>
+function Start-WgLabGateway {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Name,
+        [ValidateRange(5, 3600)] [int] $TimeoutSec = 120
+    )
+    Assert-WgLabHost
+    $null, $gateway = Resolve-WgLabGateway $Name
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText "link $($gateway.namespace) eth0 up"
+    Start-WgLabMachine @($gateway)
+    Wait-WgLabGateway -Gateways @($gateway) -TimeoutSec $TimeoutSec
+}
+
+<#
+.SYNOPSIS
+    Restarts a gateway; with -RecreateNamespace, like a reboot of a real machine.
+.DESCRIPTION
+    Stops the container, starts it again and waits for SSH. A container restart keeps its network
+    namespace (iptables rules, routes and sysctls survive, unlike a reboot); -RecreateNamespace
+    deletes and recreates the namespace and its link first, so all of that is lost as in a reboot.
+    The gateway's disk (overlay) is kept either way.
+#>
+function Restart-WgLabGateway {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Name,
+        [switch] $RecreateNamespace,
+        [ValidateRange(5, 3600)] [int] $TimeoutSec = 120
+    )
+    Assert-WgLabHost
+    $lab, $gateway = Resolve-WgLabGateway $Name
+    $null = Invoke-WgLabScript -ArgumentList 'stop-gateway', $gateway.machine
+    $site = $lab.sites | Where-Object name -EQ $gateway.site
+    $plan = if ($RecreateNamespace) {
+        "unplug $($site.switchNamespace) gw"
+        "delete $($gateway.namespace)"
+        Get-WgLabGatewayPlan $lab $gateway
+    }
+    else { "link $($gateway.namespace) eth0 up" }
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ($plan -join "`n")
+    Start-WgLabMachine @($gateway)
+    Wait-WgLabGateway -Gateways @($gateway) -TimeoutSec $TimeoutSec
+}
+
+<#
+.SYNOPSIS
+    Runs a command in a lab namespace (ip netns exec), or inside a gateway's container.
+.DESCRIPTION
+    -Namespace takes a namespace (wgl-host-a1) or a host's name from lab.json (host-a1, ops); the
+    command runs with the host's binaries in that network namespace. -Machine takes a gateway
+    (gw-a) and runs the command inside its container, with the gateway's own binaries, without SSH,
+    so nothing reaches its command log. Writes the command's output; on a non-zero exit code
+    writes an error (with the command's stderr) and leaves the code in $LASTEXITCODE.
+.EXAMPLE
+    Invoke-WgLabCommand -Namespace host-a1 -Command ping, -c1, 10.11.7.254
+.EXAMPLE
+    Invoke-WgLabCommand -Machine gw-a -Command wg, show
+#>
+function Invoke-WgLabCommand {
+    [CmdletBinding(DefaultParameterSetName = 'Namespace')]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Namespace')]
+        [string] $Namespace,
+
+        [Parameter(Mandatory, ParameterSetName = 'Machine')]
+        [string] $Machine,
+
+        [Parameter(Mandatory, Position = 0)]
+        [string[]] $Command
+    )
+    Assert-WgLabHost
+    if ($PSCmdlet.ParameterSetName -eq 'Machine') {
+        $null, $gateway = Resolve-WgLabGateway $Machine
+        $argumentList = @('exec', $gateway.machine) + $Command
+        $output = bash $script:LabScript @argumentList 2>&1
+    }
+    else {
+        if (-not $Namespace.StartsWith($script:Prefix)) {
+            $lanHost = (Get-WgLabState).hosts | Where-Object name -EQ $Namespace
+            if (-not $lanHost) { throw "The lab has no host '$Namespace'." }
+            $Namespace = $lanHost.namespace
+        }
+        $output = ip netns exec $Namespace @Command 2>&1
+    }
+    $exitCode = $LASTEXITCODE
+    $errors = @($output | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+    $output | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] } | ForEach-Object { "$_" }
+    if ($exitCode -ne 0) {
+        $message = "'$($Command -join ' ')' exited with code $exitCode"
+        if ($errors) { $message += ": $(($errors | ForEach-Object { "$_" }) -join "`n")" }
+        Write-Error -Message $message -ErrorId 'WgLabCommandFailed' -Category NotSpecified
+    }
+    $global:LASTEXITCODE = $exitCode
+}
+
+Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Invoke-WgLabCommand, Get-WgLabDebianMirror
