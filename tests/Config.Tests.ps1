@@ -39,13 +39,15 @@ Describe 'The issue''s script' {
     BeforeAll {
         $folder = New-TestFolder
         Push-Location $folder
+        # Any error in the script stops it here, failing every test below with that error.
+        $previousPreference = $ErrorActionPreference
         $ErrorActionPreference = 'Stop'
         # Verbatim from the issue, except that the last line's output is kept in $stripped.
         $a = New-WgKeyPair; $b = New-WgKeyPair
         $peerB = $b | New-WgPeer -AllowedIPs 10.0.0.2/32,172.19.16.0/20 -Endpoint 198.51.100.2:10086 -PersistentKeepalive 30 -Name site-b
         $a | New-WgInterface -Name wg0 -Address 10.0.0.1/24 -ListenPort 10086 -Peer $peerB | Export-WgConfig -Path ./wg0.conf
         $stripped = Import-WgConfig ./wg0.conf | ConvertTo-WgConfig -Strip
-        $ErrorActionPreference = 'Continue'
+        $ErrorActionPreference = $previousPreference
         $file = Join-Path $folder 'wg0.conf'
     }
 
@@ -103,7 +105,14 @@ Describe 'The issue''s script' {
         $imported.Peers[0].PersistentKeepalive | Should -Be 30
     }
 
-    It "with -IncludeSecret prints what ``wg-quick strip`` prints for the file, byte for byte<stripNote>" -Skip:$skipStrip -ForEach @{ Problem = $stripProblem } {
+    It 'reads the file back from Get-ChildItem *.conf in the pipeline' {
+        $imported = @(Get-ChildItem *.conf | Import-WgConfig)
+        $imported | Should -HaveCount 1
+        $imported[0].Name | Should -BeExactly 'wg0'
+        $imported[0].Peers[0].PublicKey | Should -Be $b.PublicKey
+    }
+
+    It ("with -IncludeSecret prints what 'wg-quick strip' prints for the file, byte for byte" + $stripNote) -Skip:$skipStrip -ForEach @{ Problem = $stripProblem } {
         if ($Problem) { throw "CI=true, so the wg-quick oracle must run, but $Problem." }
         $oracle = Invoke-NativeRaw -FilePath wg-quick -ArgumentList strip, $file
         $oracle.ExitCode | Should -Be 0 -Because $oracle.StdErr
@@ -167,7 +176,7 @@ Describe 'ConvertTo-WgConfig' {
         $texts[1] | Should -Match 'ListenPort = 51821'
     }
 
-    It "with -Strip -IncludeSecret prints what ``wg-quick strip`` prints for a file with every field<stripNote>" -Skip:$skipStrip -ForEach @{ Problem = $stripProblem } {
+    It ("with -Strip -IncludeSecret prints what 'wg-quick strip' prints for a file with every field" + $stripNote) -Skip:$skipStrip -ForEach @{ Problem = $stripProblem } {
         if ($Problem) { throw "CI=true, so the wg-quick oracle must run, but $Problem." }
         $path = Join-Path (New-TestFolder) 'wg0.conf'
         $interface | Export-WgConfig -Path $path

@@ -111,7 +111,7 @@ Describe 'Get-WgPublicKey' {
             Should -BeExactly 'hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo='
     }
 
-    It "equals what ``wg pubkey`` prints for the same private key<wgNote>" -Skip:$skipWg -ForEach @{ Problem = $wgProblem } {
+    It ("equals what 'wg pubkey' prints for the same private key" + $wgNote) -Skip:$skipWg -ForEach @{ Problem = $wgProblem } {
         if ($Problem) { throw "CI=true, so the wg oracle must run, but $Problem." }
         foreach ($candidate in New-WgKeyPair -Count 3) {
             # The private key goes over stdin, never on a command line where other users could see it.

@@ -64,12 +64,14 @@ function Get-InnermostException {
 }
 
 # Every message an error record carries, however it is shown: its default rendering, every
-# property, and the message of each exception in its chain.
+# property, Get-Error's deep view (which shows the exception's own properties, such as a WgError's
+# Offender), and the message of each exception in its chain.
 function Get-ErrorText {
     param([Parameter(Mandatory)] [AllowEmptyCollection()] [object[]] $ErrorRecord)
     $parts = foreach ($record in $ErrorRecord) {
         $record | Out-String -Width 4096
         $record | Format-List * -Force | Out-String -Width 4096
+        Get-Error -InputObject $record | Out-String -Width 4096
         $record.ToString()
         "$($record.TargetObject)"
         $exception = $record.Exception

@@ -17,7 +17,7 @@ $script:CommandLog = '/var/log/wgadmin-lab-commands.log'
 $script:Suite = 'bookworm'
 # What the host needs, by package; systemd-container without its recommends (libnss-mymachines
 # would edit /etc/nsswitch.conf).
-$script:HostPackages = 'debootstrap', 'systemd-container', 'iptables', 'nftables', 'openssh-client', 'iproute2', 'dpkg-dev', 'jq'
+$script:HostPackages = 'debootstrap', 'systemd-container', 'iptables', 'nftables', 'openssh-client', 'iproute2', 'iputils-ping', 'dpkg-dev', 'jq'
 $script:Internet = [ordered]@{ prefix = '198.51.100.0/24'; routerAddress = '198.51.100.1'; opsAddress = '198.51.100.2'; firstPublicHost = 10 }
 $script:Tunnel = [ordered]@{ prefix = '10.0.0.0/24'; port = 10086; protocol = 'udp'; interface = 'wg0' }
 
@@ -41,10 +41,10 @@ function Invoke-WgLabScript {
 }
 
 function Install-WgLabHostPackage {
-    $missing = foreach ($package in $script:HostPackages) {
-        $status = dpkg-query -W -f '${db:Status-Abbrev}' $package 2>$null
-        if ($LASTEXITCODE -ne 0 -or "$status" -notlike 'ii*') { $package }
-    }
+    $missing = @(foreach ($package in $script:HostPackages) {
+            $status = dpkg-query -W -f '${db:Status-Abbrev}' $package 2>$null
+            if ($LASTEXITCODE -ne 0 -or "$status" -notlike 'ii*') { $package }
+        })
     if (-not $missing) { return }
     Write-Host "Installing the lab's host packages: $($missing -join ', ')"
     $env:DEBIAN_FRONTEND = 'noninteractive'

@@ -51,9 +51,12 @@ public static class WgConfigValidator
                 Add(new WgError(WgErrorId.PeerIsSelf, $"The peer {label} has the interface's own public key; WireGuard would silently drop it.", Offender: peer.PublicKey.ToString()), peer);
 
             if (peersByKey.TryGetValue(peer.PublicKey.ToString(), out var first))
+            {
+                // One error for a repeated peer: its allowed IPs would only repeat the point.
                 Add(new WgError(WgErrorId.DuplicatePeer, $"The peer {label} appears twice{AtLine(first, lineOf)}; WireGuard would silently merge the two.", Offender: peer.PublicKey.ToString()), peer);
-            else
-                peersByKey.Add(peer.PublicKey.ToString(), peer);
+                continue;
+            }
+            peersByKey.Add(peer.PublicKey.ToString(), peer);
 
             foreach (var prefix in peer.AllowedIPs.Select(p => p.Network).Distinct())
             {

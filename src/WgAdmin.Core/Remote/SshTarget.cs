@@ -69,8 +69,10 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
         {
             host = rest; // a bare IPv6 address has several colons and no port
         }
-        if (host.Length == 0 || host.StartsWith('-'))
-            throw Invalid(computerName, "the host name is empty or starts with '-'");
+        if (host.Length == 0 || host.StartsWith('-') || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '%'))
+            throw Invalid(computerName, "the host name must be letters, digits, '.', '-', '_' (or an IP address) and not start with '-'");
+        if (user is not null && (user.StartsWith('-') || !user.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
+            throw Invalid(computerName, "the user name must be letters, digits, '.', '-', '_' and not start with '-'");
         return (user, host, port);
     }
 
