@@ -89,6 +89,32 @@ function Install-TestPrerequisite {
     $pester
 }
 
+# Runs Pester in a fresh pwsh (optionally inside a network namespace) and returns its summary.
+function Invoke-PesterRun {
+    param([string] $Pester, [string] $Name, [string[]] $Path, [string[]] $ExcludePath = @(), [string] $Namespace, [hashtable] $Environment = @{})
+    $results = Join-Path $out 'test-results'
+    $summary = Join-Path $results "pester-$Name.json"
+    Remove-Item $summary -ErrorAction Ignore
+    $arguments = @('-PesterPath', $Pester, '-Path', ($Path -join ','), '-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'),
+        '-SummaryPath', $summary, '-ResultsPath', (Join-Path $results "pester-$Name.xml"))
+    if ($ExcludePath) { $arguments += @('-ExcludePath', ($ExcludePath -join ',')) }
+    $saved = @{}
+    foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
+    try {
+        $runner = Join-Path $root 'tests/Invoke-PesterRun.ps1'
+        if ($Namespace) {
+            & ip netns exec $Namespace ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $runner @arguments | Out-Host
+        }
+        else {
+            Invoke-ChildPwsh $runner $arguments | Out-Host
+        }
+    }
+    finally {
+        foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
+    }
+    if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+}
+
 function Invoke-Test {
     $pester = Install-TestPrerequisite
     Invoke-Build
@@ -108,28 +134,7 @@ function Invoke-Test {
     else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
 
     Write-Host '== Pester (module) =='
-    # A fresh pwsh, so the module under test is loaded from out/WgAdmin and nothing lingers in this session.
-    $pesterSummary = Join-Path $results 'pester.json'
-    $runner = @'
-param($PesterPath, $TestsPath, $ModulePath, $SummaryPath, $ResultsPath)
-Import-Module $PesterPath -MinimumVersion 5.7.1
-$env:WGADMIN_MODULE_PATH = $ModulePath
-$configuration = New-PesterConfiguration
-$configuration.Run.Path = $TestsPath
-$configuration.Run.PassThru = $true
-# The gateway lab's tests (tests/lab) need root and minutes; they run on their own.
-$configuration.Filter.ExcludeTag = 'Lab'
-$configuration.Output.Verbosity = 'Detailed'
-$configuration.TestResult.Enabled = $true
-$configuration.TestResult.OutputPath = $ResultsPath
-$result = Invoke-Pester -Configuration $configuration
-@{ Passed = $result.PassedCount; Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; Skipped = $result.SkippedCount } |
-    ConvertTo-Json | Set-Content $SummaryPath
-'@
-    $runnerPath = Join-Path $results 'run-pester.ps1'
-    Set-Content $runnerPath $runner
-    Invoke-ChildPwsh $runnerPath @($pester, (Join-Path $root 'tests'), (Join-Path $moduleDir 'WgAdmin.psd1'), $pesterSummary, (Join-Path $results 'pester.xml'))
-    $pesterResult = if (Test-Path $pesterSummary) { Get-Content -Raw $pesterSummary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    $pesterResult = Invoke-PesterRun -Pester $pester -Name 'module' -Path (Join-Path $root 'tests') -ExcludePath (Join-Path $root 'tests/lab')
 
     $passed = $xunit.Passed + $pesterResult.Passed
     $failed = $xunit.Failed + $pesterResult.Failed

@@ -310,6 +310,7 @@ function Resolve-WgLabGateway([string] $Name) {
 function Wait-WgLabGateway {
     param($Gateways, [int] $TimeoutSec)
     $null = Invoke-WgLabScript -ArgumentList (@('wait-ssh', $TimeoutSec) + @($Gateways.sshAddress))
+    Write-Verbose "SSH answers on $($Gateways.sshAddress -join ', ')"
     $states = Invoke-WgLabScript -ArgumentList (@('wait-booted', $TimeoutSec) + @($Gateways.machine))
     $notRunning = @($states | Where-Object { $_ -notmatch ' running$' })
     if ($notRunning) {
@@ -377,12 +378,16 @@ function Start-WgLab {
     $lab.baseImage = $base
     $gatewayHosts = @($lab.hosts | Where-Object role -EQ 'gateway')
     Set-WgLabInotifyLimit -Gateways $Gateways
+    Write-Verbose ("{0,5:N1} s: base image ready" -f $clock.Elapsed.TotalSeconds)
     $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ((Get-WgLabNetworkPlan $lab) -join "`n")
+    Write-Verbose ("{0,5:N1} s: network built" -f $clock.Elapsed.TotalSeconds)
     $null = Invoke-WgLabScript -ArgumentList (@('prepare', $base, "$keyFile.pub") + @($gatewayHosts.machine))
+    Write-Verbose ("{0,5:N1} s: overlays prepared" -f $clock.Elapsed.TotalSeconds)
     Start-WgLabMachine $gatewayHosts
     Add-WgLabHostKey $lab
     $lab.startedAt = [DateTime]::UtcNow.ToString('o')
     Write-WgLabFile $lab
+    Write-Verbose ("{0,5:N1} s: gateways launched" -f $clock.Elapsed.TotalSeconds)
 
     Wait-WgLabGateway -Gateways $gatewayHosts -TimeoutSec $TimeoutSec
     $lab.startupSeconds = [math]::Round($clock.Elapsed.TotalSeconds, 1)
@@ -422,7 +427,7 @@ function Stop-WgLab {
     $OutputPath = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($OutputPath)
     $recorded = "$($script:StateDirectory)/output-path"
     $outputs = @($OutputPath)
-    if (Test-Path -LiteralPath $recorded) { $outputs = @((Get-Content -LiteralPath $recorded | Select-Object -First 1), $OutputPath) | Select-Object -Unique }
+    if (Test-Path -LiteralPath $recorded) { $outputs = @(@((Get-Content -LiteralPath $recorded | Select-Object -First 1), $OutputPath) | Select-Object -Unique) }
     $null = Invoke-WgLabScript -ArgumentList 'teardown', (Join-Path $outputs[0] 'logs')
     foreach ($output in $outputs) {
         Remove-Item -LiteralPath (Join-Path $output 'lab.json'), (Join-Path $output 'ssh_config'), (Join-Path $output 'known_hosts') -ErrorAction Ignore
@@ -459,18 +464,23 @@ function Get-WgLab {
 
 <#
 .SYNOPSIS
-    Shuts a gateway down and takes its link down, as if it were powered off.
+    Shuts a gateway down and takes its switch port down, as if it were powered off.
 .DESCRIPTION
-    Connections to its public address then fail (the NAT router finds nobody behind it) until
-    Start-WgLabGateway. Its disk (overlay) and network namespace stay.
+    Connections to its public address then time out (the NAT router finds nobody behind it)
+    until Start-WgLabGateway. Its disk (overlay) and network namespace stay.
 #>
 function Stop-WgLabGateway {
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0)] [string] $Name)
     Assert-WgLabHost
-    $null, $gateway = Resolve-WgLabGateway $Name
+    $lab, $gateway = Resolve-WgLabGateway $Name
     $null = Invoke-WgLabScript -ArgumentList 'stop-gateway', $gateway.machine
-    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText "link $($gateway.namespace) eth0 down"
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText (Get-WgLabPortStep $lab $gateway 'down')
+}
+
+# The gateway's port on its LAN switch (the gateway's own eth0 keeps its routes).
+function Get-WgLabPortStep($Lab, $Gateway, [string] $State) {
+    "link $(($Lab.sites | Where-Object name -EQ $Gateway.site).switchNamespace) gw $State"
 }
 
 <#
@@ -484,8 +494,8 @@ function Start-WgLabGateway {
         [ValidateRange(5, 3600)] [int] $TimeoutSec = 120
     )
     Assert-WgLabHost
-    $null, $gateway = Resolve-WgLabGateway $Name
-    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText "link $($gateway.namespace) eth0 up"
+    $lab, $gateway = Resolve-WgLabGateway $Name
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText (Get-WgLabPortStep $lab $gateway 'up')
     Start-WgLabMachine @($gateway)
     Wait-WgLabGateway -Gateways @($gateway) -TimeoutSec $TimeoutSec
 }
@@ -515,7 +525,7 @@ function Restart-WgLabGateway {
         "delete $($gateway.namespace)"
         Get-WgLabGatewayPlan $lab $gateway
     }
-    else { "link $($gateway.namespace) eth0 up" }
+    else { Get-WgLabPortStep $lab $gateway 'up' }
     $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ($plan -join "`n")
     Start-WgLabMachine @($gateway)
     Wait-WgLabGateway -Gateways @($gateway) -TimeoutSec $TimeoutSec

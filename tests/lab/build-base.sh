@@ -44,15 +44,19 @@ in_root() {
     unshare --mount --propagation private -- sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
 }
 
-echo "Building the lab's base image $base from $mirror (a few minutes, once per machine)"
-unshare --mount --propagation private -- \
-    debootstrap --variant=minbase --components=main --include="$include" "$suite" "$root" "$mirror"
+echo "Building the lab's base image $base from $mirror (a minute or two, once per machine)"
+if ! unshare --mount --propagation private -- \
+    debootstrap --variant=minbase --components=main --include="$include" "$suite" "$root" "$mirror" > "$build/debootstrap.log" 2>&1; then
+    tail -n 30 "$build/debootstrap.log"
+    echo "debootstrap failed; its log: $build/debootstrap.log"
+    exit 1
+fi
 
 # The offline repository: the WireGuard packages from the same mirror, fetched by the image's
 # own apt (so they match bookworm whatever the host runs), and the stub.
 mkdir -p "$root$repo"
 in_root apt-get -qq update
-in_root sh -c "cd $repo && apt-get -qq download $repo_packages"
+in_root sh -c "cd $repo && apt-get -qq -o APT::Sandbox::User=root download $repo_packages"
 stub=$build/stub
 install -d "$stub/DEBIAN" "$stub/usr/local/bin"
 install -m 0644 "$here/image/stub-control" "$stub/DEBIAN/control"

@@ -252,6 +252,10 @@ stop_one() {
     if pid=$(gateway_pid "$name"); then
         stop_nspawn "$pid" "$name"
     fi
+    # nspawn's lock on the root directory; it removes it itself unless it was killed.
+    if mountpoint -q "$state/$name/root"; then
+        rm -f "/run/systemd/nspawn/locks/inode-$(stat -c %d:%i "$state/$name/root")"
+    fi
     # Whatever still runs in the gateway's namespace is the container's (nspawn killed hard).
     kill_in_namespace "$name"
     rm -f "$state/$name/nspawn.pid"
@@ -342,8 +346,8 @@ cmd_teardown() {
     wait
 
     if [ -n "$logs" ] && [ ${#names[@]} -gt 0 ]; then
-        rm -rf "$logs"
         mkdir -p "$logs"
+        rm -f "$logs"/*.console.log "$logs"/*.commands.log
         for name in "${names[@]}"; do
             cp "$state/$name/console.log" "$logs/${name#"$prefix"}.console.log" 2>/dev/null || true
             cp "$state/$name/upper/var/log/wgadmin-lab-commands.log" "$logs/${name#"$prefix"}.commands.log" 2>/dev/null || true
@@ -362,7 +366,7 @@ cmd_teardown() {
     done
     remove_cgroup "$cgroup_name"
     rm -rf /run/systemd/nspawn/propagate/"$prefix"*
-    rmdir /run/systemd/nspawn/propagate /run/systemd/nspawn 2>/dev/null || true
+    rmdir /run/systemd/nspawn/propagate /run/systemd/nspawn/locks /run/systemd/nspawn 2>/dev/null || true
     if [ -f "$state/sysctl.restore" ]; then
         sysctl -q -p "$state/sysctl.restore" || true
     fi

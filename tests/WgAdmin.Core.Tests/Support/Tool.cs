@@ -3,9 +3,15 @@ using System.Text;
 
 namespace WgAdmin.Core.Tests.Support;
 
-public sealed record ToolResult(int ExitCode, string StdOut, string StdErr)
+public sealed record ToolResult(int ExitCode, byte[] StdOutBytes, string StdErr)
 {
     public bool Ok => ExitCode == 0;
+
+    /// <summary>Standard output decoded as UTF-8, a BOM or an invalid byte kept visible (U+FEFF, U+FFFD), never dropped.</summary>
+    public string StdOut => new UTF8Encoding(false).GetString(StdOutBytes);
+
+    /// <summary>Standard error with anything shaped like a key replaced: wg quotes whole PrivateKey lines in its errors.</summary>
+    public string StdErrRedacted => Tool.RedactKeys(StdErr);
 }
 
 /// <summary>
@@ -13,7 +19,7 @@ public sealed record ToolResult(int ExitCode, string StdOut, string StdErr)
 /// Secrets go through stdin or 0600 files, never through arguments, which any local user can
 /// read in /proc.
 /// </summary>
-internal static class Tool
+internal static partial class Tool
 {
     public static string? FindOnPath(string name)
     {
@@ -37,7 +43,6 @@ internal static class Tool
             UseShellExecute = false,
             // Bytes in and out exactly as the tool sees them (no BOM, no newline translation).
             StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
         };
         foreach (var argument in arguments)
@@ -49,7 +54,9 @@ internal static class Tool
                 info.Environment[key] = value;
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {program}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        // Raw bytes: a StreamReader would silently drop a leading BOM, hiding it from the comparison.
+        var stdoutBuffer = new MemoryStream();
+        var stdout = process.StandardOutput.BaseStream.CopyToAsync(stdoutBuffer);
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
             process.StandardInput.Write(stdin);
@@ -60,6 +67,12 @@ internal static class Tool
             process.WaitForExit();
             throw new TimeoutException($"{program} {string.Join(' ', info.ArgumentList)} did not finish in {timeoutSeconds} s.");
         }
-        return new ToolResult(process.ExitCode, stdout.Result, stderr.Result);
+        stdout.Wait();
+        return new ToolResult(process.ExitCode, stdoutBuffer.ToArray(), stderr.Result);
     }
+
+    public static string RedactKeys(string text) => KeyShape().Replace(text, "<key>");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"[A-Za-z0-9+/_-]{40,}={0,2}")]
+    private static partial System.Text.RegularExpressions.Regex KeyShape();
 }

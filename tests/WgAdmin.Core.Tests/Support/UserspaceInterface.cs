@@ -5,13 +5,15 @@ namespace WgAdmin.Core.Tests.Support;
 
 /// <summary>
 /// A live WireGuard interface for the setconf oracle: a scratch network namespace
-/// (wgadm-test-PID-RANDOM, so runs never collide) holding one wireguard-go process started here
-/// in the foreground. Dispose kills exactly that process, by its PID, then deletes the namespace;
-/// it runs however the test ended, and again at process exit as a safety net.
+/// (wgadm-test-PID-RANDOM) holding one wireguard-go process started here in the foreground.
+/// The interface name is random too: `wg` finds a userspace interface by its socket,
+/// /var/run/wireguard/NAME.sock, which network namespaces do not separate, so two runs at once
+/// with one name would talk to each other's interface. Dispose kills exactly that process, by
+/// its PID, then deletes the namespace; it runs however the test ended, and again at process
+/// exit as a safety net.
 /// </summary>
-internal sealed class UserspaceInterface : IDisposable
+public sealed class UserspaceInterface : IDisposable
 {
-    public const string InterfaceName = "wgt0";
 
     private readonly object _gate = new();
     private readonly System.Text.StringBuilder _log = new();
@@ -21,11 +23,15 @@ internal sealed class UserspaceInterface : IDisposable
 
     private UserspaceInterface()
     {
-        Namespace = $"wgadm-test-{Environment.ProcessId}-{RandomNumberGenerator.GetHexString(6, lowercase: true)}";
+        var random = RandomNumberGenerator.GetHexString(6, lowercase: true);
+        Namespace = $"wgadm-test-{Environment.ProcessId}-{random}";
+        InterfaceName = $"wgt{random}";
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     public string Namespace { get; }
+
+    public string InterfaceName { get; }
 
     public static UserspaceInterface Start()
     {
@@ -87,10 +93,10 @@ internal sealed class UserspaceInterface : IDisposable
     {
         var set = Wg("setconf", InterfaceName, configPath);
         if (!set.Ok)
-            throw new InvalidOperationException($"wg setconf failed with exit code {set.ExitCode}.");
+            throw new InvalidOperationException($"wg setconf failed with exit code {set.ExitCode}: {set.StdErrRedacted}");
         var show = Wg("showconf", InterfaceName);
         if (!show.Ok)
-            throw new InvalidOperationException($"wg showconf failed with exit code {show.ExitCode}.");
+            throw new InvalidOperationException($"wg showconf failed with exit code {show.ExitCode}: {show.StdErrRedacted}");
         return show.StdOut;
     }
 
@@ -114,9 +120,10 @@ internal sealed class UserspaceInterface : IDisposable
             {
                 try
                 {
-                    if (!process.HasExited)
+                    // SIGTERM to this one PID lets wireguard-go remove its socket; SIGKILL if it lingers.
+                    if (!process.HasExited && kill(process.Id, SIGTERM) == 0 && !process.WaitForExit(5_000))
                     {
-                        process.Kill(); // SIGKILL to this one PID; the tun device goes with it
+                        process.Kill();
                         process.WaitForExit(10_000);
                     }
                 }
@@ -128,6 +135,13 @@ internal sealed class UserspaceInterface : IDisposable
             }
             if (_namespaceCreated)
                 Tool.Run("ip", ["netns", "del", Namespace]);
+            // The name is ours alone (random), so a socket left by a killed process is ours to remove.
+            File.Delete($"/var/run/wireguard/{InterfaceName}.sock");
         }
     }
+
+    private const int SIGTERM = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 }

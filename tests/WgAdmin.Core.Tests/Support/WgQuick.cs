@@ -6,7 +6,7 @@ internal static class WgQuick
     public static ToolResult Strip(byte[] config)
     {
         using var dir = new SecretTempDir();
-        var path = dir.Write(UserspaceInterface.InterfaceName + ".conf", config);
+        var path = dir.Write("wgt0.conf", config);
         return Tool.Run("wg-quick", ["strip", path]);
     }
 
