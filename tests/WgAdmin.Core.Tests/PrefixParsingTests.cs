@@ -69,6 +69,8 @@ public class PrefixParsingTests
     [InlineData("fd00::1::2/64")]
     [InlineData("fd00:::2/64")]
     [InlineData("12345::/16")]
+    [InlineData("::ffff:10.0.0.01/128")]   // .NET takes the leading zero in an embedded IPv4, inet_pton does not
+    [InlineData("::1.2.3/128")]
     [InlineData("fd00::g/64")]
     [InlineData("")]
     [InlineData("vpn.example.com/32")]

@@ -36,7 +36,7 @@ lab_namespaces() {
 # True while PID is this lab's launcher or nspawn for gateway NAME (a zombie no longer counts).
 is_gateway_process() {
     local cmdline
-    cmdline=$(tr '\0' ' ' < "/proc/$1/cmdline" 2>/dev/null) || return 1
+    cmdline=$(tr '\0' ' ' 2>/dev/null < "/proc/$1/cmdline") || return 1
     [[ $cmdline == *"systemd-nspawn "*"-M $2 "* || $cmdline == *"$self start-gateway $2 " ]]
 }
 
@@ -337,7 +337,7 @@ cmd_teardown() {
     [ ${#names[@]} -eq 0 ] || cmd_stop_gateway "${names[@]}"
     # Gateways whose state directory is gone but whose nspawn still runs.
     for pid in $(pgrep -x systemd-nspawn || true); do
-        name=$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | awk 'prev == "-M" { print; exit } { prev = $0 }') || true
+        name=$(tr '\0' '\n' 2>/dev/null < "/proc/$pid/cmdline" | awk 'prev == "-M" { print; exit } { prev = $0 }') || true
         if [[ $name == "$prefix"* ]]; then
             echo "stopping $name (nspawn $pid), which has no state directory" >&2
             stop_nspawn "$pid" "$name" &

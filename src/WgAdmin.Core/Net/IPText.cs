@@ -19,6 +19,9 @@ internal static class IPText
             foreach (var c in text)
                 if (!(Uri.IsHexDigit(c) || c is ':' or '.'))
                     return false;
+            // An embedded IPv4 tail ("::ffff:10.0.0.1") obeys the IPv4 rules: .NET takes "10.0.0.01" there, inet_pton does not.
+            if (text.Contains('.') && !TryParseIPv4(text[(text.LastIndexOf(':') + 1)..], out _))
+                return false;
             if (!IPAddress.TryParse(text, out var parsed) || parsed.AddressFamily != AddressFamily.InterNetworkV6)
                 return false;
             address = parsed;

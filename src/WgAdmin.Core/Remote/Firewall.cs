@@ -83,8 +83,8 @@ down() {
 }
 check() {
   for t in $tools; do
-    [ "$($t -S FORWARD | grep -c -- "-j $fwd\$")" = 1 ] || return 1
-    [ "$($t -t nat -S POSTROUTING | grep -c -- "-j $nat\$")" = 1 ] || return 1
+    [ "$($t -S FORWARD | grep -c -x -F -- "-A FORWARD -j $fwd")" = 1 ] || return 1
+    [ "$($t -t nat -S POSTROUTING | grep -c -x -F -- "-A POSTROUTING -j $nat")" = 1 ] || return 1
     [ "$($t -S "$fwd" 2>/dev/null | grep -c '^-A ')" = "$(rules_fwd | wc -l)" ] || return 1
     [ "$($t -t nat -S "$nat" 2>/dev/null | grep -c '^-A ')" = "$(rules_nat | wc -l)" ] || return 1
   done
@@ -96,7 +96,7 @@ check() {
 
     private static void AppendNftables(StringBuilder text, NatSpec spec)
     {
-        text.Append($"table={ShellQuote.Quote("wgadmin_" + spec.Interface.Replace('.', '_').Replace('-', '_').Replace('=', '_').Replace('+', '_'))}\n");
+        text.Append($"table={ShellQuote.Quote(NftTableName(spec.Interface))}\n");
         var family = "inet"; // one table for IPv4 and IPv6
         text.Append($"family={family}\n");
         text.Append("""
@@ -132,6 +132,13 @@ check() { nft list table $family "$table" >/dev/null 2>&1; }
 """);
         AppendDispatch(text);
     }
+
+    /// <summary>
+    /// The nftables table of an interface, one per name: nft takes letters, digits, '_', '.', '-'
+    /// and '/' in a name, so '=' and '+' become "/3d" and "/2b" ('/' is never in an interface name).
+    /// </summary>
+    private static string NftTableName(string interfaceName) =>
+        "wgadmin_" + interfaceName.Replace("=", "/3d", StringComparison.Ordinal).Replace("+", "/2b", StringComparison.Ordinal);
 
     private static void AppendDispatch(StringBuilder text) => text.Append("""
 case "${1:-}" in

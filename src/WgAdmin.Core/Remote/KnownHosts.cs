@@ -141,10 +141,10 @@ public sealed class KnownHosts
             }
             else if (name.StartsWith('!'))
             {
-                if (SshConfigFile.Matches(new[] { name[1..] }, knownHostsName))
+                if (SshConfigFile.Matches(new[] { name[1..] }, knownHostsName, ignoreCase: true))
                     return false;
             }
-            else if (SshConfigFile.Matches(new[] { name }, knownHostsName))
+            else if (SshConfigFile.Matches(new[] { name }, knownHostsName, ignoreCase: true))
             {
                 matched = true;
             }

@@ -73,7 +73,8 @@ public sealed class SshConfigFile
                 switch (key.ToLowerInvariant())
                 {
                     case "hostname":
-                        options.HostName ??= value.Replace("%h", host, StringComparison.Ordinal).Replace("%%", "%", StringComparison.Ordinal);
+                        // One pass, as ssh's percent_expand: "%%h" is a literal "%h", not "%" and the host.
+                        options.HostName ??= Regex.Replace(value, "%[%h]", m => m.Value == "%%" ? "%" : host);
                         break;
                     case "user":
                         options.User ??= value;
@@ -87,7 +88,9 @@ public sealed class SshConfigFile
                         }
                         break;
                     case "identityfile":
-                        options.IdentityFiles.Add(value);
+                        // ssh lists a file named twice once (ssh -G shows it so).
+                        if (!options.IdentityFiles.Contains(value, StringComparer.Ordinal))
+                            options.IdentityFiles.Add(value);
                         break;
                     case "userknownhostsfile":
                         if (options.UserKnownHostsFiles.Count == 0)
@@ -99,18 +102,24 @@ public sealed class SshConfigFile
         return options;
     }
 
-    /// <summary>True when the host matches a pattern list: any positive match and no negated one.</summary>
-    public static bool Matches(IEnumerable<string> patterns, string host)
+    /// <summary>
+    /// True when the host matches a pattern list: any positive match and no negated one. Host
+    /// patterns are case-sensitive, as in ssh (which matches the alias as typed).
+    /// </summary>
+    public static bool Matches(IEnumerable<string> patterns, string host) => Matches(patterns, host, ignoreCase: false);
+
+    /// <summary>The same, optionally without regard to case (known_hosts names, which ssh lowercases).</summary>
+    internal static bool Matches(IEnumerable<string> patterns, string host, bool ignoreCase)
     {
         var matched = false;
         foreach (var pattern in patterns)
         {
             if (pattern.StartsWith('!'))
             {
-                if (Glob(pattern[1..], host))
+                if (Glob(pattern[1..], host, ignoreCase))
                     return false;
             }
-            else if (Glob(pattern, host))
+            else if (Glob(pattern, host, ignoreCase))
             {
                 matched = true;
             }
@@ -118,8 +127,9 @@ public sealed class SshConfigFile
         return matched;
     }
 
-    private static bool Glob(string pattern, string text) =>
-        Regex.IsMatch(text, "^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$", RegexOptions.IgnoreCase);
+    private static bool Glob(string pattern, string text, bool ignoreCase) =>
+        Regex.IsMatch(text, "^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
+            ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
 
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace WgAdmin.Remote;
 
@@ -19,7 +20,11 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
         var (nameUser, nameHost, namePort) = Split(computerName);
         var options = config.Resolve(nameHost);
         var home = homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        // ssh lowercases the name it connects to and looks up in known_hosts (hashed entries are of
+        // the lowercased name); an IPv6 literal it leaves as written.
         var host = options.HostName ?? nameHost;
+        if (!host.Contains(':'))
+            host = host.ToLowerInvariant();
         var user = userName ?? nameUser ?? options.User ?? Environment.UserName;
         var finalPort = port ?? namePort ?? options.Port ?? 22;
         string Expand(string path) => ExpandPath(path, home, host, user, nameHost);
@@ -90,8 +95,14 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
     {
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
             path = home + path[1..];
-        return path.Replace("%d", home, StringComparison.Ordinal).Replace("%h", host, StringComparison.Ordinal)
-            .Replace("%r", user, StringComparison.Ordinal).Replace("%n", alias, StringComparison.Ordinal)
-            .Replace("%%", "%", StringComparison.Ordinal);
+        // One pass, as ssh's percent_expand: "%%d" is a literal "%d", and a value put in is not expanded again.
+        return Regex.Replace(path, "%[%dhrn]", m => m.Value[1] switch
+        {
+            'd' => home,
+            'h' => host,
+            'r' => user,
+            'n' => alias,
+            _ => "%",
+        });
     }
 }

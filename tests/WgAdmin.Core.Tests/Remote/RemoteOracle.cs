@@ -77,6 +77,7 @@ internal sealed class ScratchNamespace : IDisposable
 {
     private readonly object _gate = new();
     private readonly List<System.Diagnostics.Process> _processes = new();
+    private readonly List<string> _sockets = new();
     private bool _disposed;
 
     private ScratchNamespace(string name)
@@ -126,6 +127,27 @@ internal sealed class ScratchNamespace : IDisposable
             throw new InvalidOperationException($"{what} in {Name} failed ({result.ExitCode}): {result.StdErr}");
     }
 
+    /// <summary>
+    /// Starts wireguard-go in the foreground for a userspace WireGuard link NAME in the namespace and
+    /// waits until `wg show NAME` answers. Its control socket (/var/run/wireguard/NAME.sock) is
+    /// outside the namespace, so NAME must be unique; Dispose stops it with SIGTERM (it then removes
+    /// its socket) and removes a socket left behind.
+    /// </summary>
+    public void StartWireGuardGo(string name)
+    {
+        var log = new StringBuilder();
+        var process = StartDaemon(["env", "WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1", "wireguard-go", "-f", name], log);
+        lock (_gate)
+            _sockets.Add($"/var/run/wireguard/{name}.sock");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!Exec(["wg", "show", name]).Ok)
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"wireguard-go did not bring up {name} in {Name}: {log}");
+            Thread.Sleep(50);
+        }
+    }
+
     /// <summary>Starts a long-running program in the namespace; Dispose kills exactly it.</summary>
     public System.Diagnostics.Process StartDaemon(IEnumerable<string> command, StringBuilder log)
     {
@@ -163,8 +185,13 @@ internal sealed class ScratchNamespace : IDisposable
                 {
                     if (!process.HasExited)
                     {
-                        process.Kill(); // this one PID (`ip netns exec` execs the program itself)
-                        process.WaitForExit(10_000);
+                        // SIGTERM to this one PID (`ip netns exec` and `env` exec the program itself), so it cleans up; SIGKILL if it lingers.
+                        kill(process.Id, 15);
+                        if (!process.WaitForExit(5_000))
+                        {
+                            process.Kill();
+                            process.WaitForExit(10_000);
+                        }
                     }
                 }
                 catch (InvalidOperationException)
@@ -173,7 +200,12 @@ internal sealed class ScratchNamespace : IDisposable
                 }
                 process.Dispose();
             }
+            foreach (var socket in _sockets)
+                File.Delete(socket);
             Tool.Run("ip", ["netns", "del", Name]);
         }
     }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 }

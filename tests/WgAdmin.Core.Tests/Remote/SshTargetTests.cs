@@ -20,8 +20,8 @@ public class SshTargetTests
     [InlineData("::1", null, "::1", null)]
     [InlineData("ops@[2001:db8::1]:22", "ops", "2001:db8::1", 22)]
     [InlineData("ops@fd00::1", "ops", "fd00::1", null)]
-    // The last '@' separates the user (a user name may hold one).
-    [InlineData("a@b@gw1", "a@b", "gw1", null)]
+    [InlineData("[fe80::1%eth0]:22", null, "fe80::1%eth0", 22)]
+    [InlineData("deploy_user.x-1@gw_1.example", "deploy_user.x-1", "gw_1.example", null)]
     [InlineData("ops@gw1:0022", "ops", "gw1", 22)]
     public void SplitAcceptsWhatAdminsType(string typed, string? user, string host, int? port)
     {
@@ -55,6 +55,15 @@ public class SshTargetTests
     [InlineData("-oProxyCommand=touch")]
     [InlineData("root@-oProxyCommand=touch")]
     [InlineData("[-x]:22")]
+    // Only letters, digits and . - _ in a user name; a host name adds ':' and '%' (IPv6 with a scope).
+    [InlineData("a@b@gw1")]
+    [InlineData("-u@gw1")]
+    [InlineData("us$er@gw1")]
+    [InlineData("gw1;id")]
+    [InlineData("gw1/x")]
+    [InlineData("gw*")]
+    [InlineData("[gw1'x]:22")]
+    [InlineData("ops@gw1$(id)")]
     public void SplitRefusesBadNames(string typed)
     {
         var error = Assert.Throws<WgException>(() => SshTarget.Split(typed));
