@@ -31,13 +31,22 @@ public sealed class WgException : FormatException
     public string ErrorId => Errors.Count > 0 ? Errors[0].ErrorId : WgErrorId.UnknownKey;
 }
 
-public static class Quote
+public static partial class Quote
 {
+    [System.Text.RegularExpressions.GeneratedRegex("[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")]
+    private static partial System.Text.RegularExpressions.Regex KeyShaped();
+
     /// <summary>
     /// Quotes a value for a message, escaping control characters so that a newline in the
-    /// offending value cannot forge extra lines in logs.
+    /// offending value cannot forge extra lines in logs. Anything shaped like a WireGuard key
+    /// is hidden: a private key pasted into the wrong field must not end up in an error.
     /// </summary>
-    public static string Value(string value)
+    public static string Value(string value) => Escape(KeyShaped().Replace(value, "(key-shaped value hidden)"));
+
+    /// <summary>Quotes a public key (or what was given as one), which is not secret.</summary>
+    public static string PublicKey(string value) => Escape(value);
+
+    private static string Escape(string value)
     {
         var builder = new System.Text.StringBuilder(value.Length + 2);
         builder.Append('\'');

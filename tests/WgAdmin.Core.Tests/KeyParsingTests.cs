@@ -217,6 +217,6 @@ public class KeyParsingTests
         Assert.Equal(WgErrorId.InvalidKey, Assert.Throws<WgException>(() => WgPrivateKey.FromBytes(new byte[31])).ErrorId);
         Assert.Throws<ArgumentException>(() => WgPublicKey.FromBytes(new byte[33]));
         Assert.Equal(Good, WgPublicKey.FromBytes(Convert.FromHexString(AlicePublicHex)).ToString());
-        Assert.Equal(Good[..8] + "…", WgPublicKey.Parse(Good).ShortForm);
+        Assert.Equal(Good[..8] + "…", WgPublicKey.Parse(Good).ToShortString());
     }
 }

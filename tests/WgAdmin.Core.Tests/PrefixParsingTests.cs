@@ -25,7 +25,7 @@ public class PrefixParsingTests
 
         Assert.Equal(IPAddress.Parse(address), prefix.Address);
         Assert.Equal(length, prefix.Length);
-        Assert.Equal(network, prefix.Network.ToString());
+        Assert.Equal(network, prefix.ToNetwork().ToString());
         Assert.Equal(hostBits, prefix.HasHostBits);
         Assert.Equal($"{IPAddress.Parse(address)}/{length}", prefix.ToString());
         Assert.Equal(prefix, WgPrefix.Parse(prefix.ToString()));

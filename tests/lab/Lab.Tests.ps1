@@ -5,7 +5,7 @@
     leave nothing. Needs Linux and root; takes a few minutes (plus about a minute the first time,
     for the base image). Tagged 'Lab', which build.ps1 -Task Test leaves out. Run:
         dotnet restore tests/tools/TestTools.csproj
-        dotnet pwsh -c 'Import-Module ~/.nuget/packages/pester/5.7.1/tools/Pester.psd1; Invoke-Pester tests/lab -Tag Lab -Output Detailed'
+        dotnet pwsh -c 'Import-Module ~/.nuget/packages/pester/5.7.1/tools/Pester.psd1; Invoke-Pester tests/lab/Lab.Tests.ps1 -Output Detailed'
 #>
 
 BeforeDiscovery {
@@ -219,11 +219,11 @@ Describe 'The gateway lab' -Tag 'Lab' -Skip:(-not $isRoot) {
         }
 
         It 'lets LAN hosts reach their NAT router but not the far LAN' {
-            Invoke-WgLabCommand -Namespace host-a1 -Command ping, -c1, -W1, 10.11.7.254 | Out-Null
+            Invoke-WgLabCommand -Namespace host-a1 -Command ping, '-c1', '-W1', 10.11.7.254 | Out-Null
             $LASTEXITCODE | Should -Be 0
-            Invoke-WgLabCommand -Namespace wgl-host-b1 -Command ping, -c1, -W1, 172.19.16.1 | Out-Null
+            Invoke-WgLabCommand -Namespace wgl-host-b1 -Command ping, '-c1', '-W1', 172.19.16.1 | Out-Null
             $LASTEXITCODE | Should -Be 0
-            Invoke-WgLabCommand -Namespace host-a1 -Command ping, -c1, -W1, 172.19.16.100 -ErrorAction SilentlyContinue | Out-Null
+            Invoke-WgLabCommand -Namespace host-a1 -Command ping, '-c1', '-W1', 172.19.16.100 -ErrorAction SilentlyContinue | Out-Null
             $LASTEXITCODE | Should -Not -Be 0
             Invoke-WgLabCommand -Namespace host-a1 -Command ip, route | Should -Not -Match '172\.19\.'
         }
@@ -273,9 +273,9 @@ Describe 'The gateway lab' -Tag 'Lab' -Skip:(-not $isRoot) {
 
         It 'joins the LANs: a host at site A pings one at site B and back, through the tunnel' {
             $before = @{ 'gw-a' = Get-Transfer gw-a; 'gw-b' = Get-Transfer gw-b }
-            Invoke-WgLabCommand -Namespace host-a1 -Command ping, -c3, -i0.2, -w10, 172.19.16.100 | Out-Null
+            Invoke-WgLabCommand -Namespace host-a1 -Command ping, '-c', '3', '-i', '0.2', '-w', '10', 172.19.16.100 | Out-Null
             $LASTEXITCODE | Should -Be 0
-            Invoke-WgLabCommand -Namespace host-b1 -Command ping, -c3, -i0.2, -w10, 10.11.7.199 | Out-Null
+            Invoke-WgLabCommand -Namespace host-b1 -Command ping, '-c', '3', '-i', '0.2', '-w', '10', 10.11.7.199 | Out-Null
             $LASTEXITCODE | Should -Be 0
             foreach ($gateway in 'gw-a', 'gw-b') {
                 $after = Get-Transfer $gateway
@@ -285,7 +285,7 @@ Describe 'The gateway lab' -Tag 'Lab' -Skip:(-not $isRoot) {
         }
 
         It 'logged what the script ran on each gateway' {
-            $log = Get-Content (Get-WgLab gw-b).commandLogOnHost
+            $log = Get-Content -Raw (Get-WgLab gw-b).commandLogOnHost
             $log | Should -Match 'Z apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wireguard openresolv'
             $log | Should -Match 'Z systemctl enable --now wg-quick@wg0'
         }

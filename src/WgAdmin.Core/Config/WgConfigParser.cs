@@ -343,7 +343,7 @@ public static class WgConfigParser
                 if (WgPublicKey.TryParse(value, out var publicKey))
                     peer.PublicKey = publicKey;
                 else
-                    Error(WgErrorId.InvalidKey, $"PublicKey {Quote.Value(value)} is not a valid key: {KeyProblem(value)}.", value);
+                    Error(WgErrorId.InvalidKey, $"PublicKey {Quote.PublicKey(value)} is not a valid key: {KeyProblem(value)}.", value);
             }
             else if (key.Equals("PresharedKey", StringComparison.OrdinalIgnoreCase))
             {

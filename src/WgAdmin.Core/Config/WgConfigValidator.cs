@@ -58,7 +58,7 @@ public static class WgConfigValidator
             }
             peersByKey.Add(peer.PublicKey.ToString(), peer);
 
-            foreach (var prefix in peer.AllowedIPs.Select(p => p.Network).Distinct())
+            foreach (var prefix in peer.AllowedIPs.Select(p => p.ToNetwork()).Distinct())
             {
                 if (peersByPrefix.TryGetValue(prefix, out var owner) && !ReferenceEquals(owner, peer))
                     Add(new WgError(WgErrorId.DuplicateAllowedIP, $"AllowedIPs {Quote.Value(prefix.ToString())} is on both {Label(owner)}{AtLine(owner, lineOf)} and {label}; WireGuard would silently move it to the last one.", Offender: prefix.ToString()), peer);
@@ -80,7 +80,7 @@ public static class WgConfigValidator
     private static string Label(WgPeer peer) =>
         peer.Name is { Length: > 0 } name && WgValues.CheckText(name, "") is null
             ? $"{Quote.Value(name)} ({peer.PublicKey})"
-            : Quote.Value(peer.PublicKey.ToString());
+            : Quote.PublicKey(peer.PublicKey.ToString());
 
     private static string AtLine(WgPeer peer, Func<WgPeer, int>? lineOf) =>
         lineOf?.Invoke(peer) is int line and > 0 ? $" (line {line})" : "";

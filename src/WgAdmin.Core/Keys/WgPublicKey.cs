@@ -22,7 +22,7 @@ public sealed class WgPublicKey : IEquatable<WgPublicKey>
         if (KeyEncoding.TryDecode(text, out var bytes, out var problem))
             return new WgPublicKey(bytes);
         throw new WgException(new WgError(WgErrorId.InvalidKey,
-            $"The public key {Quote.Value(text ?? "")} is not valid: {problem}.", Offender: text));
+            $"The public key {Quote.PublicKey(text ?? "")} is not valid: {problem}.", Offender: text));
     }
 
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out WgPublicKey? key)
@@ -34,7 +34,7 @@ public sealed class WgPublicKey : IEquatable<WgPublicKey>
     public ReadOnlySpan<byte> AsSpan() => _bytes;
 
     /// <summary>The first 8 characters of the key, enough to tell keys apart in a report.</summary>
-    public string ShortForm => ToString()[..8] + "…";
+    public string ToShortString() => ToString()[..8] + "…";
 
     public override string ToString() => KeyEncoding.Encode(_bytes);
 

@@ -28,8 +28,8 @@ public readonly struct WgPrefix : IEquatable<WgPrefix>
 
     public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 
-    /// <summary>The network: the address with its host bits cleared.</summary>
-    public WgPrefix Network => new(Mask(Address, Length), Length);
+    /// <summary>The network: the address with its host bits cleared. A method, not a property, so serializers do not recurse.</summary>
+    public WgPrefix ToNetwork() => new(Mask(Address, Length), Length);
 
     public bool HasHostBits => !Address.Equals(Mask(Address, Length));
 

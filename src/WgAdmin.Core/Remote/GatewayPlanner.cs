@@ -282,7 +282,7 @@ public static class GatewayPlanner
 
     /// <summary>The routes wg-quick adds for an interface: every allowed network but the /0s (policy-routed).</summary>
     private static HashSet<WgPrefix> RoutedPrefixes(WgInterface config) =>
-        config.Peers.SelectMany(p => p.AllowedIPs).Where(a => a.Length > 0).Select(a => a.Network).ToHashSet();
+        config.Peers.SelectMany(p => p.AllowedIPs).Where(a => a.Length > 0).Select(a => a.ToNetwork()).ToHashSet();
 
     private static bool LivePeersDiffer(GatewayState state, WgInterface desired)
     {
@@ -297,7 +297,7 @@ public static class GatewayPlanner
         {
             if (!live.TryGetValue(peer.PublicKey.ToString(), out var running))
                 return true;
-            var wanted = peer.AllowedIPs.Select(a => a.Network.ToString()).ToHashSet(StringComparer.Ordinal);
+            var wanted = peer.AllowedIPs.Select(a => a.ToNetwork().ToString()).ToHashSet(StringComparer.Ordinal);
             if (!wanted.SetEquals(running.AllowedIPs))
                 return true;
             if (running.HasPresharedKey != peer.HasPresharedKey)

@@ -34,7 +34,7 @@ public sealed class RemoveWgPeerCommand : WgCmdlet
             foreach (var key in PublicKey)
             {
                 if (peers.RemoveAll(p => p.PublicKey == key) == 0)
-                    WritePeerNotFound($"No peer with public key {Quote.Value(key.ToString())} is on interface {Quote.Value(InputObject.ToString())}.", key);
+                    WritePeerNotFound($"No peer with public key {Quote.PublicKey(key.ToString())} is on interface {Quote.Value(InputObject.ToString())}.", key);
             }
         }
         else

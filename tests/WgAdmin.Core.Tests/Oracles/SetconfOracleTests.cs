@@ -75,8 +75,8 @@ public class SetconfOracleTests(LiveInterfaceFixture fixture) : IClassFixture<Li
             if (peer.Endpoint is null != other.Endpoint is null
                 || (peer.Endpoint is not null && (!Structural.SameAddress(peer.Endpoint.Address, other.Endpoint!.Address) || peer.Endpoint.Port != other.Endpoint.Port)))
                 d.Add($"peer {peer.PublicKey}: Endpoint {peer.Endpoint} meant, {other.Endpoint} live");
-            var meantNetworks = peer.AllowedIPs.Select(p => p.Network.ToString()).ToHashSet();
-            var liveNetworks = other.AllowedIPs.Select(p => p.Network.ToString()).ToHashSet();
+            var meantNetworks = peer.AllowedIPs.Select(p => p.ToNetwork().ToString()).ToHashSet();
+            var liveNetworks = other.AllowedIPs.Select(p => p.ToNetwork().ToString()).ToHashSet();
             if (!meantNetworks.SetEquals(liveNetworks) || other.AllowedIPs.Any(p => p.HasHostBits))
                 d.Add($"peer {peer.PublicKey}: AllowedIPs [{string.Join(", ", meantNetworks.Order())}] meant, [{string.Join(", ", other.AllowedIPs.Select(p => p.ToString()))}] live");
             var keepalive = peer.PersistentKeepalive is 0 ? null : peer.PersistentKeepalive;

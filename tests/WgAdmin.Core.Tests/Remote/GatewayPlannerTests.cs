@@ -166,7 +166,7 @@ public partial class GatewayPlannerTests
         converged.LiveAddresses.AddRange(desired.Address.Select(a => a.ToString()));
         foreach (var peer in desired.Peers)
             converged.LivePeers.Add(new LivePeer(peer.PublicKey.ToString(), peer.HasPresharedKey, peer.Endpoint?.ToString(),
-                peer.AllowedIPs.Select(a => a.Network.ToString()).ToArray(), 0, 0, 0, peer.PersistentKeepalive is 0 ? null : peer.PersistentKeepalive));
+                peer.AllowedIPs.Select(a => a.ToNetwork().ToString()).ToArray(), 0, 0, 0, peer.PersistentKeepalive is 0 ? null : peer.PersistentKeepalive));
         converged.Ipv4Forwarding = "1";
         converged.Ipv6Forwarding = "1";
         converged.NatRulesPresent = options.Masquerade is not null ? true : null;

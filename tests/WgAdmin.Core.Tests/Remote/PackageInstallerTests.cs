@@ -118,7 +118,11 @@ public class PackageInstallerTests
     {
         RemoteOracle.Require(needsRoot: false, "bash");
         foreach (var kind in new[] { PackageManagerKind.Apt, PackageManagerKind.Dnf, PackageManagerKind.Apk })
+        {
             RemoteOracle.AssertSyntax(PackageInstaller.InstallCommand(kind) + "\n", "bash");
+            // As New-WgKeyPair -ComputerName embeds it.
+            RemoteOracle.AssertSyntax(RemoteKeys.GenerateScript("wg0", PackageInstaller.InstallCommand(kind)), "bash");
+        }
     }
 
     [Fact]

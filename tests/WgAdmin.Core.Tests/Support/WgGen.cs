@@ -157,8 +157,8 @@ internal static class WgGen
         {
             if (peer.PublicKey == ownKey || !keys.Add(peer.PublicKey.ToString()))
                 continue;
-            var mine = peer.AllowedIPs.Select(p => p.Network).ToHashSet();
-            peer.AllowedIPs = peer.AllowedIPs.Where(p => !networks.Contains(p.Network)).ToArray();
+            var mine = peer.AllowedIPs.Select(p => p.ToNetwork()).ToHashSet();
+            peer.AllowedIPs = peer.AllowedIPs.Where(p => !networks.Contains(p.ToNetwork())).ToArray();
             networks.UnionWith(mine);
             kept.Add(peer);
         }
