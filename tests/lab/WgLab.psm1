@@ -135,7 +135,7 @@ function Get-WgLabSiteAddress([int] $Index) {
 function New-WgLabHost {
     param([string] $Name, [string] $Role, [string] $Site, [string] $Namespace)
     [ordered]@{
-        name = $Name; role = $Role; site = $Site; namespace = $Namespace; machine = $null; hostname = $null
+        name = $Name; role = $Role; site = $(if ($Site) { $Site } else { $null }); namespace = $Namespace; machine = $null; hostname = $null
         sshAddress = $null; sshPort = $null; user = $null; keyFile = $null; sshAlias = $null; hostKeyFingerprint = $null; hostKeys = @()
         wanInterface = $null; wanAddress = $null; wanPrefix = $null
         lanInterface = $null; lanAddress = $null; lanPrefix = $null
@@ -158,7 +158,6 @@ function New-WgLabTopology {
     $sites = foreach ($index in 1..$Gateways) {
         $site = ConvertTo-WgLabSiteName $index
         $address = Get-WgLabSiteAddress $index
-        $lanLength = ($address.lanPrefix -split '/')[1]
         $public = "198.51.100.$($script:Internet.firstPublicHost + $index - 1)"
 
         $nat = New-WgLabHost -Name "nat-$site" -Role 'nat' -Site $site -Namespace "$($script:Prefix)nat-$site"
@@ -189,7 +188,7 @@ function New-WgLabTopology {
         $hosts.Add($nat); $hosts.Add($gateway)
         foreach ($lanHost in $lanHostList) { $hosts.Add($lanHost) }
         [ordered]@{
-            name = $site; lanPrefix = $address.lanPrefix; lanPrefixLength = [int]$lanLength; publicAddress = $public
+            name = $site; lanPrefix = $address.lanPrefix; lanPrefixLength = [int](Get-WgLabPrefixLength $address.lanPrefix); publicAddress = $public
             gateway = $gateway.name; nat = $nat.name; lanHosts = @($lanHostList | ForEach-Object name)
             switchNamespace = "$($script:Prefix)lan-$site"
         }
@@ -211,12 +210,12 @@ function New-WgLabTopology {
     }
 }
 
-function Get-WgLabPlanLength([string] $Prefix) { ($Prefix -split '/')[1] }
+function Get-WgLabPrefixLength([string] $Prefix) { ($Prefix -split '/')[1] }
 
 # lab.sh net steps for one gateway's namespace and cable (also used to "reboot" it).
 function Get-WgLabGatewayPlan($Lab, $Gateway) {
     $site = $Lab.sites | Where-Object name -EQ $Gateway.site
-    $length = Get-WgLabPlanLength $Gateway.lanPrefix
+    $length = Get-WgLabPrefixLength $Gateway.lanPrefix
     "netns $($Gateway.namespace)"
     "plug $($site.switchNamespace) gw $($Gateway.namespace) eth0 $($Gateway.lanAddress)/$length $($Gateway.defaultRoute)"
 }
@@ -224,7 +223,7 @@ function Get-WgLabGatewayPlan($Lab, $Gateway) {
 function Get-WgLabNetworkPlan($Lab) {
     $ops = $Lab.hosts | Where-Object role -EQ 'ops'
     $internet = $Lab.hosts | Where-Object role -EQ 'internet'
-    $length = Get-WgLabPlanLength $Lab.internet.prefix
+    $length = Get-WgLabPrefixLength $Lab.internet.prefix
     "netns $($internet.namespace)"
     "bridge $($internet.namespace) $($internet.wanAddress)/$length"
     "forward $($internet.namespace)"
@@ -251,7 +250,7 @@ function Get-WgLabNetworkPlan($Lab) {
     }
 }
 
-# Reads back what lab.sh prepare left: host keys for lab.json and known_hosts.
+# Reads back the host keys lab.sh prepare made into lab.json; returns the known_hosts lines.
 function Add-WgLabHostKey($Lab) {
     foreach ($gateway in $Lab.hosts | Where-Object role -EQ 'gateway') {
         $directory = "$($script:StateDirectory)/$($gateway.machine)"
@@ -261,16 +260,18 @@ function Add-WgLabHostKey($Lab) {
                 [ordered]@{ type = $fields[-1].Trim('()'); bits = [int]$fields[0]; fingerprint = $fields[1] }
             })
         $gateway.hostKeyFingerprint = ($gateway.hostKeys | Where-Object type -EQ 'ED25519').fingerprint
-        $gateway['hostKeyLines'] = @(Get-Content "$directory/hostkeys.pub" | ForEach-Object { ($_ -split ' ')[0..1] -join ' ' })
+        foreach ($key in Get-Content "$directory/hostkeys.pub") {
+            "$($gateway.sshAlias),$($gateway.sshAddress) $(($key -split ' ')[0..1] -join ' ')"
+        }
     }
 }
 
-function Write-WgLabFile($Lab) {
+function Write-WgLabFile($Lab, [string[]] $KnownHosts) {
     $gateways = @($Lab.hosts | Where-Object role -EQ 'gateway')
     $config = [Text.StringBuilder]::new()
     [void]$config.AppendLine("# WgAdmin gateway lab: the gateways as the ops namespace reaches them. For example:")
     [void]$config.AppendLine("#   ip netns exec $($script:Prefix)ops ssh -F $($Lab.sshConfig) gw-a")
-    $knownHosts = foreach ($gateway in $gateways) {
+    foreach ($gateway in $gateways) {
         [void]$config.AppendLine()
         [void]$config.AppendLine("Host $($gateway.sshAlias)")
         foreach ($setting in @(
@@ -279,11 +280,9 @@ function Write-WgLabFile($Lab) {
                 'GlobalKnownHostsFile /dev/null', 'StrictHostKeyChecking yes', 'BatchMode yes', 'ConnectTimeout 5', 'LogLevel ERROR')) {
             [void]$config.AppendLine("    $setting")
         }
-        foreach ($line in $gateway.hostKeyLines) { "$($gateway.sshAlias),$($gateway.sshAddress) $line" }
     }
-    foreach ($gateway in $gateways) { $gateway.Remove('hostKeyLines') }
     Set-Content -LiteralPath $Lab.sshConfig -Value $config.ToString() -NoNewline
-    Set-Content -LiteralPath $Lab.knownHosts -Value $knownHosts
+    Set-Content -LiteralPath $Lab.knownHosts -Value $KnownHosts
     Save-WgLabJson $Lab
 }
 
@@ -384,9 +383,9 @@ function Start-WgLab {
     $null = Invoke-WgLabScript -ArgumentList (@('prepare', $base, "$keyFile.pub") + @($gatewayHosts.machine))
     Write-Verbose ("{0,5:N1} s: overlays prepared" -f $clock.Elapsed.TotalSeconds)
     Start-WgLabMachine $gatewayHosts
-    Add-WgLabHostKey $lab
+    $knownHosts = Add-WgLabHostKey $lab
     $lab.startedAt = [DateTime]::UtcNow.ToString('o')
-    Write-WgLabFile $lab
+    Write-WgLabFile $lab $knownHosts
     Write-Verbose ("{0,5:N1} s: gateways launched" -f $clock.Elapsed.TotalSeconds)
 
     Wait-WgLabGateway -Gateways $gatewayHosts -TimeoutSec $TimeoutSec

@@ -51,12 +51,14 @@ wait_reaped() {
 }
 
 # Shuts nspawn PID (gateway NAME) down: SIGTERM makes it shut the container down cleanly
-# (PreDown hooks run); after 30 s it is killed.
+# (PreDown hooks run); after 30 s it is killed. The SIGTERM is repeated every 2 s: nspawn passes
+# each one on to the container's systemd, which ignores it until it has set up its handlers
+# (a container stopped in its first moments of booting).
 stop_nspawn() {
     local pid=$1 name=$2 tries
-    kill -TERM "$pid" 2>/dev/null || true
     for tries in $(seq 300); do
         is_gateway_process "$pid" "$name" || break
+        [ $((tries % 20)) -ne 1 ] || kill -TERM "$pid" 2>/dev/null || true
         sleep 0.1
     done
     if is_gateway_process "$pid" "$name"; then

@@ -35,9 +35,6 @@ public sealed class GatewayPlan
     /// <summary>Why the interface must restart (dropping the tunnel briefly), or null if it need not.</summary>
     public string? RestartReason { get; set; }
     public List<string> Notes { get; } = new();
-    /// <summary>Secrets the script carries on standard input; never part of a command line.</summary>
-    internal bool CarriesSecrets { get; set; }
-
     public bool IsEmpty => Steps.Count == 0;
 
     public override string ToString()

@@ -142,7 +142,6 @@ public static class GatewayPlanner
         if (desired.PrivateKey is not null)
         {
             text = WgConfigWriter.Write(desired, WgSecretMode.Include);
-            plan.CarriesSecrets = true;
         }
         else if (desired.PublicKey is not null)
         {

@@ -40,7 +40,7 @@ public sealed class SshConfigFile
             if (!match.Success)
                 throw new WgException(new WgError(WgErrorId.SshConfigError, $"ssh config line {lineNumber}: {Quote.Value(line)} has no value.", lineNumber, line));
             var key = match.Groups[1].Value;
-            var value = Unquote(match.Groups[2].Value.Trim());
+            var value = Unquote(WithoutComment(match.Groups[2].Value).Trim());
             if (key.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
                 current = (value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), new List<(string, string, int)>());
@@ -130,6 +130,20 @@ public sealed class SshConfigFile
     private static bool Glob(string pattern, string text, bool ignoreCase) =>
         Regex.IsMatch(text, "^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
             ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+
+    /// <summary>Cuts a trailing comment, as ssh does: a '#' that starts a word outside double quotes ("User alice # admin").</summary>
+    private static string WithoutComment(string value)
+    {
+        var quoted = false;
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '"')
+                quoted = !quoted;
+            else if (value[i] == '#' && !quoted && i > 0 && char.IsWhiteSpace(value[i - 1]))
+                return value[..i];
+        }
+        return value;
+    }
 
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;

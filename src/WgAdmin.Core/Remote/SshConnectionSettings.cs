@@ -40,7 +40,9 @@ public sealed record SshConnectionSettings
         if (KeyFilePath is not null && !File.Exists(KeyFilePath))
             throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"The key file {Quote.Value(KeyFilePath)} does not exist.", Offender: KeyFilePath));
         var userKnownHosts = Path.Combine(HomeDirectory, ".ssh", "known_hosts");
-        var readFiles = KnownHostsPaths.Concat(target.KnownHostsFiles).Append(userKnownHosts).Append("/etc/ssh/ssh_known_hosts").Distinct().ToArray();
+        // As in OpenSSH, an ssh_config UserKnownHostsFile replaces the user's default file.
+        var userFiles = target.KnownHostsFiles.Count > 0 ? target.KnownHostsFiles : new[] { userKnownHosts };
+        var readFiles = KnownHostsPaths.Concat(userFiles).Append("/etc/ssh/ssh_known_hosts").Distinct().ToArray();
         var writeFile = KnownHostsPaths.FirstOrDefault() ?? target.KnownHostsFiles.FirstOrDefault() ?? userKnownHosts;
         return new SshConnectOptions
         {

@@ -66,6 +66,20 @@ public class SshConfigFileTests
     }
 
     [Fact]
+    public void TrailingCommentsAreNotValues()
+    {
+        // `ssh -G` reads "User alice # the admin" as user alice, and "Host gw1 # prod box" as the one pattern gw1.
+        var config = SshConfigFile.Parse("Host gw1 # prod box\n  User alice # the admin\n  Port 2200\t# odd port\n  IdentityFile \"~/my #1 key\" # quoted\n");
+
+        var options = config.Resolve("gw1");
+
+        Assert.Equal(("alice", 2200), (options.User, options.Port));
+        Assert.Equal(["~/my #1 key"], options.IdentityFiles);
+        Assert.Null(config.Resolve("prod").User);
+        Assert.Equal("a#b", SshConfigFile.Parse("User a#b\n").Resolve("x").User);
+    }
+
+    [Fact]
     public void NegationAloneMatchesNothing()
     {
         Assert.Null(SshConfigFile.Parse("Host !gw1\n  User hit\n").Resolve("gw2").User);

@@ -37,11 +37,14 @@ public partial class SshConfigOracleTests
 
     private static readonly Gen<string> Separator = Gen.OneOf(" ", "=", " = ", "\t", "  ");
 
-    private static readonly Gen<string> OptionLine = Keyword.SelectMany(k => Gen.Select(Separator, ValueFor(k), Gen.OneOf("", "  ", "\t"),
-        (sep, value, indent) => indent + k + sep + value));
+    // ssh takes a '#' that starts a word as the start of a comment, also after a value.
+    private static readonly Gen<string> TrailingComment = Gen.OneOf("", "", "", " # note", "\t# two words", " #");
 
-    private static readonly Gen<string> Block = Gen.Select(Pattern.Array[1, 3], OptionLine.Array[0, 4],
-        (patterns, lines) => "Host " + string.Join(' ', patterns) + "\n" + string.Concat(lines.Select(l => l + "\n")));
+    private static readonly Gen<string> OptionLine = Keyword.SelectMany(k => Gen.Select(Separator, ValueFor(k), Gen.OneOf("", "  ", "\t"), TrailingComment,
+        (sep, value, indent, comment) => indent + k + sep + value + comment));
+
+    private static readonly Gen<string> Block = Gen.Select(Pattern.Array[1, 3], OptionLine.Array[0, 4], TrailingComment,
+        (patterns, lines, comment) => "Host " + string.Join(' ', patterns) + comment + "\n" + string.Concat(lines.Select(l => l + "\n")));
 
     private static readonly Gen<string> ConfigText = Gen.Select(OptionLine.Array[0, 2], Block.Array[0, 5], Gen.Bool,
         (global, blocks, comment) => (comment ? "# generated\n" : "") + string.Concat(global.Select(l => l + "\n")) + string.Concat(blocks));

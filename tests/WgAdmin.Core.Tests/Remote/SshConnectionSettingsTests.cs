@@ -37,7 +37,8 @@ public sealed class SshConnectionSettingsTests : IDisposable
         var options = Settings.For("gw1", config);
 
         Assert.Equal([InHome(".ssh", "gw_key"), InHome(".ssh", "second")], options.KeyFiles);
-        Assert.Equal([InHome("kh1"), InHome("kh2"), InHome(".ssh", "known_hosts"), "/etc/ssh/ssh_known_hosts"], options.KnownHostsFiles);
+        // As in OpenSSH, UserKnownHostsFile replaces ~/.ssh/known_hosts; the system file is still read.
+        Assert.Equal([InHome("kh1"), InHome("kh2"), "/etc/ssh/ssh_known_hosts"], options.KnownHostsFiles);
         Assert.Equal(InHome("kh1"), options.KnownHostsWriteFile);
     }
 
