@@ -7,7 +7,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'Demo', 'LabUp', 'LabDown')]
+    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'LabBench', 'Demo', 'LabUp', 'LabDown')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -103,7 +103,9 @@ function Invoke-PesterRun {
     try {
         $runner = Join-Path $root 'tests/Invoke-PesterRun.ps1'
         if ($Namespace) {
-            & ip netns exec $Namespace ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $runner @arguments | Out-Host
+            # nsenter, not `ip netns exec`: that also gives a new mount namespace without the
+            # cgroup mounts, and the tests restart gateways (systemd-nspawn) from in there.
+            & nsenter "--net=/run/netns/$Namespace" ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $runner @arguments | Out-Host
         }
         else {
             Invoke-ChildPwsh $runner $arguments | Out-Host
@@ -113,6 +115,35 @@ function Invoke-PesterRun {
         foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
     }
     if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+}
+
+# The lab suites: the lab's own tests (they start and stop their own labs), then WgAdmin on a
+# 20-gateway lab, run inside its ops namespace. They need root on Linux; elsewhere they are
+# reported as skipped, loudly (and CI, which is root, fails on any skip).
+function Invoke-LabTest {
+    param([string] $Pester)
+    if (-not ($IsLinux -and $isRoot)) {
+        Write-Warning 'Lab tests SKIPPED: they need root on Linux (network namespaces, systemd-nspawn). Run the test command as root to include them.'
+        return [ordered]@{ 'lab (skipped: not root)' = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 2 } }
+    }
+    Write-Host '== Pester (lab) =='
+    $own = Invoke-PesterRun -Pester $Pester -Name 'lab' -Path (Join-Path $root 'tests/lab/Lab.Tests.ps1')
+    Write-Host '== Pester (gateways) =='
+    Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
+    $labOutput = Join-Path $out 'lab'
+    try {
+        $lab = Start-WgLab -Gateways 20 -OutputPath $labOutput
+        $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
+        $gateways = Invoke-PesterRun -Pester $Pester -Name 'gateways' -Path (Join-Path $root 'tests/lab/Gateway.Tests.ps1') -Namespace $ops -Environment @{ WGADMIN_LAB_OUTPUT = $labOutput }
+    }
+    catch {
+        Write-Warning "The gateway lab failed: $_"
+        $gateways = [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    finally {
+        Stop-WgLab -OutputPath $labOutput
+    }
+    [ordered]@{ lab = $own; gateways = $gateways }
 }
 
 function Invoke-Test {
@@ -136,12 +167,16 @@ function Invoke-Test {
     Write-Host '== Pester (module) =='
     $pesterResult = Invoke-PesterRun -Pester $pester -Name 'module' -Path (Join-Path $root 'tests') -ExcludePath (Join-Path $root 'tests/lab')
 
-    $passed = $xunit.Passed + $pesterResult.Passed
-    $failed = $xunit.Failed + $pesterResult.Failed
-    $skipped = $xunit.Skipped + $pesterResult.Skipped
+    $labResults = Invoke-LabTest -Pester $pester
+
+    $suites = [ordered]@{ xunit = $xunit; Pester = $pesterResult } + $labResults
+    $passed = ($suites.Values | Measure-Object Passed -Sum).Sum
+    $failed = ($suites.Values | Measure-Object Failed -Sum).Sum
+    $skipped = ($suites.Values | Measure-Object Skipped -Sum).Sum
     Write-Host ''
-    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
-    Write-Host "Pester: $($pesterResult.Passed) passed, $($pesterResult.Failed) failed, $($pesterResult.Skipped) skipped"
+    foreach ($name in $suites.Keys) {
+        Write-Host "${name}: $($suites[$name].Passed) passed, $($suites[$name].Failed) failed, $($suites[$name].Skipped) skipped"
+    }
     Write-Host "Total: $passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $xunitExit -ne 0) { throw 'Tests failed.' }
     if ($env:CI -eq 'true' -and $skipped -gt 0) { throw "CI must run every test, but $skipped were skipped." }
@@ -172,6 +207,25 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw 'Benchmarks failed.' }
 }
 
+# Remote-apply benchmarks in a 24-gateway lab, run inside its ops namespace (root only).
+function Invoke-LabBench {
+    Invoke-Build
+    Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
+    $labOutput = Join-Path $out 'lab'
+    try {
+        $lab = Start-WgLab -Gateways 24 -OutputPath $labOutput
+        $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
+        & nsenter "--net=/run/netns/$ops" ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'tests/lab/Bench-Lab.ps1') `
+            -LabOutput $labOutput -ModulePath (Join-Path $moduleDir 'WgAdmin.psd1')
+        if ($LASTEXITCODE -ne 0) { throw 'Lab benchmarks failed.' }
+        New-Item -ItemType Directory -Force (Join-Path $out 'bench') | Out-Null
+        Copy-Item (Join-Path $labOutput 'bench-lab.md') (Join-Path $out "bench/bench-lab-$(Get-Date -AsUTC -Format 'yyyy-MM-dd-HHmmss').md")
+    }
+    finally {
+        Stop-WgLab -OutputPath $labOutput
+    }
+}
+
 function Invoke-Demo {
     Invoke-Build
     Invoke-ChildPwsh (Join-Path $root 'docs/examples/seed-configs.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-OutputPath', (Join-Path $out 'demo'))
@@ -194,6 +248,7 @@ foreach ($name in $Task) {
         'Test' { Invoke-Test }
         'Package' { Invoke-Package }
         'Bench' { Invoke-Bench }
+        'LabBench' { Invoke-LabBench }
         'Demo' { Invoke-Demo }
         'LabUp' { Invoke-LabUp }
         'LabDown' { Invoke-LabDown }

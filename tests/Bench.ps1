@@ -72,7 +72,8 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
-$root = (Resolve-Path (Join-Path $PSScriptRoot '..')).Path
+$root = [IO.Path]::GetFullPath((Join-Path $PSScriptRoot '..'))
+$OutputDirectory = [IO.Path]::GetFullPath($OutputDirectory)
 $benchProject = Join-Path $root 'tests/WgAdmin.Benchmarks/WgAdmin.Benchmarks.csproj'
 $invariant = [cultureinfo]::InvariantCulture
 $started = Get-Date
@@ -326,7 +327,8 @@ try {
     $summary.Add("strip  WgAdmin in process vs wg-quick strip      : $(& $vsWgQuick $inProcess.MedianMs)  (target >= 20x: $inProcessTarget)")
     $summary.Add("strip  module pipeline vs wg-quick strip         : $(& $vsWgQuick $moduleMs)  (target >= 20x: $moduleTarget)")
     $summary.Add("strip  ms: wg-quick $(if ($wgQuickMs) { Format-Number $wgQuickMs 1 } else { 'n/a' }), in process $(Format-Number $inProcess.MedianMs 1), module pipeline $(Format-Number $moduleMs 1)")
-    $summary.Add("strip  output equals wg-quick strip's byte for byte: in process $(& $sameText $inProcessSame), module $(& $sameText $moduleSame)")
+    $yesNo = { param($same) if ($null -eq $same) { 'not compared' } elseif ($same) { 'yes' } else { 'NO' } }
+    $summary.Add("strip  output equals wg-quick strip's byte for byte: in process $(& $yesNo $inProcessSame), module pipeline $(& $yesNo $moduleSame)")
 
     # ---- BenchmarkDotNet (-Full) --------------------------------------------------------------
     if ($Full) {

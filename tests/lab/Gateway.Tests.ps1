@@ -124,7 +124,7 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
         }
 
         It 'a restart of the service re-applies the NAT rules without duplicating them' {
-            $rules = 'iptables-save | grep -c WGADMIN'
+            $rules = '{ iptables-save; nft list ruleset; } 2>/dev/null | grep -c -i wgadmin'
             $before = Invoke-Gateway gw-a $rules
             Invoke-Gateway gw-a 'systemctl restart wg-quick@wg0'
             Invoke-Gateway gw-a $rules | Should -Be $before
@@ -135,8 +135,10 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
             $changed = $ifA.Clone()
             $changed.ListenPort = 10087
             $hash = Invoke-Gateway gw-a 'sha256sum /etc/wireguard/wg0.conf'
-            $output = $changed | Set-WgInterface -ComputerName gw-a @ssh -WhatIf 6>&1 | Out-String
+            # The plan goes to the verbose stream too; "What if:" lines go straight to the host.
+            $output = $changed | Set-WgInterface -ComputerName gw-a @ssh -WhatIf -Verbose 4>&1 | Out-String
             $output | Should -Match 'write /etc/wireguard/wg0.conf'
+            $output | Should -Match 'sync peers'
             Invoke-Gateway gw-a 'sha256sum /etc/wireguard/wg0.conf' | Should -Be $hash
         }
     }
@@ -176,7 +178,55 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
             Test-Ping $hostB.namespace $hostA.lanAddress 3 | Should -BeTrue
             Invoke-Gateway gw-b 'cat /proc/sys/net/ipv4/ip_forward' | Should -Be '1'
             Invoke-Gateway gw-b '/etc/wireguard/wgadmin/wg0-nat check && echo ok' | Should -Be 'ok'
-            Invoke-Gateway gw-b 'iptables-save | grep -c "^-A .*WGADMIN"' | Should -BeGreaterThan 0
+            Invoke-Gateway gw-b '{ iptables-save; nft list ruleset; } 2>/dev/null | grep -c -i wgadmin' | Should -BeGreaterThan 0
+        }
+    }
+
+    Context 'NAT on iptables and on nftables' {
+        It 'sets, re-applies without duplicates, and removes cleanly with <Backend>' -ForEach @(
+            @{ Backend = 'Iptables'; Gateway = 'gw-d'; Count = 'iptables-save | grep -c -- "-A .*WGADMIN"' }
+            @{ Backend = 'Nftables'; Gateway = 'gw-e'; Count = 'nft list table inet wgadmin_wg0 | grep -c -E "masquerade|accept"' }
+        ) {
+            $others = 'iptables-save 2>/dev/null | grep -c "^-A" || true'
+            $before = Invoke-Gateway $Gateway $others
+            $first = Set-WgNat -ComputerName $Gateway @ssh -Name wg0 -Masquerade eth0 -TwoWayNat -FirewallBackend $Backend -InstallPackage
+            $first.Error | Should -BeNullOrEmpty
+            $first.Changed | Should -BeTrue
+            $rules = [int](Invoke-Gateway $Gateway $Count)
+            $rules | Should -BeGreaterOrEqual 4 -Because 'two forward and two NAT rules for the two-way NAT'
+            (Set-WgNat -ComputerName $Gateway @ssh -Name wg0 -Masquerade eth0 -TwoWayNat -FirewallBackend $Backend).Changed | Should -BeFalse
+            Invoke-Gateway $Gateway '/etc/wireguard/wgadmin/wg0-nat up; /etc/wireguard/wgadmin/wg0-nat up'
+            [int](Invoke-Gateway $Gateway $Count) | Should -Be $rules
+            $removed = Set-WgNat -ComputerName $Gateway @ssh -Name wg0 -Remove
+            $removed.Changed | Should -BeTrue
+            Invoke-Gateway $Gateway $others | Should -Be $before
+            Invoke-Gateway $Gateway '{ iptables-save; nft list ruleset; } 2>/dev/null | grep -c -i wgadmin || true' | Should -Be '0'
+            Invoke-Gateway $Gateway 'ls /etc/wireguard/wgadmin/ /etc/systemd/system/wg-quick@wg0.service.d/ 2>/dev/null | grep -c wg0 || true' | Should -Be '0'
+        }
+
+        It 'Enable-WgForwarding turns forwarding on now and persists it' {
+            Invoke-Gateway gw-f 'echo 0 > /proc/sys/net/ipv4/ip_forward'
+            $result = Enable-WgForwarding -ComputerName gw-f @ssh
+            $result.Changed | Should -BeTrue
+            Invoke-Gateway gw-f 'cat /proc/sys/net/ipv4/ip_forward' | Should -Be '1'
+            Invoke-Gateway gw-f 'cat /etc/sysctl.d/90-wgadmin-wg0.conf' | Should -Contain 'net.ipv4.ip_forward = 1'
+            (Enable-WgForwarding -ComputerName gw-f @ssh).Changed | Should -BeFalse
+        }
+    }
+
+    Context 'Remove-WgInterface' {
+        It 'stops, disables and removes the interface, its config and its rules' {
+            $keys = New-WgKeyPair
+            $if = $keys | New-WgInterface -Name wg2 -Address 10.2.0.1/24 -ListenPort 10092 -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.2.0.2/32)
+            ($if | Set-WgInterface -ComputerName gw-g @ssh -InstallPackage -EnableForwarding -Masquerade eth0).Error | Should -BeNullOrEmpty
+            Invoke-Gateway gw-g 'systemctl is-active wg-quick@wg2' | Should -Be 'active'
+            $removed = Remove-WgInterface -ComputerName gw-g @ssh -Name wg2 -Confirm:$false
+            $removed.Error | Should -BeNullOrEmpty
+            Invoke-Gateway gw-g 'systemctl is-enabled wg-quick@wg2 2>/dev/null || true' | Should -Not -Be 'enabled'
+            Invoke-Gateway gw-g 'ip link show wg2 >/dev/null 2>&1 && echo up || echo gone' | Should -Be 'gone'
+            Invoke-Gateway gw-g 'ls /etc/wireguard' | Should -Not -Contain 'wg2.conf'
+            Invoke-Gateway gw-g '{ iptables-save; nft list ruleset; } 2>/dev/null | grep -c -i wgadmin || true' | Should -Be '0'
+            (Get-WgInterface -ComputerName gw-g @ssh -Name wg2) | Should -BeNullOrEmpty
         }
     }
 

@@ -35,7 +35,14 @@ function Invoke-WgLabScript {
         [string] $InputText,
         [string] $Script = $script:LabScript
     )
-    $output = if ($PSBoundParameters.ContainsKey('InputText')) { $InputText | bash $Script @ArgumentList } else { bash $Script @ArgumentList }
+    # lab.sh wires namespaces from the root network namespace; tests call it from inside ops, so
+    # go back there first, through the handle Start-WgLab pinned (/proc/1 may not be ours to enter).
+    $rootNetns = "$($script:StateDirectory)/root-netns"
+    $elsewhere = (Test-Path -LiteralPath $rootNetns) -and ((stat -L -c %i /proc/self/ns/net) -ne (stat -L -c %i $rootNetns))
+    $command = if ($elsewhere) { @('nsenter', "--net=$rootNetns", 'bash', $Script) } else { @('bash', $Script) }
+    $program = $command[0]
+    $rest = @($command | Select-Object -Skip 1)
+    $output = if ($PSBoundParameters.ContainsKey('InputText')) { $InputText | & $program @rest @ArgumentList } else { & $program @rest @ArgumentList }
     if ($LASTEXITCODE -ne 0) { throw "$(Split-Path -Leaf $Script) $($ArgumentList -join ' ') failed with exit code $LASTEXITCODE" }
     $output
 }
@@ -366,6 +373,12 @@ function Start-WgLab {
 
     New-Item -ItemType Directory -Force $OutputPath, $script:StateDirectory | Out-Null
     Set-Content -LiteralPath "$($script:StateDirectory)/output-path" -Value $OutputPath
+    # Pin this (root) network namespace so lab functions called from inside ops can return to it;
+    # teardown unmounts everything under the state directory, this too.
+    $rootNetns = "$($script:StateDirectory)/root-netns"
+    New-Item -ItemType File -Force $rootNetns | Out-Null
+    mount --bind /proc/self/ns/net $rootNetns
+    if ($LASTEXITCODE -ne 0) { throw "Could not pin the root network namespace at $rootNetns" }
     $keyFile = Join-Path $OutputPath 'id_ed25519'
     if (-not (Test-Path -LiteralPath $keyFile) -or -not (Test-Path -LiteralPath "$keyFile.pub")) {
         Remove-Item -LiteralPath $keyFile, "$keyFile.pub" -ErrorAction Ignore

@@ -5,7 +5,7 @@
 # that is exactly the seed: gw-a (10.0.0.1, LAN 10.11.7.0/24) and gw-b (10.0.0.2, LAN
 # 172.19.16.0/20), both on UDP 10086, each naming the other's public address as Endpoint.
 #
-# Usage (as root, with a lab up): tests/lab/seed-by-hand.sh [LAB_OUTPUT_DIR]   (default out/lab)
+# Usage (as root, with a lab up): tests/lab/seed-by-hand.sh [LAB_OUTPUT_DIR [GATEWAY...]]   (default out/lab, every gateway)
 # Differences from the seed, on purpose: keys are made with umask 077 (the seed's 777 was a
 # slip) in /etc/wireguard; the public keys are read back over ssh instead of pasted; netstat is
 # ss (net-tools is not on the gateways).
@@ -21,6 +21,8 @@ ssh_config=$(jq -r .sshConfig "$lab")
 ops=$(jq -r '.hosts[] | select(.role == "ops") | .namespace' "$lab")
 port=$(jq -r .tunnel.port "$lab")
 mapfile -t gateways < <(jq -r '.hosts[] | select(.role == "gateway") | .name' "$lab")
+# Further arguments restrict it to some gateways (the lab benchmark leaves the rest to WgAdmin).
+if [ $# -gt 1 ]; then gateways=("${@:2}"); fi
 field() { jq -r --arg name "$1" ".hosts[] | select(.name == \$name) | .$2" "$lab"; }
 
 # Runs a command on a gateway, as the administrator's terminal would.

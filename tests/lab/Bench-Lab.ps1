@@ -1,0 +1,128 @@
+<#
+.SYNOPSIS
+    The lab benchmarks of remote applies, each printed as a ratio against a baseline measured in
+    the same run. Run inside the lab's ops namespace by `build.ps1 -Task LabBench`, which starts a
+    24-gateway lab: gw-a and gw-b get the seed by hand (tests/lab/seed-by-hand.sh, the baseline),
+    gw-c and gw-d the same seed from WgAdmin, gw-e to gw-x are the 20 of the fan-out.
+.NOTES
+    One machine (2 cores) plays the admin's workstation and every gateway, with no WAN latency:
+    the round trips and CPU-seconds per host printed here are the figures that carry over to a
+    real WAN, where each round trip costs tens of milliseconds.
+#>
+param(
+    [Parameter(Mandatory)] [string] $LabOutput,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [int] $Repeat = 10
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1')
+$lab = Get-WgLab -OutputPath $LabOutput
+$ssh = @{ SshConfigPath = $lab.sshConfig }
+$site = @{}
+foreach ($s in $lab.sites) { $site[$s.name] = $s }
+$lines = [Collections.Generic.List[string]]::new()
+function Say([string] $Text) { Write-Host $Text; $lines.Add($Text) }
+function Median([double[]] $Values) { $sorted = $Values | Sort-Object; $sorted[[int][math]::Floor(($sorted.Count - 1) / 2)] }
+# CPU-seconds of the whole machine (both ends of every connection live here).
+function Get-MachineCpuSeconds {
+    $fields = -split (Get-Content /proc/stat -TotalCount 1)
+    (($fields[1..3] + $fields[6..8] | ForEach-Object { [double]$_ }) | Measure-Object -Sum).Sum / 100
+}
+function Get-OwnCpuSeconds { [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds }
+
+Say "# Lab benchmarks, $(Get-Date -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC"
+Say "Machine: $(nproc) cores, load average $((Get-Content /proc/loadavg) -replace ' \d+/.*$')"
+Say ''
+
+# 1. First apply: the seed by hand (bash over ssh) vs WgAdmin, two gateways each.
+$clock = [Diagnostics.Stopwatch]::StartNew()
+bash (Join-Path $PSScriptRoot 'seed-by-hand.sh') $LabOutput gw-a gw-b | Out-Null
+if ($LASTEXITCODE -ne 0) { throw 'seed-by-hand.sh failed' }
+$byHand = $clock.Elapsed.TotalSeconds
+
+$keysC = New-WgKeyPair; $keysD = New-WgKeyPair
+$ifC = $keysC | New-WgInterface -Name wg0 -Address 10.0.0.3/24 -ListenPort 10086 -ComputerName gw-c -Peer ($keysD | New-WgPeer -AllowedIPs 10.0.0.4/32, $site['d'].lanPrefix -Endpoint "$($site['d'].publicAddress):10086" -PersistentKeepalive 25)
+$ifD = $keysD | New-WgInterface -Name wg0 -Address 10.0.0.4/24 -ListenPort 10086 -ComputerName gw-d -Peer ($keysC | New-WgPeer -AllowedIPs 10.0.0.3/32, $site['c'].lanPrefix -Endpoint "$($site['c'].publicAddress):10086" -PersistentKeepalive 25)
+$clock.Restart()
+$first = $ifC, $ifD | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -TwoWayNat
+$ours = $clock.Elapsed.TotalSeconds
+if ($first.Error) { throw "first apply failed: $($first.Error)" }
+Say '## First apply of the seed (install, forwarding, NAT, keys, config, service; 2 gateways)'
+Say ("- by hand, bash over ssh (seed-by-hand.sh, gateways one after the other): {0:N2} s" -f $byHand)
+Say ("- WgAdmin Set-WgInterface (both gateways in parallel): {0:N2} s; ratio {1:N2}x faster" -f $ours, ($byHand / $ours))
+Say ("- WgAdmin remote commands per host: {0} (one probe, one apply script)" -f (($first.RemoteCommands | Measure-Object -Maximum).Maximum))
+Say ''
+
+# 2. No-op re-apply vs a bare `ssh host true`, each opening its own connection.
+$sshTrue = foreach ($i in 1..$Repeat) { (Measure-Command { ssh -F $lab.sshConfig gw-c true }).TotalMilliseconds }
+$noop = foreach ($i in 1..$Repeat) {
+    $time = Measure-Command { $script:again = $ifC | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -TwoWayNat }
+    if ($again.Changed) { throw "re-apply changed something: $($again.Actions -join '; ')" }
+    $time.TotalMilliseconds
+}
+$sshMedian = Median $sshTrue; $noopMedian = Median $noop
+Say '## No-op re-apply vs ssh host true (median of {0})' -f $Repeat
+Say ("- ssh -F ssh_config gw-c true: {0:N1} ms" -f $sshMedian)
+Say ("- Set-WgInterface, nothing to change: {0:N1} ms (connect, authenticate, one probe); ratio {1:N2}x of ssh true (target at most 2x)" -f $noopMedian, ($noopMedian / $sshMedian))
+Say ''
+
+# 3. Fan-out: 20 gateways with -ThrottleLimit 16 vs one by one.
+$fan = @($lab.sites | Select-Object -Skip 4 -First 20)
+if ($fan.Count -lt 20) { throw "the fan-out needs 24 gateways; the lab has $($lab.sites.Count)" }
+$null = $fan | ForEach-Object {
+    New-WgKeyPair | New-WgInterface -Name wg9 -Address 10.9.0.1/24 -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.9.0.2/32)
+} | Set-WgInterface @ssh -InstallPackage -ThrottleLimit 16   # install everywhere first: both runs then do the same work
+function Measure-FanOut([string] $Name, [int] $Throttle) {
+    $interfaces = $fan | ForEach-Object {
+        New-WgKeyPair | New-WgInterface -Name $Name -Address 10.8.0.1/24 -ListenPort 10100 -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.8.0.2/32, 10.8.1.0/24)
+    }
+    $cpuMachine = Get-MachineCpuSeconds; $cpuOwn = Get-OwnCpuSeconds
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $results = $interfaces | Set-WgInterface @ssh -ThrottleLimit $Throttle
+    $elapsed = $clock.Elapsed.TotalSeconds
+    if ($results.Error) { throw "fan-out failed: $($results.Error -join '; ')" }
+    [pscustomobject]@{
+        Seconds = $elapsed
+        MachineCpu = (Get-MachineCpuSeconds) - $cpuMachine
+        OwnCpu = (Get-OwnCpuSeconds) - $cpuOwn
+        CommandsPerHost = ($results.RemoteCommands | Measure-Object -Average).Average
+    }
+}
+$serial = Measure-FanOut 'wg7' 1
+$parallel = Measure-FanOut 'wg6' 16
+Say '## 20 gateways: -ThrottleLimit 16 vs one by one (new interface on each: config, service)'
+Say ("- one by one: {0:N2} s; machine CPU {1:N1} s (WgAdmin's own {2:N1} s)" -f $serial.Seconds, $serial.MachineCpu, $serial.OwnCpu)
+Say ("- ThrottleLimit 16: {0:N2} s; machine CPU {1:N1} s (WgAdmin's own {2:N1} s); ratio {3:N2}x faster (target at least 2x)" -f $parallel.Seconds, $parallel.MachineCpu, $parallel.OwnCpu, ($serial.Seconds / $parallel.Seconds))
+Say ("- per host: {0:N1} remote commands over one SSH connection (connection setup plus one channel each); CPU {1:N2} s of the machine per host" -f $parallel.CommandsPerHost, ($parallel.MachineCpu / 20))
+Say ''
+
+# 4. Packets lost during a peer change: ours vs a restart (LAN host to LAN host across gw-c/gw-d).
+$hostC = $lab.hosts | Where-Object name -EQ $site['c'].lanHosts[0]
+$hostD = $lab.hosts | Where-Object name -EQ $site['d'].lanHosts[0]
+$gwC = $lab.hosts | Where-Object name -EQ 'gw-c'
+$gwD = $lab.hosts | Where-Object name -EQ 'gw-d'
+ip netns exec $hostC.namespace ip route replace $site['d'].lanPrefix via $gwC.lanAddress
+ip netns exec $hostD.namespace ip route replace $site['c'].lanPrefix via $gwD.lanAddress
+function Measure-Loss([scriptblock] $Change) {
+    $start = [Diagnostics.ProcessStartInfo]::new('ip')
+    foreach ($a in 'netns', 'exec', $hostC.namespace, 'ping', '-q', '-i', '0.01', '-c', '500', '-W', '1', $hostD.lanAddress) { $start.ArgumentList.Add($a) }
+    $start.RedirectStandardOutput = $true
+    $ping = [Diagnostics.Process]::Start($start)
+    Start-Sleep -Milliseconds 1000
+    & $Change
+    $text = $ping.StandardOutput.ReadToEnd(); $ping.WaitForExit()
+    if ($text -notmatch '(\d+) packets transmitted, (\d+) received') { throw "no ping summary: $text" }
+    [int]$Matches[1] - [int]$Matches[2]
+}
+$deadline = [DateTime]::UtcNow.AddSeconds(30)
+do { $null = ip netns exec $hostC.namespace ping -c 1 -W 1 $hostD.lanAddress } until ($LASTEXITCODE -eq 0 -or [DateTime]::UtcNow -gt $deadline)
+$lossOurs = Measure-Loss { $null = $ifC | Add-WgPeer -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.0.0.30/32) -PassThru | Set-WgInterface @ssh }
+$lossRestart = Measure-Loss { ssh -F $lab.sshConfig gw-c systemctl restart wg-quick@wg0 }
+Say '## Packets lost during a peer change (ping every 10 ms, 500 packets)'
+Say "- WgAdmin (wg syncconf): $lossOurs lost"
+Say "- systemctl restart wg-quick@wg0 (the seed's way): $lossRestart lost"
+
+$report = Join-Path $LabOutput 'bench-lab.md'
+Set-Content $report $lines
+Write-Host "Saved to $report"
