@@ -9,7 +9,7 @@ BeforeDiscovery {
 
 Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) {
     BeforeAll {
-        $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
+        $script:modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
         Import-Module $modulePath -Force
         Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
         $script:lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
@@ -163,8 +163,13 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
             Start-Sleep -Milliseconds 800
             Invoke-Gateway gw-a 'systemctl restart wg-quick@wg0'
             $seedWay = Stop-Ping $ping
+            # While wg0 was down gw-a forwarded the pings back out of eth0 and sent host-a ICMP
+            # redirects to the NAT router: host-a then bypasses the tunnel for five minutes.
+            $redirected = ip netns exec $hostA.namespace ip route get $hostB.lanAddress | Out-String
+            ip netns exec $hostA.namespace ip route flush cache
+            Wait-Until { Test-Ping $hostA.namespace $hostB.lanAddress 1 } -TimeoutSec 30 -What 'the tunnel after the restart'
 
-            [ordered]@{ ours = $ours; restart = $seedWay } | ConvertTo-Json | Set-Content (Join-Path $results 'hitless.json')
+            [ordered]@{ ours = $ours; restart = $seedWay; redirectedAfterRestart = $redirected -match 'redirected' } | ConvertTo-Json | Set-Content (Join-Path $results 'hitless.json')
             Write-Host "Packets lost during a peer change: WgAdmin $($ours.Lost) of $($ours.Sent); systemctl restart $($seedWay.Lost) of $($seedWay.Sent)"
             $ours.Sent | Should -BeGreaterThan 300
             $ours.Lost | Should -Be 0
@@ -174,6 +179,7 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
     Context 'reboot' {
         It 'brings the tunnel back by itself, with forwarding and NAT, after a gateway reboots (namespace recreated)' {
             Restart-WgLabGateway -Name gw-b -RecreateNamespace
+            ip netns exec $hostB.namespace ip route flush cache   # redirects from gw-b while it booted
             Wait-Until { Test-Ping $hostA.namespace $hostB.lanAddress 1 } -TimeoutSec 90 -What 'the tunnel after the reboot'
             Test-Ping $hostB.namespace $hostA.lanAddress 3 | Should -BeTrue
             Invoke-Gateway gw-b 'cat /proc/sys/net/ipv4/ip_forward' | Should -Be '1'
@@ -271,6 +277,45 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
             $failure[0].FullyQualifiedErrorId | Should -Be 'WgAdmin.HostKeyChanged,WgAdmin.Commands.NewWgSessionCommand'
             "$($failure[0])" | Should -Match ([regex]::Escape($known))
             "$($failure[0])" | Should -Match ([regex]::Escape(($gwA.hostKeys | Where-Object type -EQ 'ED25519').fingerprint))
+        }
+    }
+
+    Context 'authentication and sessions' {
+        BeforeAll {
+            $script:bare = Join-Path $TestDrive 'ssh_config_auth'
+            Set-Content $bare "Host gw-a`n    HostName $($gwA.sshAddress)`n    User root`n"
+            $script:encrypted = Join-Path $TestDrive 'id_encrypted'
+            Copy-Item $lab.keyFile $encrypted
+            ssh-keygen -q -p -N 'correct horse' -f $encrypted | Out-Null
+            $script:auth = @{ SshConfigPath = $bare; KnownHostsPath = $lab.knownHosts; KeyFilePath = $encrypted }
+        }
+
+        It 'refuses an encrypted key without its passphrase, and never prompts in a non-interactive session' {
+            $null = New-WgSession -ComputerName gw-a @auth -ErrorVariable failure -ErrorAction SilentlyContinue
+            $failure[0].FullyQualifiedErrorId | Should -Be 'WgAdmin.KeyFilePassphraseRequired,WgAdmin.Commands.NewWgSessionCommand'
+        }
+
+        It 'takes the passphrase from -Credential' {
+            $credential = [pscredential]::new('root', (ConvertTo-SecureString 'correct horse' -AsPlainText -Force))
+            $session = New-WgSession -ComputerName gw-a @auth -Credential $credential
+            $session.State | Should -Be 'Opened'
+            (Get-WgSession -Id $session.Id).ComputerName | Should -Be 'gw-a'
+            (Get-WgInterface -Session $session -Name wg0).Name | Should -Be 'wg0'
+            Remove-WgSession $session
+            Get-WgSession -Id $session.Id | Should -BeNullOrEmpty
+        }
+
+        It 'closes kept sessions when the module is removed' {
+            $session = New-WgSession -ComputerName gw-a @ssh
+            $session.State | Should -Be 'Opened'
+            Remove-Module WgAdmin
+            try {
+                $session.State | Should -Be 'Closed'
+            }
+            finally {
+                Import-Module $modulePath -Force
+            }
+            Get-WgSession | Should -BeNullOrEmpty
         }
     }
 

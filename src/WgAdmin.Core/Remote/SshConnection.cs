@@ -60,7 +60,9 @@ public sealed class SshConnection : IDisposable
     /// <summary>Commands run over this connection: each is one channel, a round trip or two.</summary>
     public int CommandCount => _commands;
 
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => !_disposed && _client.IsConnected;
+
+    private bool _disposed;
 
     public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default)
     {
@@ -145,6 +147,9 @@ public sealed class SshConnection : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         try
         {
             if (_client.IsConnected)
@@ -206,6 +211,30 @@ public sealed class SshConnection : IDisposable
         _ => new WgException(new WgError(WgErrorId.HostKeyUnknown,
             $"{target}: the host is unknown; its key is {fingerprint}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
     };
+}
+
+/// <summary>Questions about SSH private key files, asked before connecting.</summary>
+public static class SshKeyFiles
+{
+    /// <summary>True when the file holds a key that cannot be read without a passphrase.</summary>
+    public static bool NeedsPassphrase(string path)
+    {
+        if (!File.Exists(path))
+            return false;
+        try
+        {
+            using var key = new PrivateKeyFile(path);
+            return false;
+        }
+        catch (SshPassPhraseNullOrEmptyException)
+        {
+            return true;
+        }
+        catch (SshException)
+        {
+            return false; // not a key SSH.NET reads; connecting reports that
+        }
+    }
 }
 
 /// <summary>Hides anything shaped like a WireGuard key in text relayed from a remote tool (`wg` quotes keys in its errors).</summary>

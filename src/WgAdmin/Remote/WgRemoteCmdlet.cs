@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Management.Automation.Runspaces;
 using WgAdmin.Remote;
 
@@ -50,17 +51,44 @@ public abstract class WgRemoteCmdlet : WgCmdlet, IDisposable
     protected Guid RunspaceId => Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
 
     /// <summary>Connection settings, resolved once per command on the pipeline thread.</summary>
-    protected SshConnectionSettings Settings => _settings ??= new SshConnectionSettings
+    protected SshConnectionSettings Settings => _settings ??= ResolveSettings();
+
+    private SshConnectionSettings ResolveSettings()
     {
-        UserName = UserName,
-        Port = Port,
-        KeyFilePath = KeyFilePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyFilePath),
-        Password = Credential?.GetNetworkCredential().Password,
-        SshConfigPath = SshConfigPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(SshConfigPath),
-        KnownHostsPaths = KnownHostsPath.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath).ToArray(),
-        HostKeyPolicy = HostKeyPolicy,
-        ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
-    };
+        var keyFile = KeyFilePath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeyFilePath);
+        var password = Credential?.GetNetworkCredential().Password;
+        if (keyFile is not null && password is null && SshKeyFiles.NeedsPassphrase(keyFile))
+            password = PromptForPassphrase(keyFile);
+        return new SshConnectionSettings
+        {
+            UserName = UserName,
+            Port = Port,
+            KeyFilePath = keyFile,
+            Password = password,
+            SshConfigPath = SshConfigPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(SshConfigPath),
+            KnownHostsPaths = KnownHostsPath.Select(SessionState.Path.GetUnresolvedProviderPathFromPSPath).ToArray(),
+            HostKeyPolicy = HostKeyPolicy,
+            ConnectTimeout = TimeSpan.FromSeconds(ConnectTimeoutSeconds),
+        };
+    }
+
+    /// <summary>
+    /// Asks for a key file's passphrase, only where someone can answer: a non-interactive host
+    /// refuses to read, and then connecting fails with WgAdmin.KeyFilePassphraseRequired.
+    /// </summary>
+    private string? PromptForPassphrase(string keyFile)
+    {
+        try
+        {
+            Host.UI.Write($"Passphrase for {keyFile}: ");
+            var secure = Host.UI.ReadLineAsSecureString();
+            return new System.Net.NetworkCredential(string.Empty, secure).Password;
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or NotImplementedException or HostException)
+        {
+            return null;
+        }
+    }
 
     protected SshConfigFile SshConfig => _sshConfig ??= Settings.LoadSshConfig();
 
