@@ -36,7 +36,8 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
     {
         if (ParameterSetName == LocalSet)
         {
-            GenerateLocally();
+            for (var i = 0; i < Count; i++)
+                WriteObject(WgKeyPair.Generate());
             return;
         }
         foreach (var host in ComputerName)
@@ -49,31 +50,6 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
             {
                 WriteError(HostError(ex, host));
             }
-        }
-    }
-
-    /// <summary>
-    /// Many keys are made in batches on every core (X25519 is the cost), then written in order;
-    /// a batch bounds the memory a million keys would take.
-    /// </summary>
-    private void GenerateLocally()
-    {
-        const int Batch = 4096;
-        var batch = new WgKeyPair[Math.Min(Count, Batch)];
-        for (var done = 0; done < Count; done += batch.Length)
-        {
-            var size = Math.Min(batch.Length, Count - done);
-            if (size < 64)
-            {
-                for (var i = 0; i < size; i++)
-                    batch[i] = WgKeyPair.Generate();
-            }
-            else
-            {
-                Parallel.For(0, size, i => batch[i] = WgKeyPair.Generate());
-            }
-            for (var i = 0; i < size; i++)
-                WriteObject(batch[i]);
         }
     }
 
