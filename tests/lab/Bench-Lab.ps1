@@ -47,7 +47,7 @@ $ifD = $keysD | New-WgInterface -Name wg0 -Address 10.0.0.4/24 -ListenPort 10086
 $clock.Restart()
 $first = $ifC, $ifD | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -TwoWayNat
 $ours = $clock.Elapsed.TotalSeconds
-if ($first.Error) { throw "first apply failed: $($first.Error)" }
+if ($first | Where-Object Error) { throw "first apply failed: $(($first | Where-Object Error).Error -join '; ')" }
 Say '## First apply of the seed (install, forwarding, NAT, keys, config, service; 2 gateways)'
 Say ("- by hand, bash over ssh (seed-by-hand.sh, gateways one after the other): {0:N2} s" -f $byHand)
 Say ("- WgAdmin Set-WgInterface (both gateways in parallel): {0:N2} s; ratio {1:N2}x faster" -f $ours, ($byHand / $ours))
@@ -81,7 +81,7 @@ function Measure-FanOut([string] $Name, [int] $Throttle) {
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $results = $interfaces | Set-WgInterface @ssh -ThrottleLimit $Throttle
     $elapsed = $clock.Elapsed.TotalSeconds
-    if ($results.Error) { throw "fan-out failed: $($results.Error -join '; ')" }
+    if ($results | Where-Object Error) { throw "fan-out failed: $(($results | Where-Object Error).Error -join '; ')" }
     [pscustomobject]@{
         Seconds = $elapsed
         MachineCpu = (Get-MachineCpuSeconds) - $cpuMachine
