@@ -62,7 +62,7 @@ $noop = foreach ($i in 1..$Repeat) {
     $time.TotalMilliseconds
 }
 $sshMedian = Median $sshTrue; $noopMedian = Median $noop
-Say '## No-op re-apply vs ssh host true (median of {0})' -f $Repeat
+Say ('## No-op re-apply vs ssh host true (median of {0})' -f $Repeat)
 Say ("- ssh -F ssh_config gw-c true: {0:N1} ms" -f $sshMedian)
 Say ("- Set-WgInterface, nothing to change: {0:N1} ms (connect, authenticate, one probe); ratio {1:N2}x of ssh true (target at most 2x)" -f $noopMedian, ($noopMedian / $sshMedian))
 Say ''
@@ -73,9 +73,9 @@ if ($fan.Count -lt 20) { throw "the fan-out needs 24 gateways; the lab has $($la
 $null = $fan | ForEach-Object {
     New-WgKeyPair | New-WgInterface -Name wg9 -Address 10.9.0.1/24 -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.9.0.2/32)
 } | Set-WgInterface @ssh -InstallPackage -ThrottleLimit 16   # install everywhere first: both runs then do the same work
-function Measure-FanOut([string] $Name, [int] $Throttle) {
+function Measure-FanOut([string] $Name, [int] $Throttle, [int] $ListenPort) {
     $interfaces = $fan | ForEach-Object {
-        New-WgKeyPair | New-WgInterface -Name $Name -Address 10.8.0.1/24 -ListenPort 10100 -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.8.0.2/32, 10.8.1.0/24)
+        New-WgKeyPair | New-WgInterface -Name $Name -Address 10.8.0.1/24 -ListenPort $ListenPort -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.8.0.2/32, 10.8.1.0/24)
     }
     $cpuMachine = Get-MachineCpuSeconds; $cpuOwn = Get-OwnCpuSeconds
     $clock = [Diagnostics.Stopwatch]::StartNew()
@@ -89,8 +89,8 @@ function Measure-FanOut([string] $Name, [int] $Throttle) {
         CommandsPerHost = ($results.RemoteCommands | Measure-Object -Average).Average
     }
 }
-$serial = Measure-FanOut 'wg7' 1
-$parallel = Measure-FanOut 'wg6' 16
+$serial = Measure-FanOut 'wg7' 1 10107
+$parallel = Measure-FanOut 'wg6' 16 10106
 Say '## 20 gateways: -ThrottleLimit 16 vs one by one (new interface on each: config, service)'
 Say ("- one by one: {0:N2} s; machine CPU {1:N1} s (WgAdmin's own {2:N1} s)" -f $serial.Seconds, $serial.MachineCpu, $serial.OwnCpu)
 Say ("- ThrottleLimit 16: {0:N2} s; machine CPU {1:N1} s (WgAdmin's own {2:N1} s); ratio {3:N2}x faster (target at least 2x)" -f $parallel.Seconds, $parallel.MachineCpu, $parallel.OwnCpu, ($serial.Seconds / $parallel.Seconds))
