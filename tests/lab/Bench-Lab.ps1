@@ -73,15 +73,20 @@ if ($fan.Count -lt 20) { throw "the fan-out needs 24 gateways; the lab has $($la
 $null = $fan | ForEach-Object {
     New-WgKeyPair | New-WgInterface -Name wg9 -Address 10.9.0.1/24 -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.9.0.2/32)
 } | Set-WgInterface @ssh -InstallPackage -ThrottleLimit 16   # install everywhere first: both runs then do the same work
-function Measure-FanOut([string] $Name, [int] $Throttle, [int] $ListenPort) {
+function Measure-FanOut([string] $Name, [int] $Throttle, [int] $Octet) {
     $interfaces = $fan | ForEach-Object {
-        New-WgKeyPair | New-WgInterface -Name $Name -Address 10.8.0.1/24 -ListenPort $ListenPort -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.8.0.2/32, 10.8.1.0/24)
+        New-WgKeyPair | New-WgInterface -Name $Name -Address "10.$Octet.0.1/24" -ListenPort (10100 + $Octet) -ComputerName $_.gateway -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs "10.$Octet.0.2/32", "10.$Octet.1.0/24")
     }
     $cpuMachine = Get-MachineCpuSeconds; $cpuOwn = Get-OwnCpuSeconds
     $clock = [Diagnostics.Stopwatch]::StartNew()
     $results = $interfaces | Set-WgInterface @ssh -ThrottleLimit $Throttle
     $elapsed = $clock.Elapsed.TotalSeconds
-    if ($results | Where-Object Error) { throw "fan-out failed: $(($results | Where-Object Error).Error -join '; ')" }
+    if ($failed = @($results | Where-Object Error)) {
+        foreach ($result in $failed) {
+            Invoke-WgLabCommand -Machine $result.ComputerName -Command bash, -c, "journalctl -u wg-quick@$Name --no-pager | tail -25" -ErrorAction Continue | Write-Host
+        }
+        throw "fan-out failed: $($failed.Error -join '; ')"
+    }
     [pscustomobject]@{
         Seconds = $elapsed
         MachineCpu = (Get-MachineCpuSeconds) - $cpuMachine
@@ -89,8 +94,8 @@ function Measure-FanOut([string] $Name, [int] $Throttle, [int] $ListenPort) {
         CommandsPerHost = ($results.RemoteCommands | Measure-Object -Average).Average
     }
 }
-$serial = Measure-FanOut 'wg7' 1 10107
-$parallel = Measure-FanOut 'wg6' 16 10106
+$serial = Measure-FanOut 'wg7' 1 7
+$parallel = Measure-FanOut 'wg6' 16 6
 Say '## 20 gateways: -ThrottleLimit 16 vs one by one (new interface on each: config, service)'
 Say ("- one by one: {0:N2} s; machine CPU {1:N1} s (WgAdmin's own {2:N1} s)" -f $serial.Seconds, $serial.MachineCpu, $serial.OwnCpu)
 Say ("- ThrottleLimit 16: {0:N2} s; machine CPU {1:N1} s (WgAdmin's own {2:N1} s); ratio {3:N2}x faster (target at least 2x)" -f $parallel.Seconds, $parallel.MachineCpu, $parallel.OwnCpu, ($serial.Seconds / $parallel.Seconds))
