@@ -29,6 +29,10 @@ public static class Firewall
     {
         if (backend == FirewallBackend.Auto)
             throw new ArgumentException("Resolve Auto to a concrete backend first.", nameof(backend));
+        // The names are word-split inside the script's rules, so they must be plain interface names.
+        foreach (var name in new[] { spec.Interface, spec.WanInterface })
+            if (Config.WgValues.CheckInterfaceName(name) is { } problem)
+                throw new WgException(problem);
         var wg = ShellQuote.Quote(spec.Interface);
         var wan = ShellQuote.Quote(spec.WanInterface);
         var text = new StringBuilder();
@@ -64,29 +68,29 @@ public static class Firewall
         text.Append("""
 up() {
   for t in $tools; do
-    $t -N "$fwd" 2>/dev/null || true; $t -F "$fwd"
-    rules_fwd | while read -r r; do $t -A "$fwd" $r || exit 1; done || return 1
-    $t -C FORWARD -j "$fwd" 2>/dev/null || $t -I FORWARD -j "$fwd"
-    $t -t nat -N "$nat" 2>/dev/null || true; $t -t nat -F "$nat"
-    rules_nat | while read -r r; do $t -t nat -A "$nat" $r || exit 1; done || return 1
-    $t -t nat -C POSTROUTING -j "$nat" 2>/dev/null || $t -t nat -A POSTROUTING -j "$nat"
+    $t -w -N "$fwd" 2>/dev/null || true; $t -w -F "$fwd"
+    rules_fwd | while read -r r; do $t -w -A "$fwd" $r || exit 1; done || return 1
+    $t -w -C FORWARD -j "$fwd" 2>/dev/null || $t -w -I FORWARD -j "$fwd" || return 1
+    $t -w -t nat -N "$nat" 2>/dev/null || true; $t -w -t nat -F "$nat"
+    rules_nat | while read -r r; do $t -w -t nat -A "$nat" $r || exit 1; done || return 1
+    $t -w -t nat -C POSTROUTING -j "$nat" 2>/dev/null || $t -w -t nat -A POSTROUTING -j "$nat" || return 1
   done
 }
 down() {
   for t in $tools; do
-    while $t -D FORWARD -j "$fwd" 2>/dev/null; do :; done
-    $t -F "$fwd" 2>/dev/null; $t -X "$fwd" 2>/dev/null
-    while $t -t nat -D POSTROUTING -j "$nat" 2>/dev/null; do :; done
-    $t -t nat -F "$nat" 2>/dev/null; $t -t nat -X "$nat" 2>/dev/null
+    while $t -w -D FORWARD -j "$fwd" 2>/dev/null; do :; done
+    $t -w -F "$fwd" 2>/dev/null; $t -w -X "$fwd" 2>/dev/null
+    while $t -w -t nat -D POSTROUTING -j "$nat" 2>/dev/null; do :; done
+    $t -w -t nat -F "$nat" 2>/dev/null; $t -w -t nat -X "$nat" 2>/dev/null
   done
   return 0
 }
 check() {
   for t in $tools; do
-    [ "$($t -S FORWARD | grep -c -x -F -- "-A FORWARD -j $fwd")" = 1 ] || return 1
-    [ "$($t -t nat -S POSTROUTING | grep -c -x -F -- "-A POSTROUTING -j $nat")" = 1 ] || return 1
-    [ "$($t -S "$fwd" 2>/dev/null | grep -c '^-A ')" = "$(rules_fwd | wc -l)" ] || return 1
-    [ "$($t -t nat -S "$nat" 2>/dev/null | grep -c '^-A ')" = "$(rules_nat | wc -l)" ] || return 1
+    [ "$($t -w -S FORWARD | grep -c -x -F -- "-A FORWARD -j $fwd")" = 1 ] || return 1
+    [ "$($t -w -t nat -S POSTROUTING | grep -c -x -F -- "-A POSTROUTING -j $nat")" = 1 ] || return 1
+    [ "$($t -w -S "$fwd" 2>/dev/null | grep -c '^-A ')" = "$(rules_fwd | wc -l)" ] || return 1
+    [ "$($t -w -t nat -S "$nat" 2>/dev/null | grep -c '^-A ')" = "$(rules_nat | wc -l)" ] || return 1
   done
 }
 

@@ -42,7 +42,26 @@ put_file() { d=$(dirname "$1"); mkdir -p "$d"; t=$(mktemp "$d/.wgadmin.XXXXXX");
         foreach (var step in plan.Steps)
             script.Append($"echo '@@step {step.Action}'\n{step.Script}\n");
         script.Append("echo '@@done'\n");
-        var result = connection.Run(RootShell, script.ToString(), TimeSpan.FromMinutes(15), cancellation);
+        RemoteResult result;
+        try
+        {
+            result = connection.Run(RootShell, script.ToString(), TimeSpan.FromMinutes(15), cancellation);
+        }
+        catch (WgException ex)
+        {
+            // The connection broke while the script ran: some steps may have happened.
+            return new WgApplyResult
+            {
+                ComputerName = plan.ComputerName,
+                InterfaceName = plan.InterfaceName,
+                Changed = true,
+                Actions = new[] { "unknown: the connection was lost while changing the gateway; read it again (Get-WgInterface) before retrying" },
+                Duration = elapsed.Elapsed,
+                Error = ex.Message,
+                RemoteCommands = connection.CommandCount,
+                Notes = plan.Notes,
+            };
+        }
 
         var reached = result.Output.Split('\n').Where(l => l.StartsWith("@@step ", StringComparison.Ordinal)).Select(l => l[7..].Trim()).ToList();
         var finished = result.ExitCode == 0 && result.Output.Contains("@@done", StringComparison.Ordinal);
@@ -50,7 +69,7 @@ put_file() { d=$(dirname "$1"); mkdir -p "$d"; t=$(mktemp "$d/.wgadmin.XXXXXX");
         string? error = null;
         if (!finished)
         {
-            var failed = reached.Count > 0 ? plan.Steps.First(s => s.Action == reached[^1]).Description : "starting the script";
+            var failed = reached.Count > 0 && reached.Count <= plan.Steps.Count ? plan.Steps[reached.Count - 1].Description : "starting the script";
             error = $"{connection.Target}: '{failed}' failed (exit {result.ExitCode}): {FirstLines(result.Error)}";
         }
         return Result(connection, plan, elapsed, completed, error);

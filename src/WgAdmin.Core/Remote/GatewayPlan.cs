@@ -21,7 +21,11 @@ public sealed record ApplyOptions
 }
 
 /// <summary>One step of a plan: what it does, in words and as shell.</summary>
-public sealed record PlanStep(string Action, string Description, string Script);
+public sealed record PlanStep(string Action, string Description, string Script)
+{
+    // The script may carry a config with its private key (on stdin, in a heredoc): never print it.
+    public override string ToString() => $"{Action}: {Description}";
+}
 
 /// <summary>
 /// A remote change as data: what is there, what should be, and the steps between. -WhatIf

@@ -36,7 +36,8 @@ public static class GatewayPlanner
             plan.Steps.Add(new PlanStep("InstallPackage", $"install WireGuard ({state.PackageManager.ToString().ToLowerInvariant()})", command));
         }
 
-        var ipv6 = options.IPv6 ?? desired is not null && (desired.Address.Any(a => a.IsIPv6) || desired.Peers.Any(p => p.AllowedIPs.Any(a => a.IsIPv6)));
+        var reference = desired ?? state.Config;
+        var ipv6 = options.IPv6 ?? (reference is not null && (reference.Address.Any(a => a.IsIPv6) || reference.Peers.Any(p => p.AllowedIPs.Any(a => a.IsIPv6))));
         if (options.EnableForwarding)
             PlanForwarding(plan, state, name, ipv6);
         if (options.Masquerade is not null)
@@ -68,7 +69,9 @@ public static class GatewayPlanner
         var path = Firewall.ScriptPath(name);
         var scriptChanged = !HashMatches(state, path, script);
         if (scriptChanged)
-            plan.Steps.Add(new PlanStep("WriteNatRules", $"write the NAT rules for {name} via {options.Masquerade} ({backend.ToString().ToLowerInvariant()})", PutFile(path, "700", script)));
+            // The old script takes its own rules down first: a new backend or family would not know them.
+            plan.Steps.Add(new PlanStep("WriteNatRules", $"write the NAT rules for {name} via {options.Masquerade} ({backend.ToString().ToLowerInvariant()})",
+                $"if [ -x {ShellQuote.Quote(path)} ]; then {ShellQuote.Quote(path)} down; fi\n" + PutFile(path, "700", script)));
         if (state.HasSystemd)
         {
             var dropIn = $"# Managed by WgAdmin (Set-WgNat): NAT and forwarding rules follow the interface.\n[Service]\nExecStartPost={path} up\nExecStopPost=-{path} down\n";
@@ -110,8 +113,14 @@ public static class GatewayPlanner
             var conf = ShellQuote.Quote(GatewayProbe.ConfigPath(name));
             plan.Steps.Add(new PlanStep("RemoveConfig", $"remove {GatewayProbe.ConfigPath(name)} (kept as .wgadmin-removed)", $"mv -f {conf} {conf}.wgadmin-removed && chmod 600 {conf}.wgadmin-removed"));
         }
-        if (removeKey && state.KeyFilePublicKey is not null)
-            plan.Steps.Add(new PlanStep("RemoveKey", $"delete {GatewayProbe.KeyFilePath(name)}", $"rm -f {ShellQuote.Quote(GatewayProbe.KeyFilePath(name))}"));
+        if (removeKey && (state.KeyFilePublicKey is not null || state.ConfigExists))
+        {
+            // The key also sits in the backup and in the kept config: no copy may stay behind.
+            var conf = GatewayProbe.ConfigPath(name);
+            plan.Steps.Add(new PlanStep("RemoveKey", $"delete {GatewayProbe.KeyFilePath(name)} and every copy of the private key",
+                $"rm -f {ShellQuote.Quote(GatewayProbe.KeyFilePath(name))} {ShellQuote.Quote(conf + ".wgadmin-bak")}\n"
+                + $"if [ -f {ShellQuote.Quote(conf + ".wgadmin-removed")} ]; then sed -i '/^[[:space:]]*[Pp][Rr][Ii][Vv][Aa][Tt][Ee][[:space:]]*[Kk][Ee][Yy]/d' {ShellQuote.Quote(conf + ".wgadmin-removed")}; fi"));
+        }
         return plan;
     }
 
@@ -192,6 +201,14 @@ public static class GatewayPlanner
             return;
         }
 
+        // wg-quick@ is a oneshot unit: it stays "active" after someone deleted the link.
+        if (state.HasSystemd && !state.LinkExists)
+        {
+            plan.RestartReason = $"wg-quick@{name} is active but {name} does not exist";
+            plan.Steps.Add(new PlanStep("RestartService", $"restart {name} ({plan.RestartReason})", $"systemctl restart wg-quick@{quotedName}"));
+            return;
+        }
+
         // The interface is running: change it live where wg and ip can, restart only where wg-quick must re-run.
         var current = state.Config;
         var restartReason = configChanged ? RestartReason(current, desired, state.ConfigParseError) : null;
@@ -250,8 +267,10 @@ public static class GatewayPlanner
         plan.Steps.Add(new PlanStep("UpdateLive", $"update {name} live: {string.Join(", ", changes)}", script.ToString().TrimEnd('\n')));
     }
 
+    // The strip is captured first: a failure inside <(...) is invisible to set -e, and an empty
+    // input to wg syncconf would remove every peer.
     private static string SyncScript(string quotedName) =>
-        $"wg syncconf {quotedName} <(wg-quick strip {quotedName})";
+        $"stripped=$(wg-quick strip {quotedName})\n[ -n \"$stripped\" ]\nwg syncconf {quotedName} <(printf '%s\\n' \"$stripped\")\nunset stripped";
 
     /// <summary>Why a running interface cannot take the change live, or null if it can.</summary>
     public static string? RestartReason(WgInterface? current, WgInterface desired, string? parseError = null)

@@ -28,7 +28,7 @@ echo @@tools
 for t in wg wg-quick systemctl iptables ip6tables nft ip apt-get dnf apk sysctl sha256sum; do has "$t" && echo "$t"; done
 echo @@facts
 [ -d /run/systemd/system ] && echo systemd=yes
-[ "$(id -u)" = 0 ] && echo root=yes
+[ -z "${SUDO_USER:-}" ] && echo root=yes
 has iptables && iptables -V 2>/dev/null | grep -q nf_tables && echo iptables_nft=yes
 echo @@conf
 if [ -f "$conf" ]; then

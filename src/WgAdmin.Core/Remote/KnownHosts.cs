@@ -86,8 +86,17 @@ public sealed class KnownHosts
     public IReadOnlyList<string> KeyTypesFor(string knownHostsName) =>
         _entries.Where(e => e.Marker != "@revoked" && NameMatches(e.Names, knownHostsName)).Select(e => e.KeyType).Distinct().ToArray();
 
+    private static readonly object AppendLock = new();
+
     /// <summary>Appends "name type base64" to a known_hosts file (created 0600 when new), as ssh's accept-new does.</summary>
     public static void Append(string file, string knownHostsName, byte[] keyBlob)
+    {
+        // Parallel connections (New-WgSession a,b,c -HostKeyPolicy AcceptNew) append to one file.
+        lock (AppendLock)
+            AppendUnlocked(file, knownHostsName, keyBlob);
+    }
+
+    private static void AppendUnlocked(string file, string knownHostsName, byte[] keyBlob)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(file));
         if (directory is not null && !Directory.Exists(directory))

@@ -20,6 +20,8 @@ public sealed class SshConnectOptions
     public required SshTarget Target { get; init; }
     /// <summary>Private key files to offer, in order; the first that loads is used with the others as fallback.</summary>
     public IReadOnlyList<string> KeyFiles { get; init; } = Array.Empty<string>();
+    /// <summary>True when the admin named the key file (-KeyFilePath): then an unusable key is an error, not skipped.</summary>
+    public bool KeyFileNamed { get; init; }
     public string? Password { get; init; }
     public string? KeyPassphrase { get; init; }
     public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
@@ -67,7 +69,15 @@ public sealed class SshConnection : IDisposable
     public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default)
     {
         var target = options.Target;
-        var knownHosts = KnownHosts.Load(options.KnownHostsFiles);
+        KnownHosts knownHosts;
+        try
+        {
+            knownHosts = KnownHosts.Load(options.KnownHostsFiles);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot read known_hosts: {ex.Message}", Offender: target.ComputerName));
+        }
         var authentication = BuildAuthentication(options);
         var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, authentication.ToArray())
         {
@@ -114,7 +124,18 @@ public sealed class SshConnection : IDisposable
         }
 
         if (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew && presentedKey is not null && options.KnownHostsWriteFile is not null)
-            KnownHosts.Append(options.KnownHostsWriteFile, target.KnownHostsName, presentedKey);
+        {
+            try
+            {
+                KnownHosts.Append(options.KnownHostsWriteFile, target.KnownHostsName, presentedKey);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                client.Dispose();
+                throw new WgException(new WgError(WgErrorId.ConnectionFailed,
+                    $"{target}: cannot record the new host key in {Quote.Value(options.KnownHostsWriteFile)}: {ex.Message}", Offender: target.ComputerName));
+            }
+        }
         return new SshConnection(client, target, fingerprint, watch.Elapsed);
     }
 
@@ -172,13 +193,19 @@ public sealed class SshConnection : IDisposable
             {
                 keys.Add(string.IsNullOrEmpty(options.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, options.KeyPassphrase));
             }
+            catch (SshPassPhraseNullOrEmptyException) when (!options.KeyFileNamed)
+            {
+                // An encrypted default or ssh_config identity is skipped, as ssh without an agent would; others may work.
+            }
             catch (SshPassPhraseNullOrEmptyException)
             {
                 throw new WgException(new WgError(WgErrorId.KeyFilePassphraseRequired,
                     $"The key file {Quote.Value(file)} is protected by a passphrase; give it with -Credential (the password is the passphrase).", Offender: file));
             }
-            catch (SshException ex)
+            catch (Exception ex) when (ex is SshException or IOException or UnauthorizedAccessException or ArgumentException)
             {
+                if (!options.KeyFileNamed)
+                    continue; // a default identity that is not a key SSH.NET reads
                 throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"The key file {Quote.Value(file)} cannot be used: {ex.Message}", Offender: file));
             }
         }

@@ -19,11 +19,23 @@ public sealed record SshConnectionSettings
 
     private static readonly string[] DefaultIdentities = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
+    // Records print every member; the password must not be one of them.
+    public override string ToString() => $"SshConnectionSettings {{ UserName = {UserName}, Port = {Port}, KeyFilePath = {KeyFilePath}, HostKeyPolicy = {HostKeyPolicy} }}";
+
     public SshConfigFile LoadSshConfig()
     {
         var path = SshConfigPath ?? Path.Combine(HomeDirectory, ".ssh", "config");
         if (File.Exists(path))
-            return SshConfigFile.Load(path);
+        {
+            try
+            {
+                return SshConfigFile.Load(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new WgException(new WgError(WgErrorId.SshConfigError, $"Cannot read the ssh config file {Quote.Value(path)}: {ex.Message}", Offender: path));
+            }
+        }
         if (SshConfigPath is not null)
             throw new WgException(new WgError(WgErrorId.SshConfigError, $"The ssh config file {Quote.Value(SshConfigPath)} does not exist.", Offender: SshConfigPath));
         return SshConfigFile.Empty;
@@ -48,6 +60,7 @@ public sealed record SshConnectionSettings
         {
             Target = target,
             KeyFiles = keyFiles,
+            KeyFileNamed = KeyFilePath is not null,
             // With a key file the credential's password is its passphrase; without, a login password.
             Password = KeyFilePath is null ? Password : null,
             KeyPassphrase = KeyFilePath is not null ? Password : null,

@@ -24,5 +24,5 @@ public sealed class EnableWgForwardingCommand : WgApplyCmdlet
 
     protected override GatewayPlan Plan(Target target, GatewayState state) =>
         GatewayPlanner.Plan(target.ComputerName, null, target.InterfaceName, state,
-            new ApplyOptions { EnableForwarding = true, ManageInterface = false, IPv6 = IPv6.IsPresent });
+            new ApplyOptions { EnableForwarding = true, ManageInterface = false, IPv6 = IPv6.IsPresent ? true : null });
 }

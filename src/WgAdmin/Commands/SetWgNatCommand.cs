@@ -54,7 +54,7 @@ public sealed class SetWgNatCommand : WgApplyCmdlet
         {
             Masquerade = Masquerade,
             TwoWayNat = TwoWayNat,
-            IPv6 = IPv6.IsPresent,
+            IPv6 = IPv6.IsPresent ? true : null, // absent: as the interface on the gateway has it
             Firewall = FirewallBackend,
             ManageInterface = false,
             InstallPackage = InstallPackage,

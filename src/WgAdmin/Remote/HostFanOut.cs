@@ -26,14 +26,15 @@ internal sealed class HostFanOut
     {
         if (items.Count == 0)
             return;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(_cancellation);
         var outcomes = new BlockingCollection<(TItem Item, TResult? Result, Exception? Error)>();
         using var gate = new SemaphoreSlim(_throttle);
         var tasks = items.Select(item => Task.Run(async () =>
         {
-            await gate.WaitAsync(_cancellation).ConfigureAwait(false);
+            await gate.WaitAsync(stop.Token).ConfigureAwait(false);
             try
             {
-                outcomes.Add((item, work(item, _cancellation), null));
+                outcomes.Add((item, work(item, stop.Token), null));
             }
             catch (Exception ex)
             {
@@ -43,25 +44,38 @@ internal sealed class HostFanOut
             {
                 gate.Release();
             }
-        }, _cancellation)).ToArray();
+        }, stop.Token)).ToArray();
         var all = Task.WhenAll(tasks).ContinueWith(_ => outcomes.CompleteAdding(), TaskScheduler.Default);
 
-        var progress = new ProgressRecord(Math.Abs(activity.GetHashCode()) % 10000, activity, $"0 of {items.Count} hosts done");
+        var progress = new ProgressRecord(ProgressActivityId, activity, $"0 of {items.Count} hosts done");
         var done = 0;
-        _cmdlet.WriteProgress(progress);
-        foreach (var (item, result, error) in outcomes.GetConsumingEnumerable(CancellationToken.None))
+        try
         {
-            done++;
-            progress.StatusDescription = $"{done} of {items.Count} hosts done (last: {label(item)})";
-            progress.PercentComplete = done * 100 / items.Count;
             _cmdlet.WriteProgress(progress);
-            if (error is null)
-                onResult(item, result!);
-            else
-                onError(item, error is AggregateException { InnerException: { } inner } ? inner : error);
+            foreach (var (item, result, error) in outcomes.GetConsumingEnumerable(CancellationToken.None))
+            {
+                done++;
+                progress.StatusDescription = $"{done} of {items.Count} hosts done (last: {label(item)})";
+                progress.PercentComplete = done * 100 / items.Count;
+                _cmdlet.WriteProgress(progress);
+                if (error is null)
+                    onResult(item, result!);
+                else
+                    onError(item, error is AggregateException { InnerException: { } inner } ? inner : error);
+            }
+            progress.RecordType = ProgressRecordType.Completed;
+            _cmdlet.WriteProgress(progress);
         }
-        all.Wait(CancellationToken.None);
-        progress.RecordType = ProgressRecordType.Completed;
-        _cmdlet.WriteProgress(progress);
+        finally
+        {
+            // The pipeline may stop early (Select-Object -First, Ctrl+C): let the workers end, and
+            // dispose what they made that nobody took (connections above all).
+            stop.Cancel();
+            all.Wait(CancellationToken.None);
+            foreach (var (_, result, _) in outcomes)
+                (result as IDisposable)?.Dispose();
+        }
     }
+
+    private const int ProgressActivityId = 5182;
 }

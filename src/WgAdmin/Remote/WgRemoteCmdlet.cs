@@ -118,7 +118,8 @@ public abstract class WgRemoteCmdlet : WgCmdlet, IDisposable
         _ => ErrorCategory.InvalidOperation,
     };
 
-    protected override void StopProcessing() => CloseConnections();
+    // Stopping cancels the work (the fan-out waits for its workers); connections close in Dispose,
+    // once nothing can still be opening one.
 
     public void Dispose()
     {

@@ -53,17 +53,29 @@ public class FirewallTests
     }
 
     [SkippableFact]
+    public void InterfaceNamesOutsideTheWgQuickAlphabetAreRefused()
+    {
+        // The names are word-split inside the script's rules, so only plain interface names get in.
+        var hostile = "eth0'$(touch /nonexistent/x)`id`;\"";
+        foreach (var spec in new[] { new NatSpec("wg0", hostile, true, false), new NatSpec(hostile, "eth0", true, false), new NatSpec("wg0", "eth 0", false, false) })
+        {
+            var error = Assert.Throws<WgException>(() => Firewall.Script(spec, FirewallBackend.Nftables));
+            Assert.Equal(WgErrorId.InvalidInterfaceName, error.ErrorId);
+        }
+    }
+
+    [Fact]
     public void InterfaceNamesReachTheScriptAsLiterals()
     {
         RemoteOracle.Require(needsRoot: false, "sh");
-        var hostile = "eth0'$(touch /nonexistent/x)`id`;\"";
-        var script = Firewall.Script(new NatSpec("wg0", hostile, true, false), FirewallBackend.Nftables);
+        var odd = "e-th=0.+_";
+        var script = Firewall.Script(new NatSpec("wg0", odd, true, false), FirewallBackend.Nftables);
 
         var assignment = script.Split('\n').Single(l => l.StartsWith("wan=", StringComparison.Ordinal));
         var run = Tool.Run("sh", ["-c", assignment + "\nprintf %s \"$wan\""]);
 
         Assert.True(run.Ok, run.StdErr);
-        Assert.Equal(hostile, run.StdOut);
+        Assert.Equal(odd, run.StdOut);
     }
 
     [Fact]

@@ -364,7 +364,8 @@ public partial class GatewayPlannerTests
 
         Assert.Equal("sysctl -q -p '/etc/sysctl.d/90-wgadmin-wg0.conf'", Step(plan, "EnableForwarding").Script);
         Assert.Equal("'/etc/wireguard/wgadmin/wg0-nat' up", Step(plan, "ApplyNatRules").Script);
-        Assert.Equal("wg syncconf 'wg0' <(wg-quick strip 'wg0')", Step(plan, "SyncPeers").Script);
+        // The strip is captured first, so a failing wg-quick strip can never feed wg syncconf nothing.
+        Assert.Equal("stripped=$(wg-quick strip 'wg0')\n[ -n \"$stripped\" ]\nwg syncconf 'wg0' <(printf '%s\\n' \"$stripped\")\nunset stripped", Step(plan, "SyncPeers").Script);
         Assert.Equal("systemctl enable -q wg-quick@'wg0'", Step(plan, "EnableService").Script);
     }
 
@@ -402,7 +403,7 @@ public partial class GatewayPlannerTests
         Assert.Null(plan.RestartReason);
         Assert.Contains("(previous kept as .wgadmin-bak)", Step(plan, "WriteConfig").Description, StringComparison.Ordinal);
         var live = Step(plan, "UpdateLive").Script.Split('\n');
-        Assert.Contains("wg syncconf 'wg0' <(wg-quick strip 'wg0')", live);
+        Assert.Contains("wg syncconf 'wg0' <(printf '%s\\n' \"$stripped\")", live);
         Assert.Contains("ip -4 route replace '10.8.0.4/32' dev 'wg0'", live);
         Assert.Contains("ip -4 route replace '10.9.0.0/24' dev 'wg0'", live);
         Assert.Contains("ip -6 route replace 'fd00:9::/64' dev 'wg0'", live);
@@ -707,7 +708,10 @@ public partial class GatewayPlannerTests
         Assert.Equal("rm -f '/etc/sysctl.d/90-wgadmin-wg0.conf'", Step(plan, "RemoveForwarding").Script);
         Assert.Equal("mv -f '/etc/wireguard/wg0.conf' '/etc/wireguard/wg0.conf'.wgadmin-removed && chmod 600 '/etc/wireguard/wg0.conf'.wgadmin-removed",
             Step(plan, "RemoveConfig").Script);
-        Assert.Equal("rm -f '/etc/wireguard/wg0.key'", Step(plan, "RemoveKey").Script);
+        // The key goes with every copy of it: the backup, and the private key line of the kept config.
+        var removeKey = Step(plan, "RemoveKey").Script;
+        Assert.StartsWith("rm -f '/etc/wireguard/wg0.key' '/etc/wireguard/wg0.conf.wgadmin-bak'", removeKey);
+        Assert.Contains("sed -i", removeKey);
     }
 
     [Fact]
@@ -840,5 +844,19 @@ public partial class GatewayPlannerTests
     {
         Assert.Equal(["/etc/sysctl.d/90-wgadmin-wg0.conf", "/etc/wireguard/wgadmin/wg0-nat", "/etc/systemd/system/wg-quick@wg0.service.d/50-wgadmin.conf"],
             GatewayPlanner.ManagedFiles("wg0"));
+    }
+
+    [Fact]
+    public void AnActiveServiceWhoseLinkIsGoneIsRestarted()
+    {
+        // wg-quick@ is a oneshot unit: it stays "active" after `ip link del wg0`; syncing would fail forever.
+        var desired = Desired();
+        var state = Converged(desired);
+        state.LinkExists = false;
+
+        var plan = Plan(desired, state);
+
+        Assert.Equal(["RestartService"], Actions(plan));
+        Assert.Contains("does not exist", plan.RestartReason);
     }
 }
