@@ -31,6 +31,8 @@
         'Remove-WgInterface'
         'Enable-WgForwarding'
         'Set-WgNat'
+        'New-WgSite'
+        'New-WgTopology'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

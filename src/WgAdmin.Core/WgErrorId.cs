@@ -53,4 +53,15 @@ public static class WgErrorId
     public const string SessionNotFound = "WgAdmin.SessionNotFound";
     public const string InterfaceNotFound = "WgAdmin.InterfaceNotFound";
     public const string InvalidInterfaceForApply = "WgAdmin.InvalidInterfaceForApply";
+
+    // Topologies
+    public const string DuplicateSiteName = "WgAdmin.DuplicateSiteName";
+    public const string HubNotFound = "WgAdmin.HubNotFound";
+    public const string LanOverlap = "WgAdmin.LanOverlap";
+    public const string TunnelOverlapsLan = "WgAdmin.TunnelOverlapsLan";
+    public const string DefaultRouteAllowed = "WgAdmin.DefaultRouteAllowed";
+    public const string PrefixHasHostBits = "WgAdmin.PrefixHasHostBits";
+    public const string PrivateEndpointBehindNat = "WgAdmin.PrivateEndpointBehindNat";
+    public const string TunnelTooSmall = "WgAdmin.TunnelTooSmall";
+    public const string InvalidTunnelAddress = "WgAdmin.InvalidTunnelAddress";
 }
