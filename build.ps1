@@ -70,16 +70,19 @@ function Invoke-Build {
 }
 
 function Install-TestPrerequisite {
-    # The oracle tests need the real wg, wg-quick and wireguard-go; CI runs as root on a fresh machine.
-    if ($IsLinux -and -not (Get-Command wg -ErrorAction Ignore)) {
-        if ($isRoot) {
-            Write-Host 'Installing wireguard-tools and wireguard-go with apt-get'
+    # The oracle tests run the real tools: wg, wg-quick and wireguard-go; ssh, ssh-keygen; iptables,
+    # nft and ip in scratch namespaces. CI runs as root on a fresh machine, so install what is missing.
+    $debianPackages = 'wireguard-tools', 'wireguard-go', 'iproute2', 'openssh-client', 'iptables', 'nftables'
+    if ($IsLinux -and (Get-Command dpkg-query -ErrorAction Ignore)) {
+        $missing = @($debianPackages | Where-Object { (dpkg-query -W -f '${db:Status-Abbrev}' $_ 2>$null) -notmatch '^ii' })
+        if ($missing -and $isRoot) {
+            Write-Host "Installing $($missing -join ', ') with apt-get"
             $env:DEBIAN_FRONTEND = 'noninteractive'
             Invoke-Native apt-get @('update', '-qq')
-            Invoke-Native apt-get @('install', '-y', '-qq', '--no-install-recommends', 'wireguard-tools', 'wireguard-go', 'iproute2')
+            Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
         }
-        else {
-            Write-Warning 'wg is not installed and this is not root: the oracle tests will be skipped (each says why).'
+        elseif ($missing) {
+            Write-Warning "Not root and $($missing -join ', ') missing: the oracle tests that need them will be skipped (each says why)."
         }
     }
     Invoke-Native dotnet @('restore', (Join-Path $root 'tests/tools/TestTools.csproj'), '--nologo', '-v', 'quiet')
