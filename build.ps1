@@ -74,7 +74,7 @@ function Install-TestPrerequisite {
     # nft and ip in scratch namespaces. CI runs as root on a fresh machine, so install what is missing.
     $debianPackages = 'wireguard-tools', 'wireguard-go', 'iproute2', 'openssh-client', 'iptables', 'nftables'
     if ($IsLinux -and (Get-Command dpkg-query -ErrorAction Ignore)) {
-        $missing = @($debianPackages | Where-Object { (dpkg-query -W -f '${db:Status-Abbrev}' $_ 2>$null) -notmatch '^ii' })
+        $missing = @($debianPackages | Where-Object { "$(dpkg-query -W -f '${db:Status-Abbrev}' $_ 2>$null)" -notmatch '^ii' })
         if ($missing -and $isRoot) {
             Write-Host "Installing $($missing -join ', ') with apt-get"
             $env:DEBIAN_FRONTEND = 'noninteractive'
