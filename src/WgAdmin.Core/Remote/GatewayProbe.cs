@@ -20,7 +20,7 @@ public static class GatewayProbe
         var name = ShellQuote.Quote(interfaceName);
         var text = new StringBuilder();
         text.Append($"name={name}\nconf=/etc/wireguard/$name.conf\n");
-        text.Append("""
+        text.Append($$"""
 export LC_ALL=C
 has() { command -v "$1" >/dev/null 2>&1; }
 echo @@os; cat /etc/os-release 2>/dev/null
@@ -36,7 +36,7 @@ if [ -f "$conf" ]; then
   echo "hash=$(grep -v '^PrivateKey = ' "$conf" | sha256sum | cut -d' ' -f1)"
   has wg && echo "pubkey=$(sed -n 's/^[[:space:]]*[Pp][Rr][Ii][Vv][Aa][Tt][Ee][[:space:]]*[Kk][Ee][Yy][[:space:]]*=[[:space:]]*//p' "$conf" | head -n 1 | wg pubkey 2>/dev/null)"
   echo @@conftext
-  grep -v -i -E '^[[:space:]]*(private|preshared)[[:space:]]*key[[:space:]]*=' "$conf"
+  {{KeyLines.AwkFilter}} "$conf"
 fi
 echo @@keyfile
 [ -f "/etc/wireguard/$name.key" ] && has wg && wg pubkey < "/etc/wireguard/$name.key" 2>/dev/null

@@ -61,7 +61,7 @@ for f in /etc/wireguard/*.conf; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .conf)
   echo "@@config $n"
-  grep -v -i -E '^[[:space:]]*(private|preshared)[[:space:]]*key[[:space:]]*=' "$f"
+  {{KeyLines.AwkFilter}} "$f"
   if command -v systemctl >/dev/null 2>&1; then
     echo "@@service $n $(systemctl is-enabled "wg-quick@$n" 2>/dev/null) $(systemctl is-active "wg-quick@$n" 2>/dev/null)"
   fi

@@ -89,7 +89,7 @@ public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
             {
                 try
                 {
-                    configs[Path.GetFileNameWithoutExtension(file)] = string.Join('\n', File.ReadLines(file).Where(l => !IsKeyLine(l))) + "\n";
+                    configs[Path.GetFileNameWithoutExtension(file)] = string.Join('\n', File.ReadLines(file).Where(l => !KeyLines.IsSecret(l))) + "\n";
                 }
                 catch (UnauthorizedAccessException)
                 {
@@ -98,12 +98,6 @@ public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
             }
         }
         return InterfaceStatusReader.Build(dump, configs, new Dictionary<string, (string, string)>(), null, DateTimeOffset.UtcNow);
-    }
-
-    private static bool IsKeyLine(string line)
-    {
-        var compact = new string(line.Where(c => !char.IsWhiteSpace(c)).ToArray());
-        return compact.StartsWith("privatekey=", StringComparison.OrdinalIgnoreCase) || compact.StartsWith("presharedkey=", StringComparison.OrdinalIgnoreCase);
     }
 
     private void Write(IEnumerable<WgInterfaceStatus> interfaces)
