@@ -1,0 +1,61 @@
+using System.Net;
+using WgAdmin.Keys;
+using WgAdmin.Net;
+
+namespace WgAdmin.Topology;
+
+/// <summary>
+/// One site to join: its gateway, how the other sites reach it, and the networks behind it.
+/// A topology turns sites into one interface per gateway.
+/// </summary>
+public sealed class WgSite
+{
+    private int? _listenPort;
+    private WgPrefix[] _lanPrefix = Array.Empty<WgPrefix>();
+
+    public WgSite(string name, WgEndpoint endpoint)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw new ArgumentException("A site needs a name.", nameof(name));
+        Name = name;
+        Endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
+    }
+
+    /// <summary>The site's name; it names the peer on every other gateway.</summary>
+    public string Name { get; }
+
+    /// <summary>The gateway (SSH target) the site's interface belongs on.</summary>
+    public string? ComputerName { get; set; }
+
+    /// <summary>Where the other sites send their packets: the gateway, or the NAT router forwarding to it.</summary>
+    public WgEndpoint Endpoint { get; }
+
+    /// <summary>The networks behind the gateway, routed to this site by the others.</summary>
+    public WgPrefix[] LanPrefix { get => _lanPrefix; set => _lanPrefix = value ?? Array.Empty<WgPrefix>(); }
+
+    /// <summary>The port the gateway listens on; the endpoint's port unless a NAT router maps another one.</summary>
+    public int? ListenPort { get => _listenPort ?? Endpoint.Port; set => _listenPort = value; }
+
+    /// <summary>The gateway's uplink (eth0), for masquerading; carried along, not used by the topology itself.</summary>
+    public string? WanInterface { get; set; }
+
+    /// <summary>True when the gateway sits behind NAT: its peers get a keepalive so the NAT mapping stays open.</summary>
+    public bool BehindNat { get; set; } = true;
+
+    /// <summary>A fixed tunnel address; without one, the topology derives it from the site's name.</summary>
+    public IPAddress? TunnelAddress { get; set; }
+
+    /// <summary>The gateway's public key when its private key was generated there (New-WgKeyPair -ComputerName).</summary>
+    public WgPublicKey? PublicKey
+    {
+        get => PrivateKey?.PublicKey ?? _publicKey;
+        set => _publicKey = value;
+    }
+
+    private WgPublicKey? _publicKey;
+
+    /// <summary>The private key to use; without it and without a public key, the topology generates one.</summary>
+    public WgPrivateKey? PrivateKey { get; set; }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using WgAdmin.Net;
+
+namespace WgAdmin.Topology;
+
+/// <summary>
+/// The sanity checks made before a topology is built: the mistakes that give a tunnel which
+/// comes up and then routes packets to the wrong place (overlapping LANs, a LAN of 0.0.0.0/0)
+/// or does not come up at all (a private endpoint behind NAT).
+/// </summary>
+public static class WgTopologyCheck
+{
+    public static IReadOnlyList<WgTopologyProblem> Check(WgTopology topology)
+    {
+        ArgumentNullException.ThrowIfNull(topology);
+        var problems = new List<WgTopologyProblem>();
+        var sites = topology.Sites.Where(s => s is not null).ToList();
+        var tunnel = topology.TunnelPrefix;
+
+        CheckNames(sites, problems);
+        CheckHub(topology, sites, problems);
+        CheckPrefixes(tunnel, sites, problems);
+        CheckOverlaps(tunnel, sites, problems);
+        CheckTunnelRoom(tunnel, sites, problems);
+        CheckEndpoints(sites, problems);
+        return problems;
+    }
+
+    private static void CheckNames(List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        // Case-insensitive: "Site-A" and "site-a" would be two peers no reader tells apart.
+        foreach (var group in sites.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            problems.Add(Error(WgErrorId.DuplicateSiteName,
+                $"The site name {Quote.Value(group.Key)} is given {group.Count()} times ({string.Join(", ", group.Select(s => Quote.Value(s.Name)))}); every site needs its own name, which names its peer on the other gateways.",
+                group.Key, group.Key));
+    }
+
+    private static void CheckHub(WgTopology topology, List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        if (topology.Shape != WgTopologyShape.HubAndSpoke)
+            return;
+        if (string.IsNullOrEmpty(topology.Hub))
+            problems.Add(Error(WgErrorId.HubNotFound, "A hub-and-spoke topology needs a hub: the name of one of its sites."));
+        else if (!sites.Any(s => string.Equals(s.Name, topology.Hub, StringComparison.Ordinal)))
+            problems.Add(Error(WgErrorId.HubNotFound,
+                $"The hub {Quote.Value(topology.Hub)} is not one of the sites ({string.Join(", ", sites.Select(s => Quote.Value(s.Name)))}).",
+                topology.Hub, topology.Hub));
+    }
+
+    private static void CheckPrefixes(WgPrefix tunnel, List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        if (tunnel.Length == 0)
+            problems.Add(Error(WgErrorId.DefaultRouteAllowed,
+                $"The tunnel prefix {Quote.Value(tunnel.ToString())} is the whole address space: routed into the tunnel, it would take every gateway's default route.",
+                offender: tunnel.ToString()));
+        else if (tunnel.HasHostBits)
+            problems.Add(Warning(WgErrorId.PrefixHasHostBits,
+                $"The tunnel prefix {Quote.Value(tunnel.ToString())} has host bits set; {Quote.Value(tunnel.ToNetwork().ToString())} is used.",
+                offender: tunnel.ToString()));
+
+        foreach (var site in sites)
+        {
+            foreach (var lan in site.LanPrefix)
+            {
+                if (lan.Length == 0)
+                    problems.Add(Error(WgErrorId.DefaultRouteAllowed,
+                        $"The LAN prefix {Quote.Value(lan.ToString())} of site {Quote.Value(site.Name)} is the whole address space: as AllowedIPs on the other gateways it would take their default route. List the site's real LAN prefixes.",
+                        site.Name, lan.ToString()));
+                else if (lan.HasHostBits)
+                    problems.Add(Warning(WgErrorId.PrefixHasHostBits,
+                        $"The LAN prefix {Quote.Value(lan.ToString())} of site {Quote.Value(site.Name)} has host bits set; {Quote.Value(lan.ToNetwork().ToString())} is used.",
+                        site.Name, lan.ToString()));
+            }
+            if (site.TunnelAddress is { } address && !WgTunnelAllocator.IsUsable(tunnel, address))
+                problems.Add(Error(WgErrorId.InvalidTunnelAddress,
+                    $"The tunnel address {Quote.Value(address.ToString())} of site {Quote.Value(site.Name)} is not a host address of the tunnel prefix {Quote.Value(tunnel.ToString())}.",
+                    site.Name, address.ToString()));
+        }
+        foreach (var group in sites.Where(s => s.TunnelAddress is not null).GroupBy(s => s.TunnelAddress!).Where(g => g.Count() > 1))
+            problems.Add(Error(WgErrorId.InvalidTunnelAddress,
+                $"The tunnel address {Quote.Value(group.Key.ToString())} is given to {string.Join(" and ", group.Select(s => Quote.Value(s.Name)))}; each site needs its own.",
+                group.First().Name, group.Key.ToString()));
+    }
+
+    private static void CheckOverlaps(WgPrefix tunnel, List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        // Every range in use, so that a proposal never collides with anything, earlier proposals included.
+        var taken = sites.SelectMany(s => s.LanPrefix).Where(p => p.Length > 0).Select(p => p.ToNetwork()).Append(tunnel.ToNetwork()).ToList();
+
+        var clashes = tunnel.Length == 0 ? new List<(WgSite Site, WgPrefix Lan)>()
+            : sites.SelectMany(s => s.LanPrefix.Where(p => p.Length > 0 && p.Overlaps(tunnel)).Select(p => (s, p))).ToList();
+        if (clashes.Count > 0)
+        {
+            // One proposal for the tunnel, whatever number of LANs it hits.
+            var proposal = AddressSpace.FindFree(tunnel.Family, tunnel.Length, taken);
+            foreach (var (site, lan) in clashes)
+                problems.Add(Error(WgErrorId.TunnelOverlapsLan,
+                    $"The tunnel prefix {Quote.Value(tunnel.ToString())} overlaps the LAN prefix {Quote.Value(lan.ToString())} of site {Quote.Value(site.Name)}; the tunnel needs a range of its own{Proposal(proposal)}.",
+                    site.Name, tunnel.ToString()));
+            if (proposal is { } p)
+                taken.Add(p);
+        }
+
+        for (var i = 0; i < sites.Count; i++)
+        {
+            for (var j = i + 1; j < sites.Count; j++)
+            {
+                foreach (var first in sites[i].LanPrefix.Where(p => p.Length > 0))
+                {
+                    foreach (var second in sites[j].LanPrefix.Where(p => p.Length > 0 && p.Overlaps(first)))
+                    {
+                        // The proposal is for the second site: renumbering either one would do.
+                        var proposal = AddressSpace.FindFree(second.Family, second.Length, taken);
+                        var advice = proposal is { } renumbered
+                            ? $", for example {Quote.Value(sites[j].Name)} to {Quote.Value(renumbered.ToString())}, which neither a site nor the tunnel uses"
+                            : " (no free private range of that size is left)";
+                        problems.Add(Error(WgErrorId.LanOverlap,
+                            $"The LAN prefix {Quote.Value(first.ToString())} of site {Quote.Value(sites[i].Name)} overlaps the LAN prefix {Quote.Value(second.ToString())} of site {Quote.Value(sites[j].Name)}: neither gateway could route to the other's LAN. Renumber one of them{advice}.",
+                            sites[j].Name, second.ToString()));
+                        if (proposal is not null)
+                            taken.Add(proposal.Value);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void CheckTunnelRoom(WgPrefix tunnel, List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        if (tunnel.Length == 0)
+            return;
+        var (_, count) = WgTunnelAllocator.UsableRange(tunnel);
+        if (count < (UInt128)sites.Count)
+            problems.Add(Error(WgErrorId.TunnelTooSmall,
+                $"The tunnel prefix {Quote.Value(tunnel.ToString())} has {count.ToString(CultureInfo.InvariantCulture)} host address{(count == 1 ? "" : "es")} for {sites.Count} sites; choose a shorter prefix length.",
+                offender: tunnel.ToString()));
+    }
+
+    private static void CheckEndpoints(List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        foreach (var site in sites.Where(s => s.BehindNat && s.Endpoint.Address is { } address && AddressSpace.IsPrivate(address)))
+            problems.Add(Warning(WgErrorId.PrivateEndpointBehindNat,
+                $"Site {Quote.Value(site.Name)} is behind NAT, but its endpoint {Quote.Value(site.Endpoint.ToString())} is a private address the other sites cannot reach; give the public address of its NAT router, with the port forwarded, or say the site is not behind NAT.",
+                site.Name, site.Endpoint.ToString()));
+    }
+
+    private static string Proposal(WgPrefix? proposal) =>
+        proposal is { } p ? $", for example {Quote.Value(p.ToString())}, which no site uses" : " (no free private range of that size is left)";
+
+    private static WgTopologyProblem Error(string id, string message, string? site = null, string? offender = null) =>
+        new(WgTopologySeverity.Error, id, message, site, offender);
+
+    private static WgTopologyProblem Warning(string id, string message, string? site = null, string? offender = null) =>
+        new(WgTopologySeverity.Warning, id, message, site, offender);
+}

@@ -1,0 +1,74 @@
+using System.Management.Automation;
+using WgAdmin.Model;
+using WgAdmin.Net;
+using WgAdmin.Topology;
+
+namespace WgAdmin.Commands;
+
+/// <summary>
+/// New-WgTopology: joins sites into one interface per gateway, after the sanity checks. Sites
+/// from the pipeline are collected and built together at the end; any check error stops the
+/// build, and then nothing is written but the errors.
+/// </summary>
+[Cmdlet(VerbsCommon.New, "WgTopology")]
+[OutputType(typeof(WgInterface))]
+public sealed class NewWgTopologyCommand : WgCmdlet
+{
+    private readonly List<WgSite> _sites = new();
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [Alias("Sites")]
+    public WgSite[] Site { get; set; } = Array.Empty<WgSite>();
+
+    [Parameter(Mandatory = true)]
+    [WgTransformation(typeof(WgPrefix))]
+    public WgPrefix TunnelPrefix { get; set; }
+
+    [Parameter]
+    public WgTopologyShape Shape { get; set; } = WgTopologyShape.Mesh;
+
+    /// <summary>The name of the hub site, for -Shape HubAndSpoke.</summary>
+    [Parameter]
+    public string? Hub { get; set; }
+
+    [Parameter]
+    public SwitchParameter PresharedKeys { get; set; }
+
+    [Parameter]
+    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    public string InterfaceName { get; set; } = "wg0";
+
+    protected override void ProcessRecord() => _sites.AddRange(Site.Where(s => s is not null));
+
+    protected override void EndProcessing()
+    {
+        var topology = new WgTopology(TunnelPrefix, _sites)
+        {
+            Shape = Shape,
+            Hub = string.IsNullOrEmpty(Hub) ? null : Hub,
+            PresharedKeys = PresharedKeys.IsPresent,
+            InterfaceName = InterfaceName,
+        };
+        var problems = topology.Check();
+        foreach (var warning in problems.Where(p => p.Severity == WgTopologySeverity.Warning))
+            WriteWarning($"{warning.Message} ({warning.ErrorId})");
+        var errors = problems.Where(p => p.Severity == WgTopologySeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            WriteWgErrors(new WgException(errors.Select(p => p.ToError()).ToList()), TunnelPrefix, ErrorCategory.InvalidArgument);
+            return;
+        }
+        IReadOnlyList<WgInterface> interfaces;
+        try
+        {
+            interfaces = topology.Build();
+        }
+        catch (WgException ex)
+        {
+            WriteWgErrors(ex, TunnelPrefix, ErrorCategory.InvalidArgument);
+            return;
+        }
+        foreach (var config in interfaces)
+            WriteObject(config);
+    }
+}
