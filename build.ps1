@@ -78,14 +78,15 @@ function Install-TestPrerequisite {
         if ($missing -and $isRoot) {
             Write-Host "Installing $($missing -join ', ') with apt-get"
             $env:DEBIAN_FRONTEND = 'noninteractive'
-            Invoke-Native apt-get @('update', '-qq')
-            Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing)
+            # To the console: this function's output is the Pester path.
+            Invoke-Native apt-get @('update', '-qq') | Out-Host
+            Invoke-Native apt-get (@('install', '-y', '-qq', '--no-install-recommends') + $missing) | Out-Host
         }
         elseif ($missing) {
             Write-Warning "Not root and $($missing -join ', ') missing: the oracle tests that need them will be skipped (each says why)."
         }
     }
-    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/tools/TestTools.csproj'), '--nologo', '-v', 'quiet')
+    Invoke-Native dotnet @('restore', (Join-Path $root 'tests/tools/TestTools.csproj'), '--nologo', '-v', 'quiet') | Out-Host
     $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
     if (-not (Test-Path $pester)) { throw "Pester 5.7.1 was not restored to $pester" }
@@ -117,7 +118,13 @@ function Invoke-PesterRun {
     finally {
         foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
     }
-    if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    # A run that did not get as far as counting is a failure, never zero tests.
+    $counts = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json }
+    if (-not $counts -or $null -eq $counts.Passed -or $null -eq $counts.Failed -or $null -eq $counts.Skipped) {
+        Write-Warning "Pester ($Name) did not report its counts; counted as a failure."
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $counts
 }
 
 # The lab suites: the lab's own tests (they start and stop their own labs), then WgAdmin on a

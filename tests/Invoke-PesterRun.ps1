@@ -12,6 +12,7 @@ param(
     [Parameter(Mandatory)] [string] $SummaryPath,
     [Parameter(Mandatory)] [string] $ResultsPath
 )
+$ErrorActionPreference = 'Stop'
 # Lists arrive as one comma-separated argument through pwsh -File.
 $Path = $Path -split ','
 # Folders are passed without wildcards (pwsh would expand them on the way); match what is under them.

@@ -55,9 +55,9 @@ function Install-WgLabHostPackage {
     if (-not $missing) { return }
     Write-Host "Installing the lab's host packages: $($missing -join ', ')"
     $env:DEBIAN_FRONTEND = 'noninteractive'
-    apt-get update -qq
+    apt-get update -qq | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "apt-get update failed with exit code $LASTEXITCODE" }
-    apt-get install -y -qq --no-install-recommends @missing
+    apt-get install -y -qq --no-install-recommends @missing | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "apt-get install $($missing -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
