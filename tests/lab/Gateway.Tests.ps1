@@ -372,6 +372,32 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
         }
     }
 
+    Context 'sites to a running tunnel' {
+        It 'turns two sites with keys made on their gateways into a working tunnel (docs/topology.md)' {
+            $siteH = $lab.sites | Where-Object gateway -EQ 'gw-h'
+            $siteI = $lab.sites | Where-Object gateway -EQ 'gw-i'
+            $sites = @(
+                New-WgKeyPair -ComputerName gw-h -InterfaceName wg0 @ssh -InstallPackage |
+                    New-WgSite -Name site-h -Endpoint "$($siteH.publicAddress):10086" -LanPrefix $siteH.lanPrefix
+                New-WgKeyPair -ComputerName gw-i -InterfaceName wg0 @ssh -InstallPackage |
+                    New-WgSite -Name site-i -Endpoint "$($siteI.publicAddress):10086" -LanPrefix $siteI.lanPrefix
+            )
+            $results = $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0
+            @($results).Count | Should -Be 2
+            @($results | Where-Object Error).Count | Should -Be 0
+
+            $hostH = $lab.hosts | Where-Object name -EQ $siteH.lanHosts[0]
+            $hostI = $lab.hosts | Where-Object name -EQ $siteI.lanHosts[0]
+            $gwH = $lab.hosts | Where-Object name -EQ 'gw-h'
+            $gwI = $lab.hosts | Where-Object name -EQ 'gw-i'
+            $null = ip netns exec $hostH.namespace ip route replace $siteI.lanPrefix via $gwH.lanAddress
+            $null = ip netns exec $hostI.namespace ip route replace $siteH.lanPrefix via $gwI.lanAddress
+            Wait-Until { Test-Ping $hostH.namespace $hostI.lanAddress 1 } -TimeoutSec 30 -What 'the tunnel built from sites'
+            Test-Ping $hostI.namespace $hostH.lanAddress 3 | Should -BeTrue
+            (Get-WgInterface -ComputerName gw-h @ssh -Name wg0).Peers[0].Name | Should -Be 'site-i'
+        }
+    }
+
     Context 'fan-out' {
         It 'applies to 20 gateways at once; one made unreachable fails alone' {
             $gateways = @($lab.sites | Select-Object -First 20 | ForEach-Object gateway)
