@@ -31,6 +31,7 @@
         'Remove-WgInterface'
         'Enable-WgForwarding'
         'Set-WgNat'
+        'Compare-WgInterface'
         'New-WgSite'
         'New-WgTopology'
     )

@@ -131,6 +131,22 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
             Invoke-Gateway gw-a '/etc/wireguard/wgadmin/wg0-nat check && echo ok' | Should -Be 'ok'
         }
 
+        It 'Compare-WgInterface reports nothing for an applied interface, and names drift' {
+            Compare-WgInterface -ReferenceObject $ifA -ComputerName gw-a @ssh | Should -BeNullOrEmpty
+            $wanted = $ifA.Clone()
+            $wanted | Add-WgPeer -Peer (New-WgKeyPair | New-WgPeer -Name site-z -AllowedIPs 10.0.0.26/32)
+            $drift = @(Compare-WgInterface -ReferenceObject $wanted -ComputerName gw-a @ssh)
+            $drift.Count | Should -Be 1
+            $drift[0].Kind | Should -Be 'PeerMissing'
+            $drift[0].Peer | Should -Be 'site-z'
+            # Someone changes the gateway by hand: the keepalive of site-b goes.
+            Invoke-Gateway gw-a "wg set wg0 peer $($keysB.PublicKey) persistent-keepalive 0"
+            $drift = @(Compare-WgInterface -ReferenceObject $ifA -ComputerName gw-a @ssh)
+            ($drift | Where-Object Property -EQ 'PersistentKeepalive').Peer | Should -Be 'site-b'
+            ($ifA | Set-WgInterface -ComputerName gw-a @ssh).Actions -join ' ' | Should -Match 'resynchronise'
+            Compare-WgInterface -ReferenceObject $ifA -ComputerName gw-a @ssh | Should -BeNullOrEmpty
+        }
+
         It '-WhatIf prints the plan and changes nothing' {
             $changed = $ifA.Clone()
             $changed.ListenPort = 10087
