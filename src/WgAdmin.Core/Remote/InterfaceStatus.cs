@@ -174,21 +174,21 @@ echo @@end
 
     private static WgPeerStatus Peer(string[] f, IReadOnlyDictionary<string, string> names, DateTimeOffset readAt)
     {
-        static long Long(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
-        var handshake = Long(f[5]);
-        DateTimeOffset? latest = handshake > 0 ? DateTimeOffset.FromUnixTimeSeconds(handshake) : null;
+        // `wg show all dump` is `wg show NAME dump` with the interface in front: one parser for both.
+        var peer = GatewayProbe.ParsePeer(string.Join('\t', f[1..]))!;
+        DateTimeOffset? latest = peer.LatestHandshakeUnix > 0 ? DateTimeOffset.FromUnixTimeSeconds(peer.LatestHandshakeUnix) : null;
         return new WgPeerStatus
         {
-            Name = names.TryGetValue(f[1], out var name) ? name : null,
-            PublicKey = f[1],
-            HasPresharedKey = f[2] != "(none)",
-            Endpoint = f[3] == "(none)" ? null : f[3],
-            AllowedIPs = f[4] == "(none)" ? Array.Empty<string>() : f[4].Split(','),
+            Name = names.TryGetValue(peer.PublicKey, out var name) ? name : null,
+            PublicKey = peer.PublicKey,
+            HasPresharedKey = peer.HasPresharedKey,
+            Endpoint = peer.Endpoint,
+            AllowedIPs = peer.AllowedIPs,
             LatestHandshake = latest,
             HandshakeAge = latest is null ? null : readAt - latest.Value,
-            ReceivedBytes = Long(f[6]),
-            SentBytes = Long(f[7]),
-            PersistentKeepalive = f[8] == "off" ? null : (int)Long(f[8]),
+            ReceivedBytes = peer.ReceivedBytes,
+            SentBytes = peer.SentBytes,
+            PersistentKeepalive = peer.PersistentKeepalive,
         };
     }
 }

@@ -45,19 +45,16 @@ public sealed class SshConnection : IDisposable
     private readonly SshClient _client;
     private int _commands;
 
-    private SshConnection(SshClient client, SshTarget target, string fingerprint, TimeSpan connectTime)
+    private SshConnection(SshClient client, SshTarget target, string fingerprint)
     {
         _client = client;
         Target = target;
         HostKeyFingerprint = fingerprint;
-        ConnectTime = connectTime;
     }
 
     public SshTarget Target { get; }
 
     public string HostKeyFingerprint { get; }
-
-    public TimeSpan ConnectTime { get; }
 
     /// <summary>Commands run over this connection: each is one channel, a round trip or two.</summary>
     public int CommandCount => _commands;
@@ -101,7 +98,6 @@ public sealed class SshConnection : IDisposable
             verdict = knownHosts.Check(target.KnownHostsName, e.HostKey, out knownFingerprints);
             e.CanTrust = verdict == HostKeyVerdict.Trusted || (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
         };
-        var watch = Stopwatch.StartNew();
         try
         {
             client.ConnectAsync(cancellation).GetAwaiter().GetResult();
@@ -136,7 +132,7 @@ public sealed class SshConnection : IDisposable
                     $"{target}: cannot record the new host key in {Quote.Value(options.KnownHostsWriteFile)}: {ex.Message}", Offender: target.ComputerName));
             }
         }
-        return new SshConnection(client, target, fingerprint, watch.Elapsed);
+        return new SshConnection(client, target, fingerprint);
     }
 
     /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>

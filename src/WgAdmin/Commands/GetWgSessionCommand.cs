@@ -16,7 +16,7 @@ public sealed class GetWgSessionCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
-        var runspace = System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+        var runspace = RunspaceId;
         var patterns = ComputerName.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
         foreach (var session in WgSessionRegistry.List(runspace))
         {

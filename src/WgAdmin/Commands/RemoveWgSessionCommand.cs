@@ -14,7 +14,7 @@ public sealed class RemoveWgSessionCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
-        var runspace = System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+        var runspace = RunspaceId;
         var sessions = ParameterSetName == "Id"
             ? WgSessionRegistry.List(runspace).Where(s => Id.Contains(s.Id)).ToArray()
             : Session;

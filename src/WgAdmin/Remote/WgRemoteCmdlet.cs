@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using System.Management.Automation.Runspaces;
 using WgAdmin.Remote;
 
 namespace WgAdmin.Commands;
@@ -48,7 +47,6 @@ public abstract class WgRemoteCmdlet : WgCmdlet, IDisposable
     [ValidateRange(1, 3600)]
     public int ConnectTimeoutSeconds { get; set; } = 15;
 
-    protected Guid RunspaceId => Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
 
     /// <summary>Connection settings, resolved once per command on the pipeline thread.</summary>
     protected SshConnectionSettings Settings => _settings ??= ResolveSettings();
