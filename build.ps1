@@ -7,7 +7,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'LabBench', 'Demo', 'LabUp', 'LabDown')]
+    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'LabBench', 'Demo', 'LabUp', 'LabDown', 'LabTest')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -18,7 +18,11 @@ param(
 
     # For -Task LabUp: how many sites (gateways) the lab gets.
     [ValidateRange(1, 200)]
-    [int] $Gateways = 2
+    [int] $Gateways = 2,
+
+    # For -Task LabTest: the lab suites to run (tests/lab/X.Tests.ps1) in a fresh lab of -Gateways
+    # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
+    [string[]] $LabSuite = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -252,6 +256,25 @@ function Invoke-LabUp {
     Start-WgLab -Gateways $Gateways -OutputPath (Join-Path $out 'lab') | Out-Null
 }
 
+function Invoke-LabSuite {
+    if (-not $LabSuite) { throw '-Task LabTest needs -LabSuite tests/lab/X.Tests.ps1[,...].' }
+    $pester = Install-TestPrerequisite
+    Invoke-Build
+    Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
+    $labOutput = Join-Path $out 'lab'
+    try {
+        $lab = Start-WgLab -Gateways $Gateways -OutputPath $labOutput
+        $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
+        $paths = $LabSuite | ForEach-Object { (Resolve-Path $_).Path }
+        $counts = Invoke-PesterRun -Pester $pester -Name 'labtest' -Path $paths -Namespace $ops -Environment @{ WGADMIN_LAB_OUTPUT = $labOutput }
+    }
+    finally {
+        Stop-WgLab -OutputPath $labOutput
+    }
+    Write-Host "Total: $($counts.Passed) passed, $($counts.Failed) failed, $($counts.Skipped) skipped"
+    if ($counts.Failed -or $counts.Skipped) { throw 'Lab suite failed.' }
+}
+
 function Invoke-LabDown {
     Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
     Stop-WgLab -OutputPath (Join-Path $out 'lab')
@@ -267,5 +290,6 @@ foreach ($name in $Task) {
         'Demo' { Invoke-Demo }
         'LabUp' { Invoke-LabUp }
         'LabDown' { Invoke-LabDown }
+        'LabTest' { Invoke-LabSuite }
     }
 }
