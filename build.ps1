@@ -141,7 +141,8 @@ function Invoke-LabTest {
         return [ordered]@{ 'lab (skipped: not root)' = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 2 } }
     }
     Write-Host '== Pester (lab) =='
-    $own = Invoke-PesterRun -Pester $Pester -Name 'lab' -Path (Join-Path $root 'tests/lab/Lab.Tests.ps1')
+    # Suites with labs of their own: the lab's tests and the seed as one script (the demo).
+    $own = Invoke-PesterRun -Pester $Pester -Name 'lab' -Path (Join-Path $root 'tests/lab/Lab.Tests.ps1'), (Join-Path $root 'tests/lab/Demo.Tests.ps1')
     Write-Host '== Pester (gateways) =='
     Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
     $labOutput = Join-Path $out 'lab'
@@ -151,7 +152,7 @@ function Invoke-LabTest {
         # Every suite but the lab's own shares this lab; each uses its own sites (see docs/lab.md),
         # and Gateway.Tests.ps1 goes last because its fan-out test touches every gateway.
         $suites = @(Get-ChildItem (Join-Path $root 'tests/lab') -Filter '*.Tests.ps1' |
-                Where-Object Name -NotIn 'Lab.Tests.ps1', 'Gateway.Tests.ps1' | Sort-Object Name | ForEach-Object FullName) +
+                Where-Object Name -NotIn 'Lab.Tests.ps1', 'Demo.Tests.ps1', 'Gateway.Tests.ps1' | Sort-Object Name | ForEach-Object FullName) +
             (Join-Path $root 'tests/lab/Gateway.Tests.ps1')
         $gateways = Invoke-PesterRun -Pester $Pester -Name 'gateways' -Path $suites -Namespace $ops -Environment @{ WGADMIN_LAB_OUTPUT = $labOutput }
     }
@@ -249,6 +250,12 @@ function Invoke-Demo {
     Invoke-Build
     Invoke-ChildPwsh (Join-Path $root 'docs/examples/seed-configs.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-OutputPath', (Join-Path $out 'demo'))
     if ($LASTEXITCODE -ne 0) { throw 'Demo failed.' }
+    # The seed as one script, against a two-site lab (root on Linux only).
+    if (-not $isRoot) { Write-Warning 'The lab demo (docs/examples/site-to-site.ps1) SKIPPED: it needs root on Linux.'; return }
+    $log = Join-Path $out 'demo/site-to-site.log'
+    $exitCode = & (Join-Path $root 'tests/lab/Invoke-Demo.ps1') -ModulePath (Join-Path $moduleDir 'WgAdmin.psd1') -LabOutput (Join-Path $out 'lab-demo') -LogPath $log
+    if ($exitCode -ne 0) { throw "The site-to-site demo failed (exit code $exitCode); its output is in $log." }
+    Write-Host "The site-to-site demo ran to the end; its output is in $log.
 }
 
 function Invoke-LabUp {

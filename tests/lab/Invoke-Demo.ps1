@@ -1,0 +1,40 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Runs docs/examples/site-to-site.ps1 against a fresh two-site lab (the seed's addresses), with
+    a booted LAN machine at each site for the LAN routes and the final ping; stops the lab after.
+.DESCRIPTION
+    Used by build.ps1 -Task Demo (the output on the console) and tests/lab/Demo.Tests.ps1 (CI).
+    The script runs in the lab's ops namespace, the admin's workstation. Its console output is
+    also written to -LogPath. Returns the script's exit code. Linux and root only.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $LabOutput,
+    [Parameter(Mandatory)] [string] $LogPath
+)
+$ErrorActionPreference = 'Stop'
+$repo = Split-Path (Split-Path $PSScriptRoot)
+Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
+try {
+    $lab = Start-WgLab -Gateways 2 -OutputPath $LabOutput
+    $machines = foreach ($site in 'a', 'b') { Start-WgLabLanMachine -Site $site }
+    $siteA, $siteB = $lab.sites
+    $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
+    $arguments = @(
+        '-ModulePath', $ModulePath, '-SshConfigPath', $lab.sshConfig,
+        '-GatewayA', $siteA.gateway, '-GatewayB', $siteB.gateway,
+        '-EndpointA', "$($siteA.publicAddress):$($lab.tunnel.port)", '-EndpointB', "$($siteB.publicAddress):$($lab.tunnel.port)",
+        '-LanHostA', $machines[0].sshAlias, '-LanHostB', $machines[1].sshAlias,
+        '-LanHostAAddress', $machines[0].lanAddress, '-LanHostBAddress', $machines[1].lanAddress,
+        '-OutputPath', (Split-Path $LogPath))
+    $null = New-Item -ItemType Directory -Force (Split-Path $LogPath)
+    # nsenter, not `ip netns exec` (see build.ps1); the demo's colours are for people, not the log.
+    $env:NO_COLOR = '1'
+    & nsenter "--net=/run/netns/$ops" ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive `
+        -File (Join-Path $repo 'docs/examples/site-to-site.ps1') @arguments 2>&1 | Tee-Object -FilePath $LogPath | Out-Host
+    $LASTEXITCODE
+}
+finally {
+    Stop-WgLab -OutputPath $LabOutput
+}
