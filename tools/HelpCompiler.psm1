@@ -272,7 +272,7 @@ function Read-ParameterSection {
             if ($block.Text -eq 'CommonParameters') { $sawCommon = $true; continue }
             if ($block.Text -notmatch '^-(\w+)$') { throw (New-ParseError $File $block.Line "a parameter heading is '### -Name' or '### CommonParameters'; found '### $($block.Text)'") }
             if ($sawCommon) { throw (New-ParseError $File $block.Line "parameter -$($Matches[1]) comes after '### CommonParameters', which is last") }
-            if ($parameters.Name -contains $Matches[1]) { throw (New-ParseError $File $block.Line "parameter -$($Matches[1]) is documented twice") }
+            if (@($parameters | ForEach-Object Name) -contains $Matches[1]) { throw (New-ParseError $File $block.Line "parameter -$($Matches[1]) is documented twice") }
             $current = @{ Name = $Matches[1]; Line = $block.Line; Text = [System.Collections.Generic.List[string]]::new(); Yaml = [System.Collections.Generic.List[object]]::new() }
             continue
         }
@@ -345,7 +345,7 @@ function Write-MamlParameter {
     $Writer.WriteAttributeString('globbing', $Yaml.'Accept wildcard characters'.ToLowerInvariant())
     $Writer.WriteAttributeString('pipelineInput', $Yaml.'Accept pipeline input')
     $Writer.WriteAttributeString('position', $Yaml.Position.ToLowerInvariant())
-    $Writer.WriteAttributeString('aliases', $Yaml.Aliases)
+    $Writer.WriteAttributeString('aliases', $(if ($Yaml.Aliases) { $Yaml.Aliases } else { 'None' }))
     $Writer.WriteElementString('maml', 'name', $script:MamlNs, $Parameter.Name)
     Write-Para $Writer $Parameter.Description
     if (-not $isSwitch) {
@@ -501,7 +501,8 @@ function ConvertTo-WgAboutText {
     [void]$out.Append("TOPIC`n    $topic`n")
     $text = [System.Collections.Generic.List[string]]::new()
     $flush = {
-        foreach ($paragraph in ConvertTo-Paragraph $text) {
+        $paragraphs = ConvertTo-Paragraph $text
+        foreach ($paragraph in $paragraphs) {
             if ($paragraph.Contains("`n")) {
                 # List items and table rows keep their lines; a list item's own text is wrapped.
                 $items = [System.Collections.Generic.List[string]]::new()
@@ -528,7 +529,10 @@ function ConvertTo-WgAboutText {
             'Heading' {
                 & $flush
                 if ($block.Level -eq 1) { throw (New-ParseError $file $block.Line 'an about page has one # title') }
-                if ($block.Level -eq 2) { [void]$out.Append("`n$($block.Text.ToUpperInvariant())`n") }
+                if ($block.Level -eq 2) {
+                    if (-not $out.ToString().EndsWith("`n`n")) { [void]$out.Append("`n") }
+                    [void]$out.Append("$($block.Text.ToUpperInvariant())`n")
+                }
                 else { [void]$out.Append("  $($block.Text)`n") }
             }
             'Code' {
@@ -679,4 +683,105 @@ function New-WgHelpSkeleton {
     $page.ToString()
 }
 
-Export-ModuleMember -Function Read-WgCommandHelp, ConvertTo-WgMaml, ConvertTo-WgAboutText, Build-WgHelp, Get-WgParameterMetadata, New-WgHelpSkeleton
+<#
+.SYNOPSIS
+    What a page read by Read-WgCommandHelp gets wrong about a live command: one object per
+    problem (Check: FrontMatter, Syntax, Parameters, Yaml, Examples, Outputs; Message says exactly
+    what is missing or differs, with the page's file and line). Nothing means the page agrees.
+#>
+function Test-WgCommandHelp {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command,
+        [Parameter(Mandatory)] $Help
+    )
+    $file = $Help.File
+    $problem = { param($check, $line, $message) [pscustomobject]@{ Check = $check; Message = "${file}:${line}: $message" } }
+
+    if ($Help.Name -ne $Command.Name) { & $problem 'FrontMatter' 1 "the title is '# $($Help.Name)' but the command is $($Command.Name)" }
+    if ($Command.ModuleName -and $Help.ModuleName -ne $Command.ModuleName) { & $problem 'FrontMatter' 1 "'Module Name: $($Help.ModuleName)' should be 'Module Name: $($Command.ModuleName)'" }
+    if ($Command -is [System.Management.Automation.CmdletInfo]) {
+        $expected = "$($Command.ImplementingType.Assembly.GetName().Name).dll-Help.xml"
+        if ($Help.HelpFile -ne $expected) { & $problem 'FrontMatter' 1 "'external help file: $($Help.HelpFile)' should be 'external help file: $expected'" }
+    }
+
+    # SYNTAX: one block per parameter set, named as the command names them, the default marked.
+    $sets = @($Command.ParameterSets)
+    $expectedSets = @($sets | ForEach-Object { if ($sets.Count -eq 1) { '__AllParameterSets' } else { $_.Name } })
+    foreach ($set in $sets) {
+        $name = if ($sets.Count -eq 1) { '__AllParameterSets' } else { $set.Name }
+        $block = $Help.Syntax | Where-Object Name -EQ $name | Select-Object -First 1
+        if (-not $block) {
+            $heading = if ($sets.Count -eq 1) { 'a single syntax block with no ### heading' } else { "'### $name$(if ($set.IsDefault) { ' (Default)' })'" }
+            & $problem 'Syntax' 1 "## SYNTAX has no block for parameter set '$name' (expected $heading)"
+        }
+        elseif ($sets.Count -gt 1 -and $block.IsDefault -ne $set.IsDefault) { & $problem 'Syntax' $block.Line "parameter set '$name' is $(if ($set.IsDefault) { '' } else { 'not ' })the default: the heading should be '### $name$(if ($set.IsDefault) { ' (Default)' })'" }
+    }
+    foreach ($block in $Help.Syntax | Where-Object Name -NotIn $expectedSets) {
+        & $problem 'Syntax' $block.Line "## SYNTAX has a block for parameter set '$($block.Name)', which $($Command.Name) does not have (it has: $($expectedSets -join ', '))"
+    }
+
+    # PARAMETERS: the same names, and yaml that agrees with the metadata set by set.
+    $metadata = @(Get-WgParameterMetadata $Command)
+    $documented = @{}
+    foreach ($parameter in $Help.Parameters) { $documented[$parameter.Name] = $parameter }
+    foreach ($parameter in $metadata) {
+        $page = $documented[$parameter.Name]
+        if (-not $page) { & $problem 'Parameters' 1 "parameter -$($parameter.Name) of $($Command.Name) is not documented (add '### -$($parameter.Name)' with a description and a yaml block)"; continue }
+        if ($page.Name -cne $parameter.Name) { & $problem 'Parameters' $page.Line "'### -$($page.Name)' should be spelled '### -$($parameter.Name)'" }
+        foreach ($set in $parameter.Sets) {
+            $yaml = Get-YamlForSet $page $set.Set
+            if (-not $yaml) { & $problem 'Yaml' $page.Line "-$($parameter.Name): no yaml block has 'Parameter Sets:' naming '$($set.Set)'"; continue }
+            $where = "-$($parameter.Name) (parameter set $($set.Set))"
+            if ($yaml.Type -notin $parameter.Type, $parameter.FullType) { & $problem 'Yaml' $yaml.Line "${where}: 'Type: $($yaml.Type)' should be 'Type: $($parameter.Type)'" }
+            if ($yaml.Required -ne $set.Required) { & $problem 'Yaml' $yaml.Line "${where}: 'Required: $($yaml.Required)' should be 'Required: $($set.Required)'" }
+            if ($yaml.Position -ne $set.Position) { & $problem 'Yaml' $yaml.Line "${where}: 'Position: $($yaml.Position)' should be 'Position: $($set.Position)'" }
+            $pageFlags = @([regex]::Matches($yaml.'Accept pipeline input', 'ByValue|ByPropertyName') | ForEach-Object Value | Sort-Object) -join ','
+            $flags = @([regex]::Matches($set.PipelineInput, 'ByValue|ByPropertyName') | ForEach-Object Value | Sort-Object) -join ','
+            if ($pageFlags -ne $flags -or ($yaml.'Accept pipeline input' -match '^True') -ne ($flags -ne '')) {
+                & $problem 'Yaml' $yaml.Line "${where}: 'Accept pipeline input: $($yaml.'Accept pipeline input')' should be 'Accept pipeline input: $($set.PipelineInput)'"
+            }
+        }
+        $ownSets = @($parameter.Sets | ForEach-Object Set)
+        $ownAliases = @($parameter.Aliases | Sort-Object) -join ', '
+        $ownAccepted = @($parameter.AcceptedValues | Sort-Object) -join ', '
+        foreach ($yaml in $page.Yaml) {
+            $where = "-$($parameter.Name)"
+            foreach ($named in @($yaml.'Parameter Sets' -split ',\s*' | Where-Object { $_ -and $_ -notin $ownSets })) {
+                & $problem 'Yaml' $yaml.Line "${where}: 'Parameter Sets:' names '$named', but the parameter's sets are: $($ownSets -join ', ')"
+            }
+            $aliases = @($yaml.Aliases -split ',\s*' | Where-Object { $_ -and $_ -ne 'None' } | Sort-Object) -join ', '
+            if ($aliases -ne $ownAliases) { & $problem 'Yaml' $yaml.Line "${where}: 'Aliases: $($yaml.Aliases)' should be 'Aliases: $($parameter.Aliases -join ', ')'" }
+            if ($yaml.'Accept wildcard characters' -ne "$($parameter.Wildcards)") { & $problem 'Yaml' $yaml.Line "${where}: 'Accept wildcard characters: $($yaml.'Accept wildcard characters')' should be 'Accept wildcard characters: $($parameter.Wildcards)'" }
+            $accepted = if ($yaml.PSObject.Properties['Accepted values']) { @($yaml.'Accepted values' -split ',\s*' | Where-Object { $_ } | Sort-Object) -join ', ' } else { '' }
+            if ($accepted -ne $ownAccepted) {
+                & $problem 'Yaml' $yaml.Line "${where}: 'Accepted values: $accepted' should be $(if ($parameter.AcceptedValues) { "'Accepted values: $($parameter.AcceptedValues -join ', ')'" } else { 'absent' })"
+            }
+        }
+    }
+    $names = @($metadata | ForEach-Object Name)
+    foreach ($parameter in @($Help.Parameters | Where-Object Name -NotIn $names)) {
+        & $problem 'Parameters' $parameter.Line "documents -$($parameter.Name), which $($Command.Name) does not have"
+    }
+
+    # EXAMPLES: at least two, each PowerShell that parses.
+    if (@($Help.Examples).Count -lt 2) { & $problem 'Examples' 1 "has $(@($Help.Examples).Count) example(s); every cmdlet needs at least 2 ('### Example N: title' with a '``````powershell' block)" }
+    foreach ($example in $Help.Examples) {
+        $errors = $null
+        [void][System.Management.Automation.Language.Parser]::ParseInput($example.Code, [ref]$null, [ref]$errors)
+        foreach ($parseError in $errors) {
+            & $problem 'Examples' ($example.CodeLine + $parseError.Extent.StartLineNumber) "'$($example.Title)' does not parse: $($parseError.Message)"
+        }
+        if ($example.Code -match '\{\{' -or ($example.Remarks -join ' ') -match '\{\{' -or $example.Title -match '\{\{') { & $problem 'Examples' $example.Line "'$($example.Title)' still has a '{{ ... }}' placeholder" }
+        if (-not $example.Remarks) { & $problem 'Examples' $example.Line "'$($example.Title)' has no sentence saying what it does" }
+    }
+
+    # OUTPUTS: every [OutputType] named.
+    foreach ($type in $Command.OutputType) {
+        if (-not ($Help.Outputs | Where-Object { $_.Name -in $type.Name, $type.Type.FullName, $type.Type.Name })) {
+            & $problem 'Outputs' 1 "## OUTPUTS has no '### $($type.Name)', the command's [OutputType]"
+        }
+    }
+}
+
+Export-ModuleMember -Function Read-WgCommandHelp, ConvertTo-WgMaml, ConvertTo-WgAboutText, Build-WgHelp, Get-WgParameterMetadata, New-WgHelpSkeleton, Test-WgCommandHelp
