@@ -35,7 +35,11 @@ function Read-MarkdownBlock {
             $fence = $Matches[1]; $language = $Matches[2]
             $body = [System.Collections.Generic.List[string]]::new()
             $i++
-            while ($i -lt $Lines.Count -and $Lines[$i] -notmatch "^$fence\s*$") { $body.Add($Lines[$i]); $i++ }
+            while ($i -lt $Lines.Count -and $Lines[$i] -notmatch "^$fence\s*$") {
+                # An opening fence with a language inside a block: the block before it was never closed.
+                if ($Lines[$i] -match '^`{3,}[\w-]+\s*$') { throw (New-ParseError $File $number "code fence opened here is not closed before another opens at line $($FirstLine + $i)") }
+                $body.Add($Lines[$i]); $i++
+            }
             if ($i -ge $Lines.Count) { throw (New-ParseError $File $number "code fence opened here is never closed") }
             $blocks.Add([pscustomobject]@{ Kind = 'Code'; Line = $number; Level = 0; Text = ($body -join "`n"); Language = $language })
         }
