@@ -150,7 +150,10 @@ Describe 'ConvertTo-WgMaml' {
     It 'writes one syntax item per parameter set with that set''s parameters' {
         Select-Maml '//command:syntax/command:syntaxItem' | Should -HaveCount 2
         $byId = Get-MamlNode '//command:syntax/command:syntaxItem[2]'
-        @($byId.SelectNodes('command:parameter/maml:name', $manager).InnerText) | Should -Be @('Filter', 'Force', 'Id', 'Speed', 'Confirm', 'WhatIf')
+        # As PowerShell prints syntax: positional first, then mandatory, then the rest in page order.
+        @($byId.SelectNodes('command:parameter/maml:name', $manager) | ForEach-Object InnerText) | Should -Be @('Id', 'Filter', 'Force', 'Speed', 'Confirm', 'WhatIf')
+        $byName = Get-MamlNode '//command:syntax/command:syntaxItem[1]'
+        @($byName.SelectNodes('command:parameter/maml:name', $manager) | ForEach-Object InnerText) | Should -Be @('Name', 'Filter', 'Force', 'Speed', 'Confirm', 'WhatIf')
         $id = $byId.SelectSingleNode("command:parameter[maml:name='Id']", $manager)
         $id.GetAttribute('required') | Should -BeExactly 'true'
         $id.GetAttribute('position') | Should -BeExactly 'named'
@@ -168,6 +171,7 @@ Describe 'ConvertTo-WgMaml' {
         $speed.GetAttribute('aliases') | Should -BeExactly 'Mode'
         $speed.SelectSingleNode('dev:defaultValue', $manager).InnerText | Should -BeExactly 'Fast'
         $speed.SelectSingleNode('maml:description/maml:para', $manager).InnerText | Should -BeExactly 'How fast.'
+        @($speed.SelectNodes('command:parameterValueGroup/command:parameterValue', $manager) | ForEach-Object InnerText) | Should -Be @('Fast', 'Slow')
         (Get-MamlNode "//command:parameters/command:parameter[maml:name='Filter']").GetAttribute('globbing') | Should -BeExactly 'true'
     }
 

@@ -352,6 +352,19 @@ function Write-MamlParameter {
     $Writer.WriteAttributeString('aliases', $(if ($Yaml.Aliases) { $Yaml.Aliases } else { 'None' }))
     $Writer.WriteElementString('maml', 'name', $script:MamlNs, $Parameter.Name)
     Write-Para $Writer $Parameter.Description
+    $accepted = if ($Yaml.PSObject.Properties['Accepted values']) { @($Yaml.'Accepted values' -split ',\s*' | Where-Object { $_ }) }
+    if ($accepted) {
+        # Get-Help prints these as {Auto | Iptables | Nftables}.
+        $Writer.WriteStartElement('command', 'parameterValueGroup', $script:CommandNs)
+        foreach ($value in $accepted) {
+            $Writer.WriteStartElement('command', 'parameterValue', $script:CommandNs)
+            $Writer.WriteAttributeString('required', 'false')
+            $Writer.WriteAttributeString('variableLength', 'false')
+            $Writer.WriteString($value)
+            $Writer.WriteEndElement()
+        }
+        $Writer.WriteEndElement()
+    }
     if (-not $isSwitch) {
         $Writer.WriteStartElement('command', 'parameterValue', $script:CommandNs)
         $Writer.WriteAttributeString('required', 'true')
@@ -407,10 +420,14 @@ function ConvertTo-WgMaml {
         foreach ($set in $help.Syntax) {
             $writer.WriteStartElement('command', 'syntaxItem', $script:CommandNs)
             $writer.WriteElementString('maml', 'name', $script:MamlNs, $help.Name)
-            foreach ($parameter in $help.Parameters) {
+            # As PowerShell prints a syntax line: positional parameters by position, then the
+            # mandatory ones, then the rest in page order.
+            $inSet = foreach ($parameter in $help.Parameters) {
                 $yaml = Get-YamlForSet $parameter $set.Name
-                if ($yaml) { Write-MamlParameter $writer $parameter $yaml }
+                if ($yaml) { [pscustomobject]@{ Parameter = $parameter; Yaml = $yaml } }
             }
+            $ordered = $inSet | Sort-Object -Stable { if ($_.Yaml.Position -match '^\d+$') { [int]$_.Yaml.Position } else { [int]::MaxValue } }, { $_.Yaml.Required -ne 'True' }
+            foreach ($entry in $ordered) { Write-MamlParameter $writer $entry.Parameter $entry.Yaml }
             $writer.WriteEndElement()
         }
         $writer.WriteEndElement()
