@@ -265,6 +265,10 @@ Describe 'Test-WgCommandHelp' {
         $matching[0].Message | Should -BeLike "$([WildcardPattern]::Escape((Join-Path $TestDrive 'Set-Fixture.md'))):*"
     }
 
+    It 'takes __AllParameterSets, the metadata''s own name, for (All)' {
+        Get-Problem (New-Variant -Find 'Parameter Sets: (All)' -Replace 'Parameter Sets: __AllParameterSets') | Should -BeNullOrEmpty
+    }
+
     It 'finds a page with fewer than two examples' {
         $start = $validText.IndexOf('### Example 2')
         $path = Join-Path $TestDrive 'Set-Fixture.md'

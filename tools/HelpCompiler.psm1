@@ -384,7 +384,8 @@ function Write-MamlParameter {
 function Get-YamlForSet {
     param($Parameter, [string] $SetName)
     foreach ($yaml in $Parameter.Yaml) {
-        $sets = @($yaml.'Parameter Sets' -split ',\s*')
+        # '__AllParameterSets' is what the metadata calls '(All)'.
+        $sets = @($yaml.'Parameter Sets' -split ',\s*' -replace '^__AllParameterSets$', '(All)')
         if ($sets -contains '(All)' -or $sets -contains $SetName) { return $yaml }
     }
 }
@@ -731,14 +732,15 @@ function Test-WgCommandHelp {
     $expectedSets = @($sets | ForEach-Object { if ($sets.Count -eq 1) { '__AllParameterSets' } else { $_.Name } })
     foreach ($set in $sets) {
         $name = if ($sets.Count -eq 1) { '__AllParameterSets' } else { $set.Name }
-        $block = $Help.Syntax | Where-Object Name -EQ $name | Select-Object -First 1
+        # One set: a single block without a heading (platyPS), or one headed with the set's name.
+        $block = $Help.Syntax | Where-Object { $_.Name -eq $name -or ($sets.Count -eq 1 -and $_.Name -eq $set.Name) } | Select-Object -First 1
         if (-not $block) {
             $heading = if ($sets.Count -eq 1) { 'a single syntax block with no ### heading' } else { "'### $name$(if ($set.IsDefault) { ' (Default)' })'" }
             & $problem 'Syntax' 1 "## SYNTAX has no block for parameter set '$name' (expected $heading)"
         }
         elseif ($sets.Count -gt 1 -and $block.IsDefault -ne $set.IsDefault) { & $problem 'Syntax' $block.Line "parameter set '$name' is $(if ($set.IsDefault) { '' } else { 'not ' })the default: the heading should be '### $name$(if ($set.IsDefault) { ' (Default)' })'" }
     }
-    foreach ($block in $Help.Syntax | Where-Object Name -NotIn $expectedSets) {
+    foreach ($block in @($Help.Syntax | Where-Object { $_.Name -notin $expectedSets -and -not ($sets.Count -eq 1 -and $_.Name -eq $sets[0].Name) })) {
         & $problem 'Syntax' $block.Line "## SYNTAX has a block for parameter set '$($block.Name)', which $($Command.Name) does not have (it has: $($expectedSets -join ', '))"
     }
 
@@ -768,7 +770,7 @@ function Test-WgCommandHelp {
         $ownAccepted = @($parameter.AcceptedValues | Sort-Object) -join ', '
         foreach ($yaml in $page.Yaml) {
             $where = "-$($parameter.Name)"
-            foreach ($named in @($yaml.'Parameter Sets' -split ',\s*' | Where-Object { $_ -and $_ -notin $ownSets })) {
+            foreach ($named in @($yaml.'Parameter Sets' -split ',\s*' -replace '^__AllParameterSets$', '(All)' | Where-Object { $_ -and $_ -notin $ownSets })) {
                 & $problem 'Yaml' $yaml.Line "${where}: 'Parameter Sets:' names '$named', but the parameter's sets are: $($ownSets -join ', ')"
             }
             $aliases = @($yaml.Aliases -split ',\s*' | Where-Object { $_ -and $_ -ne 'None' } | Sort-Object) -join ', '
