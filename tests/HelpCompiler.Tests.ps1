@@ -96,6 +96,20 @@ Describe 'Read-WgCommandHelp' {
     }
 }
 
+Describe 'Read-WgCommandHelp on pages in other platyPS habits' {
+    It 'keeps an example''s output block in its remarks, out of its code' {
+        $help = Read-WgCommandHelp (New-Variant -Find "Sets two fixtures by name." -Replace "``````output`ngw-a`ngw-b`n```````n`nSets two fixtures by name.")
+        $help.Examples[0].Code | Should -BeExactly 'Set-Fixture -Name gw-a, gw-b'
+        $help.Examples[0].Remarks[0] | Should -BeExactly "    gw-a`n    gw-b"
+        $help.Examples[0].Remarks[1] | Should -BeExactly 'Sets two fixtures by name.'
+    }
+
+    It 'accepts an ## ALIASES section after SYNTAX' {
+        $help = Read-WgCommandHelp (New-Variant -Find '## DESCRIPTION' -Replace "## ALIASES`n`nNone.`n`n## DESCRIPTION")
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+    }
+}
+
 Describe 'Read-WgCommandHelp on malformed pages' {
     It 'names the file and the line of <Case>' -ForEach @(
         @{ Case = 'an unclosed code fence at the end'; Find = '[WireGuard](https://www.wireguard.com/)'; Replace = "``````text`n[WireGuard](https://www.wireguard.com/)"; Line = '^```text$'; Occurrence = 1; Message = 'never closed' }

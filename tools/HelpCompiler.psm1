@@ -9,6 +9,8 @@ Set-StrictMode -Version Latest
 
 # The sections of a cmdlet page, in the order platyPS writes them; all are required.
 $script:Sections = 'SYNOPSIS', 'SYNTAX', 'DESCRIPTION', 'EXAMPLES', 'PARAMETERS', 'INPUTS', 'OUTPUTS', 'NOTES', 'RELATED LINKS'
+# Sections a page may have besides those, in platyPS 1.0's place for them; they are not compiled.
+$script:OptionalSections = @{ 'ALIASES' = 'SYNTAX' }
 # The keys of a parameter's yaml block; 'Accepted values' is optional, as in platyPS.
 $script:YamlKeys = 'Type', 'Parameter Sets', 'Aliases', 'Accepted values', 'Required', 'Position', 'Default value', 'Accept pipeline input', 'Accept wildcard characters'
 $script:RequiredYamlKeys = $script:YamlKeys | Where-Object { $_ -ne 'Accepted values' }
@@ -54,15 +56,16 @@ function Read-MarkdownBlock {
     , $blocks
 }
 
-# Text lines to paragraphs: blank lines separate them; list items and table rows keep their
-# own lines, other lines of a paragraph are joined with a space.
+# Text lines to paragraphs: blank lines separate them; a paragraph with list items, table rows
+# or indented lines keeps its lines, any other is joined with spaces.
 function ConvertTo-Paragraph {
     param([string[]] $Lines)
     $paragraphs = [System.Collections.Generic.List[string]]::new()
     $current = [System.Collections.Generic.List[string]]::new()
     $flush = {
         if ($current.Count -gt 0) {
-            $structured = @($current | Where-Object { $_ -match '^\s*([-*+]|\d+\.|\|)\s' }).Count -gt 0
+            # List items, table rows and indented (code) lines keep their own lines.
+            $structured = @($current | Where-Object { $_ -match '^\s*([-*+]|\d+\.|\|)\s' -or $_ -match '^ {4}' }).Count -gt 0
             $paragraphs.Add(($current -join $(if ($structured) { "`n" } else { ' ' })))
             $current.Clear()
         }
@@ -137,7 +140,7 @@ function Read-WgCommandHelp {
             if ($block.Kind -eq 'Heading' -and $block.Level -eq 1) { continue }
             if ($block.Kind -eq 'Heading' -and $block.Level -eq 2) {
                 $title = $block.Text.ToUpperInvariant()
-                if ($title -notin $script:Sections) { throw (New-ParseError $file $block.Line "unknown section '## $($block.Text)' (a page has: $($script:Sections -join ', '))") }
+                if ($title -notin $script:Sections -and -not $script:OptionalSections.ContainsKey($title)) { throw (New-ParseError $file $block.Line "unknown section '## $($block.Text)' (a page has: $($script:Sections -join ', '))") }
                 if ($sections.Contains($title)) { throw (New-ParseError $file $block.Line "section '## $title' appears twice") }
                 $sections[$title] = [System.Collections.Generic.List[object]]::new()
                 $sectionLine[$title] = $block.Line
@@ -151,9 +154,10 @@ function Read-WgCommandHelp {
             $sections[$currentSection].Add($block)
         }
         $order = 0
+        $present = @($sections.Keys | Where-Object { -not $script:OptionalSections.ContainsKey($_) })
         foreach ($section in $script:Sections) {
             if (-not $sections.Contains($section)) { throw (New-ParseError $file $lines.Count "section '## $section' is missing") }
-            $at = [array]::IndexOf(@($sections.Keys), $section)
+            $at = [array]::IndexOf($present, $section)
             if ($at -lt $order) { throw (New-ParseError $file $sectionLine[$section] "section '## $section' is out of order (the order is $($script:Sections -join ', '))") }
             $order = $at
         }
@@ -229,7 +233,7 @@ function Read-ExampleSection {
     $current = $null
     $finish = {
         if ($current) {
-            if ($current.Code.Count -eq 0) { throw (New-ParseError $File $current.Line "example '$($current.Title)' has no code block") }
+            if ($current.Code.Count -eq 0) { throw (New-ParseError $File $current.Line "example '$($current.Title)' has no '``````powershell' code block") }
             $examples.Add([pscustomobject]@{ Title = $current.Title; Line = $current.Line; Code = ($current.Code -join "`n`n"); CodeLine = $current.CodeLine; Remarks = [string[]](ConvertTo-Paragraph $current.Text) })
         }
     }
@@ -244,10 +248,13 @@ function Read-ExampleSection {
             if ($block.Kind -eq 'Text' -and $block.Text.Trim() -eq '') { continue }
             throw (New-ParseError $File $block.Line "'## EXAMPLES' content before the first '### Example 1: title'")
         }
-        if ($block.Kind -eq 'Code') {
-            if ($block.Language -ne 'powershell') { throw (New-ParseError $File $block.Line "an example's code block is '``````powershell'; found '``````$($block.Language)'") }
+        if ($block.Kind -eq 'Code' -and $block.Language -eq 'powershell') {
             if ($current.Code.Count -eq 0) { $current.CodeLine = $block.Line }
             $current.Code.Add($block.Text)
+        }
+        elseif ($block.Kind -eq 'Code') {
+            # Output shown after the code (```output, ```text) belongs to the remarks, kept as it is.
+            $current.Text.Add(''); $current.Text.AddRange([string[]]($block.Text -split "`n" | ForEach-Object { "    $_" })); $current.Text.Add('')
         }
         else { $current.Text.Add($block.Text) }
     }
