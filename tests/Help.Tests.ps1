@@ -20,7 +20,7 @@ BeforeAll {
 }
 
 Describe 'The help pages and the module' {
-    It 'has a page docs/en-US/<Cmdlet>.md for every exported cmdlet' {
+    It 'has a page docs/en-US/Verb-Noun.md for every exported cmdlet' {
         $missing = @($exported | Where-Object { $_ -notin $pages.BaseName } | ForEach-Object { "docs/en-US/$_.md is missing (build.ps1 -Task HelpSkeleton writes its skeleton)" })
         $missing | Should -BeNullOrEmpty
     }
@@ -73,32 +73,32 @@ Describe 'Help of <Name>' -ForEach $commands {
     }
 
     It 'documents every parameter, and no parameter the command does not have' {
-        $help | Should -Not -BeNullOrEmpty
+        $help | Should -Not -BeNullOrEmpty -Because "docs/en-US/$Name.md must exist and be readable first (see 'has a page in the platyPS format')"
         Get-Problem Parameters | Should -BeNullOrEmpty
     }
 
     It 'has yaml blocks whose Type, Parameter Sets, Aliases, Required, Position and pipeline input match the command' {
-        $help | Should -Not -BeNullOrEmpty
+        $help | Should -Not -BeNullOrEmpty -Because "docs/en-US/$Name.md must exist and be readable first (see 'has a page in the platyPS format')"
         Get-Problem Yaml | Should -BeNullOrEmpty
     }
 
     It 'has a syntax block for each parameter set, the default marked' {
-        $help | Should -Not -BeNullOrEmpty
+        $help | Should -Not -BeNullOrEmpty -Because "docs/en-US/$Name.md must exist and be readable first (see 'has a page in the platyPS format')"
         Get-Problem Syntax | Should -BeNullOrEmpty
     }
 
     It 'has at least two examples, each PowerShell that parses, each with a sentence' {
-        $help | Should -Not -BeNullOrEmpty
+        $help | Should -Not -BeNullOrEmpty -Because "docs/en-US/$Name.md must exist and be readable first (see 'has a page in the platyPS format')"
         Get-Problem Examples | Should -BeNullOrEmpty
     }
 
     It 'names every [OutputType] under OUTPUTS' {
-        $help | Should -Not -BeNullOrEmpty
+        $help | Should -Not -BeNullOrEmpty -Because "docs/en-US/$Name.md must exist and be readable first (see 'has a page in the platyPS format')"
         Get-Problem Outputs | Should -BeNullOrEmpty
     }
 
     It 'comes back from Get-Help: the compiled synopsis, description and examples' {
-        $help | Should -Not -BeNullOrEmpty
+        $help | Should -Not -BeNullOrEmpty -Because "docs/en-US/$Name.md must exist and be readable first (see 'has a page in the platyPS format')"
         $got = Get-Help $Name -Full
         $got.Synopsis | Should -BeExactly $help.Synopsis -Because "Get-Help $Name must read the compiled en-US/WgAdmin.dll-Help.xml"
         (@($got.description.Text | ForEach-Object { $_.Trim() } | Where-Object { $_ }) -join "`n") | Should -BeExactly ($help.Description -join "`n")
@@ -107,7 +107,7 @@ Describe 'Help of <Name>' -ForEach $commands {
     }
 
     It 'comes back from Get-Help -Parameter with a description for every parameter' {
-        $help | Should -Not -BeNullOrEmpty
+        $help | Should -Not -BeNullOrEmpty -Because "docs/en-US/$Name.md must exist and be readable first (see 'has a page in the platyPS format')"
         $empty = foreach ($parameter in Get-WgParameterMetadata $command) {
             $text = (Get-Help $Name -Parameter $parameter.Name -ErrorAction Ignore).description.Text -join ' '
             if (-not $text.Trim()) { "Get-Help $Name -Parameter $($parameter.Name) has no description" }
