@@ -270,6 +270,8 @@ Describe 'Test-WgCommandHelp' {
         @{ Case = 'a documented parameter the command lacks'; Find = "### -Force`nForces it."; Replace = "### -Forced`nForces it."; Check = 'Parameters'; Message = 'documents -Forced, which Set-Fixture does not have' }
         @{ Case = 'a missing parameter set in the syntax'; Find = '### ById'; Replace = '### ByKey'; Check = 'Syntax'; Message = "## SYNTAX has no block for parameter set 'ById' (expected '### ById')" }
         @{ Case = 'a wrong default set'; Find = '### ByName (Default)'; Replace = '### ByName'; Check = 'Syntax'; Message = "parameter set 'ByName' is the default: the heading should be '### ByName (Default)'" }
+        @{ Case = 'a syntax line missing a parameter'; Find = 'Set-Fixture -Id <Int32> [-Speed <String>]'; Replace = 'Set-Fixture -Id <Int32>'; Check = 'Syntax'; Message = "the syntax of parameter set 'ById' does not list -Speed" }
+        @{ Case = 'a syntax line with a parameter of another set'; Find = 'Set-Fixture -Id <Int32>'; Replace = 'Set-Fixture -Id <Int32> -Name <String[]>'; Check = 'Syntax'; Message = "the syntax of parameter set 'ById' lists -Name, which is not in that set" }
         @{ Case = 'an example that does not parse'; Find = 'Set-Fixture -Id 10086 -Speed Slow'; Replace = 'Set-Fixture -Id (10086 -Speed Slow'; Check = 'Examples'; Message = "'Example 2: By Id' does not parse: Missing closing ')' in expression." }
         @{ Case = 'an output type not named'; Find = '### System.String'; Replace = '### System.Int32'; Check = 'Outputs'; Message = "## OUTPUTS has no '### System.String', the command's [OutputType]" }
     ) {

@@ -669,6 +669,27 @@ $script:SharedParameterText = @{
     Confirm               = 'Prompts you for confirmation before running the cmdlet.'
 }
 
+# One parameter set as platyPS writes its syntax line: positional parameters first, then the
+# mandatory ones, .NET type names (<Int32>, not <int>), optional ones in brackets,
+# [<CommonParameters>] last.
+function Get-WgSyntaxText {
+    param([System.Management.Automation.CommandInfo] $Command, [System.Management.Automation.CommandParameterSetInfo] $Set)
+    $common = [System.Management.Automation.PSCmdlet]::CommonParameters
+    $parameters = @($Set.Parameters | Where-Object Name -NotIn $common)
+    $named = @($parameters | Where-Object Position -LT 0)
+    $ordered = @($parameters | Where-Object Position -GE 0 | Sort-Object Position) + @($named | Where-Object IsMandatory) + @($named | Where-Object IsMandatory -EQ $false)
+    $parts = foreach ($parameter in $ordered) {
+        $type = $parameter.ParameterType
+        $underlying = [Nullable]::GetUnderlyingType($type)
+        if ($underlying) { $type = $underlying }
+        $text = if ($type -eq [System.Management.Automation.SwitchParameter]) { "-$($parameter.Name)" }
+        elseif ($parameter.Position -ge 0) { "[-$($parameter.Name)] <$($type.Name)>" }
+        else { "-$($parameter.Name) <$($type.Name)>" }
+        if ($parameter.IsMandatory) { $text } else { "[$text]" }
+    }
+    (@($Command.Name) + @($parts) + '[<CommonParameters>]') -join ' '
+}
+
 <#
 .SYNOPSIS
     The markdown skeleton of a cmdlet's page, from its live metadata: front matter, SYNTAX and
@@ -685,7 +706,7 @@ function New-WgHelpSkeleton {
     $sets = @($Command.ParameterSets)
     foreach ($set in $sets) {
         if ($sets.Count -gt 1) { [void]$page.Append("`n### $($set.Name)$(if ($set.IsDefault) { ' (Default)' })`n") }
-        [void]$page.Append("```````n$($Command.Name) $set`n```````n")
+        [void]$page.Append("```````n$(Get-WgSyntaxText $Command $set)`n```````n")
     }
     [void]$page.Append("`n## DESCRIPTION`n{{ What it does, what it changes (on a gateway: which files and services), its error IDs. }}`n`n## EXAMPLES`n")
     foreach ($n in 1, 2) { [void]$page.Append("`n### Example ${n}: {{ title }}`n``````powershell`n{{ code }}`n```````n`n{{ What it does. }}`n") }
@@ -745,7 +766,13 @@ function Test-WgCommandHelp {
             $heading = if ($sets.Count -eq 1) { 'a single syntax block with no ### heading' } else { "'### $name$(if ($set.IsDefault) { ' (Default)' })'" }
             & $problem 'Syntax' 1 "## SYNTAX has no block for parameter set '$name' (expected $heading)"
         }
-        elseif ($sets.Count -gt 1 -and $block.IsDefault -ne $set.IsDefault) { & $problem 'Syntax' $block.Line "parameter set '$name' is $(if ($set.IsDefault) { '' } else { 'not ' })the default: the heading should be '### $name$(if ($set.IsDefault) { ' (Default)' })'" }
+        else {
+            if ($sets.Count -gt 1 -and $block.IsDefault -ne $set.IsDefault) { & $problem 'Syntax' $block.Line "parameter set '$name' is $(if ($set.IsDefault) { '' } else { 'not ' })the default: the heading should be '### $name$(if ($set.IsDefault) { ' (Default)' })'" }
+            $listed = @([regex]::Matches($block.Text, '(?<![\w-])-(\w+)') | ForEach-Object { $_.Groups[1].Value } | Select-Object -Unique)
+            $own = @($set.Parameters | ForEach-Object Name | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters })
+            foreach ($missing in @($own | Where-Object { $_ -notin $listed })) { & $problem 'Syntax' $block.Line "the syntax of parameter set '$name' does not list -$missing" }
+            foreach ($extra in @($listed | Where-Object { $_ -notin $own })) { & $problem 'Syntax' $block.Line "the syntax of parameter set '$name' lists -$extra, which is not in that set" }
+        }
     }
     foreach ($block in @($Help.Syntax | Where-Object { $_.Name -notin $expectedSets -and -not ($sets.Count -eq 1 -and $_.Name -eq $sets[0].Name) })) {
         & $problem 'Syntax' $block.Line "## SYNTAX has a block for parameter set '$($block.Name)', which $($Command.Name) does not have (it has: $($expectedSets -join ', '))"
