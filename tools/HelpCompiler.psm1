@@ -119,7 +119,7 @@ function Read-WgCommandHelp {
     [CmdletBinding()]
     param([Parameter(Mandatory, ValueFromPipeline)] [string] $Path)
     process {
-        $file = (Resolve-Path -LiteralPath $Path).Path
+        $file = (Resolve-Path -LiteralPath $Path -ErrorAction Stop).Path
         $lines = [System.IO.File]::ReadAllLines($file)
         $front = Read-FrontMatter $file $lines
         foreach ($key in 'external help file', 'Module Name') {
@@ -515,7 +515,7 @@ function ConvertTo-WgAboutText {
     [CmdletBinding()]
     [OutputType([string])]
     param([Parameter(Mandatory)] [string] $Path)
-    $file = (Resolve-Path -LiteralPath $Path).Path
+    $file = (Resolve-Path -LiteralPath $Path -ErrorAction Stop).Path
     $blocks = Read-MarkdownBlock $file ([System.IO.File]::ReadAllLines($file)) 1
     $first = $blocks | Where-Object { $_.Kind -ne 'Text' -or $_.Text.Trim() -ne '' } | Select-Object -First 1
     $topic = [System.IO.Path]::GetFileNameWithoutExtension($file)

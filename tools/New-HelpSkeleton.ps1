@@ -14,5 +14,5 @@ foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet, Funct
     $page = Join-Path $OutputPath "$($command.Name).md"
     if (Test-Path $page) { continue }
     New-WgHelpSkeleton -Command $command | Set-Content -NoNewline -Path $page
-    Write-Host "Wrote $page: fill in every '{{ ... }}' placeholder."
+    Write-Host "Wrote ${page}: fill in every '{{ ... }}' placeholder."
 }
