@@ -7,7 +7,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'LabBench', 'Demo', 'LabUp', 'LabDown', 'LabTest')]
+    [ValidateSet('Build', 'Test', 'Package', 'Bench', 'LabBench', 'Demo', 'LabUp', 'LabDown', 'LabTest', 'HelpSkeleton')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -67,6 +67,10 @@ function Invoke-Build {
         }
     }
     Copy-Item (Join-Path $root 'module/WgAdmin.Format.ps1xml') $moduleDir
+    # Help: docs/en-US/*.md compiled to MAML and about_*.help.txt beside the module (tools/HelpCompiler.psm1).
+    Import-Module (Join-Path $root 'tools/HelpCompiler.psm1') -Force
+    $help = Build-WgHelp -SourcePath (Join-Path $root 'docs/en-US') -DestinationPath (Join-Path $moduleDir 'en-US')
+    Write-Host "Compiled help for $($help.Commands) cmdlets and $($help.About) about topic(s)"
     $version = Get-ModuleVersion
     (Get-Content -Raw (Join-Path $root 'WgAdmin.psd1')) -replace "ModuleVersion(\s*)=(\s*)'0\.0\.0'", "ModuleVersion`$1=`$2'$version'" |
         Set-Content -NoNewline (Join-Path $moduleDir 'WgAdmin.psd1')
@@ -282,6 +286,14 @@ function Invoke-LabSuite {
     if ($counts.Failed -or $counts.Skipped) { throw 'Lab suite failed.' }
 }
 
+# A page skeleton (docs/en-US/<Cmdlet>.md) for each exported cmdlet that has none, from the built
+# module's metadata; the prose placeholders are yours to write.
+function Invoke-HelpSkeleton {
+    Invoke-Build
+    Invoke-ChildPwsh (Join-Path $root 'tools/New-HelpSkeleton.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-OutputPath', (Join-Path $root 'docs/en-US'))
+    if ($LASTEXITCODE -ne 0) { throw 'Help skeletons failed.' }
+}
+
 function Invoke-LabDown {
     Import-Module (Join-Path $root 'tests/lab/WgLab.psm1') -Force
     Stop-WgLab -OutputPath (Join-Path $out 'lab')
@@ -298,5 +310,6 @@ foreach ($name in $Task) {
         'LabUp' { Invoke-LabUp }
         'LabDown' { Invoke-LabDown }
         'LabTest' { Invoke-LabSuite }
+        'HelpSkeleton' { Invoke-HelpSkeleton }
     }
 }
