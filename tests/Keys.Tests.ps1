@@ -105,6 +105,15 @@ Describe 'Get-WgPublicKey' {
         ($text | Get-WgPublicKey).ToString() | Should -BeExactly $pair.PublicKey.ToString()
     }
 
+    It 'reads a key file as wg genkey writes it (one trailing newline, LF or CRLF), and nothing looser' {
+        $file = Join-Path $TestDrive 'wgpriv.key'
+        [IO.File]::WriteAllText($file, $pair.PrivateKey.Reveal() + "`n")
+        (Get-Content -Raw $file | Get-WgPublicKey).ToString() | Should -BeExactly $pair.PublicKey.ToString()
+        (Get-WgPublicKey -PrivateKey ($pair.PrivateKey.Reveal() + "`r`n")).ToString() | Should -BeExactly $pair.PublicKey.ToString()
+        { Get-WgPublicKey -PrivateKey ($pair.PrivateKey.Reveal() + "`n`n") -ErrorAction Stop } | Should -Throw
+        { Get-WgPublicKey -PrivateKey (' ' + $pair.PrivateKey.Reveal()) -ErrorAction Stop } | Should -Throw
+    }
+
     It 'gives the RFC 7748 test vector (Alice''s X25519 key pair)' {
         # RFC 7748 section 6.1: private 77076d0a...2a, public 8520f009...6a, here in wg's base64 form.
         (Get-WgPublicKey -PrivateKey 'dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=').ToString() |

@@ -49,6 +49,10 @@ public sealed class WgTransformationAttribute : ArgumentTransformationAttribute
             return value;
         if (value is not string text)
             return value; // leave other types to PowerShell's binder
+        // A key file as `wg genkey > file` writes it ends in a newline, which `wg pubkey` accepts
+        // too: `Get-Content -Raw key | Get-WgPublicKey` works. Nothing else is trimmed.
+        if (target == typeof(WgPrivateKey) || target == typeof(WgPublicKey) || target == typeof(WgPresharedKey))
+            text = text.EndsWith("\r\n", StringComparison.Ordinal) ? text[..^2] : text.EndsWith('\n') ? text[..^1] : text;
         try
         {
             return target switch
