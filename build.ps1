@@ -259,7 +259,7 @@ function Invoke-Demo {
     $log = Join-Path $out 'demo/site-to-site.log'
     $exitCode = & (Join-Path $root 'tests/lab/Invoke-Demo.ps1') -ModulePath (Join-Path $moduleDir 'WgAdmin.psd1') -LabOutput (Join-Path $out 'lab-demo') -LogPath $log
     if ($exitCode -ne 0) { throw "The site-to-site demo failed (exit code $exitCode); its output is in $log." }
-    Write-Host "The site-to-site demo ran to the end; its output is in $log.
+    Write-Host "The site-to-site demo ran to the end; its output is in $log."
 }
 
 function Invoke-LabUp {
