@@ -135,6 +135,12 @@ function Format-Spread([double[]] $Values) {
     "runs=$($sorted.Count) min=$(Format-Number $sorted[0] 1) max=$(Format-Number $sorted[-1] 1) ms"
 }
 
+# This process's CPU time (all threads) in milliseconds.
+function Get-CpuMilliseconds {
+    $self = [Diagnostics.Process]::GetCurrentProcess()
+    try { $self.TotalProcessorTime.TotalMilliseconds } finally { $self.Dispose() }
+}
+
 function Measure-Milliseconds([scriptblock] $Action) {
     $clock = [Diagnostics.Stopwatch]::StartNew()
     & $Action
@@ -357,17 +363,26 @@ try {
     # A fresh folder per run, as a first deployment would have.
     $meshFolder = { param([string] $Name) (New-Item -ItemType Directory -Force (Join-Path $meshRoot $Name)).FullName }
 
+    # Wall-clock and CPU time (user + system, the process and its children): on a loaded shared
+    # machine the CPU time is the steadier figure.
     $shellMs = $null
+    $shellCpuMs = $null
     $shellTimes = @()
     $shellOut = $null
     if ($hasWg) {
         Write-Host "Mesh: $MeshSites sites by wg genkey/wg pubkey and a shell template, $MeshRuns runs..."
         $shellScript = Join-Path $root 'tests/bench/mesh-by-shell.sh'
+        $shellCpu = [System.Collections.Generic.List[double]]::new()
         $shellTimes = for ($i = 0; $i -lt $MeshRuns; $i++) {
             $shellOut = & $meshFolder "shell-$i"
-            Measure-Milliseconds { Invoke-Bash 'bash "$1" "$2" "$3" "$4"' @($shellScript, $sitesFile, ($meshTunnel -split '/')[1], $shellOut) }
+            $script:cpuLines = $null
+            Measure-Milliseconds { $script:cpuLines = Invoke-Bash 'bash "$1" "$2" "$3" "$4" && times' @($shellScript, $sitesFile, ($meshTunnel -split '/')[1], $shellOut) }
+            # `times`: "0m0.010s 0m0.002s" for the shell, then the same for its children.
+            $seconds = [regex]::Matches(($script:cpuLines -join ' '), '(\d+)m([\d.]+)s') | ForEach-Object { [double]$_.Groups[1].Value * 60 + [double]::Parse($_.Groups[2].Value, $invariant) }
+            $shellCpu.Add((($seconds | Measure-Object -Sum).Sum) * 1000)
         }
         $shellMs = Get-Median $shellTimes
+        $shellCpuMs = Get-Median $shellCpu
     }
 
     Write-Host "Mesh: New-WgSite, New-WgTopology, Export-WgConfig, 1 warm-up + $MeshRuns runs..."
@@ -381,16 +396,21 @@ try {
     }
     & $meshByModule (& $meshFolder 'module-warm-up')
     $meshModuleOut = $null
+    $meshModuleCpu = [System.Collections.Generic.List[double]]::new()
     $meshModuleTimes = for ($i = 0; $i -lt $MeshRuns; $i++) {
         $meshModuleOut = & $meshFolder "module-$i"
         [GC]::Collect()
+        $cpu = Get-CpuMilliseconds
         Measure-Milliseconds { & $meshByModule $meshModuleOut }
+        $meshModuleCpu.Add((Get-CpuMilliseconds) - $cpu)
     }
     $meshModuleMs = Get-Median $meshModuleTimes
+    $meshModuleCpuMs = Get-Median $meshModuleCpu
 
     Write-Host "Mesh: WgTopology.Build + WgConfigWriter in process (--time-mesh --repeat $MeshRuns)..."
     $coreOut = & $meshFolder 'core'
     $meshCore = Invoke-BenchTool @('--time-mesh', $sitesFile, '--tunnel', $meshTunnel, '--output-dir', $coreOut, '--repeat', $MeshRuns)
+    $meshCoreCpuMs = if ($meshCore.Detail -match 'cpu_median_ms=(\S+)') { [double]::Parse($Matches[1], $invariant) } else { throw "--time-mesh printed no cpu_median_ms: $($meshCore.Detail)" }
 
     # Every file back through the parser: per site its address, port and peers without keys, and
     # whether each peer's key is the public half of that site's private key.
@@ -442,14 +462,15 @@ try {
     }
 
     $vsShell = { param($ms) if ($shellMs) { (Format-Ratio ($shellMs / $ms)) + ' faster' } else { 'n/a' } }
+    $vsShellCpu = { param($ms) if ($shellCpuMs) { (Format-Ratio ($shellCpuMs / $ms)) + ' less' } else { 'n/a' } }
     Write-Report "## 3. Full mesh, $MeshSites sites ($(Format-Number $meshPeers 0) peer entries): New-WgTopology + render"
     Write-Report ''
     Write-Report "Sites: site-001 to site-$('{0:000}' -f $MeshSites), each with a /24 LAN, an endpoint behind NAT (keepalive 25) and a tunnel address in $meshTunnel allocated from its name; one file per site (mode 0600) in a fresh folder per run."
     Write-Report ''
-    Write-Table @('Full mesh, keys made and every file written', 'ms', 'vs shell', 'peers', "same mesh as the shell's") @(
-        , @("mesh-by-shell.sh: wg genkey/wg pubkey per site + shell template (median of $MeshRuns): baseline", $(if ($shellMs) { Format-Number $shellMs 1 } else { 'n/a (wg not installed)' }), $(if ($shellMs) { '1.00x' } else { 'n/a' }), $(if ($shellMesh) { Format-Number $shellMesh.Peers 0 } else { 'n/a' }), '')
-        , @("New-WgSite x $MeshSites, New-WgTopology, Export-WgConfig x $MeshSites (pwsh, median of $MeshRuns)", (Format-Number $meshModuleMs 1), (& $vsShell $meshModuleMs), (Format-Number $moduleMesh.Peers 0), (& $yesNo $sameAsShell))
-        , @("WgTopology.Build + WgConfigWriter in process (--time-mesh, median of $MeshRuns)", (Format-Number $meshCore.MedianMs 1), (& $vsShell $meshCore.MedianMs), (Format-Number $coreMesh.Peers 0), (& $yesNo $(if ($null -eq $sameAsShell) { $null } else { $coreMesh.Shape -eq $shellMesh.Shape })))
+    Write-Table @('Full mesh, keys made and every file written', 'ms', 'vs shell', 'CPU ms', 'CPU vs shell', 'peers', "same mesh as the shell's") @(
+        , @("mesh-by-shell.sh: wg genkey/wg pubkey per site + shell template (median of $MeshRuns): baseline", $(if ($shellMs) { Format-Number $shellMs 1 } else { 'n/a (wg not installed)' }), $(if ($shellMs) { '1.00x' } else { 'n/a' }), $(if ($shellCpuMs) { Format-Number $shellCpuMs 1 } else { 'n/a' }), $(if ($shellCpuMs) { '1.00x' } else { 'n/a' }), $(if ($shellMesh) { Format-Number $shellMesh.Peers 0 } else { 'n/a' }), '')
+        , @("New-WgSite x $MeshSites, New-WgTopology, Export-WgConfig x $MeshSites (pwsh, median of $MeshRuns)", (Format-Number $meshModuleMs 1), (& $vsShell $meshModuleMs), (Format-Number $meshModuleCpuMs 1), (& $vsShellCpu $meshModuleCpuMs), (Format-Number $moduleMesh.Peers 0), (& $yesNo $sameAsShell))
+        , @("WgTopology.Build + WgConfigWriter in process (--time-mesh, median of $MeshRuns)", (Format-Number $meshCore.MedianMs 1), (& $vsShell $meshCore.MedianMs), (Format-Number $meshCoreCpuMs 1), (& $vsShellCpu $meshCoreCpuMs), (Format-Number $coreMesh.Peers 0), (& $yesNo $(if ($null -eq $sameAsShell) { $null } else { $coreMesh.Shape -eq $shellMesh.Shape })))
     )
     Write-Report ''
     $shellSpread = if ($shellMs) { "shell $(Format-Spread $shellTimes); " } else { '' }
@@ -457,6 +478,7 @@ try {
     Write-Report "Checked: every file parsed back by Import-WgConfig; per site the same address, port and peers (name, AllowedIPs, endpoint, keepalive) in all sets; every peer's key the public half of its site's private key; wg-quick strip: $stripped."
     Write-Report ''
     $summary.Add("mesh   $MeshSites sites, $(Format-Number $meshPeers 0) peers, module vs shell template : $(& $vsShell $meshModuleMs)")
+    $summary.Add("mesh   CPU time, module vs shell template            : $(& $vsShellCpu $meshModuleCpuMs)")
     $summary.Add("mesh   ms: shell $(if ($shellMs) { Format-Number $shellMs 1 } else { 'n/a' }), module $(Format-Number $meshModuleMs 1), in process $(Format-Number $meshCore.MedianMs 1); same mesh as the shell's: $(& $yesNo $sameAsShell)")
 
     # ---- BenchmarkDotNet (-Full) --------------------------------------------------------------
