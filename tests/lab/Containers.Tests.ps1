@@ -83,7 +83,7 @@ iptables -w -A FORWARD -i docker0 -o docker0 -j ACCEPT
     }
 
     Context 'two hosts, two container networks, one tunnel' {
-        It 'applies New-WgTopology with the container ranges as LAN prefixes; Docker''s DROP host gets iptables forward rules' {
+        It 'applies New-WgTopology with the container ranges as LAN prefixes; on Docker''s DROP host Auto takes iptables' {
             $script:sites = @(
                 New-WgSite -Name docker-n -ComputerName gw-n -Endpoint "$($siteN.publicAddress):$port" -LanPrefix 172.17.0.0/16
                 New-WgSite -Name docker-o -ComputerName gw-o -Endpoint "$($siteO.publicAddress):$port" -LanPrefix 172.18.0.0/16
@@ -92,10 +92,12 @@ iptables -w -A FORWARD -i docker0 -o docker0 -j ACCEPT
             $interfaces.Count | Should -Be 2
             ($interfaces | Where-Object ComputerName -EQ 'gw-n').Peers[0].AllowedIPs | Should -Contain ([WgAdmin.Net.WgPrefix]'172.18.0.0/16')
             # gw-n forwards as Linux does by default; gw-o has Docker's FORWARD DROP, where only
-            # WgAdmin's iptables chain (jumped to first) lets the tunnel in. Neither NATs the tunnel.
+            # WgAdmin's iptables chain (jumped to first) lets the tunnel in: the default backend,
+            # Auto, must see that although iptables is the nf_tables variant. Neither NATs the tunnel.
+            Invoke-Gateway gw-o 'iptables -V' | Should -Match 'nf_tables'
             $results = @(
                 $interfaces | Where-Object ComputerName -EQ 'gw-n' | Set-WgInterface @ssh -InstallPackage -EnableForwarding
-                $interfaces | Where-Object ComputerName -EQ 'gw-o' | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -FirewallBackend Iptables
+                $interfaces | Where-Object ComputerName -EQ 'gw-o' | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0
             )
             $results.Count | Should -Be 2
             $results | Where-Object Error | Should -BeNullOrEmpty
@@ -129,16 +131,17 @@ iptables -w -A FORWARD -i docker0 -o docker0 -j ACCEPT
             $counts | Should -Be 4, 0 -Because 'four echo requests came from 172.17.0.2, none from a tunnel address'
         }
 
-        It 'with WgAdmin''s nftables table instead, Docker''s DROP wins (docs/remote.md), and iptables fixes it again' {
+        It 'with WgAdmin''s nftables table instead, Docker''s DROP wins (docs/remote.md), and Auto (iptables) fixes it again' {
             $gwOInterface = $interfaces | Where-Object ComputerName -EQ 'gw-o'
             $nft = $gwOInterface | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0 -FirewallBackend Nftables
             $nft.Error | Should -BeNullOrEmpty
             Invoke-Gateway gw-o 'nft list table inet wgadmin_wg4 | grep -c accept' | Should -BeGreaterThan 0
             Invoke-Gateway gw-o 'iptables -w -S | grep -c WGADMIN || true' | Should -Be '0'
             Test-Ping wgl-ctr-n1 172.18.0.2 3 | Should -BeFalse -Because 'an accept in another table does not override the DROP policy of iptables-nft''s FORWARD'
-            $back = $gwOInterface | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0 -FirewallBackend Iptables
+            $back = $gwOInterface | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0
             $back.Error | Should -BeNullOrEmpty
             Invoke-Gateway gw-o 'nft list table inet wgadmin_wg4 >/dev/null 2>&1 && echo present || echo gone' | Should -Be 'gone'
+            Invoke-Gateway gw-o 'iptables -w -S FORWARD | sed -n 2p' | Should -Be '-A FORWARD -j WGADMIN-FWD-wg4'
             Wait-Until { Test-Ping wgl-ctr-n1 172.18.0.2 1 } -TimeoutSec 15 -What 'the containers after going back to iptables'
         }
     }
