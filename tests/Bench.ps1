@@ -19,6 +19,14 @@
        (--time-strip, median of StripRepeat) and the module pipeline Import-WgConfig |
        ConvertTo-WgConfig -Strip -IncludeSecret (median of ModuleStripRuns after one warm-up).
        Both outputs are compared with wg-quick's byte for byte.
+    3. A MeshSites-site full mesh (200 sites: 39,800 peer entries) made and written to one file per
+       site. Baseline: tests/bench/mesh-by-shell.sh (`wg genkey`/`wg pubkey` per site and a shell
+       template; median of MeshRuns). Measured: New-WgSite per site, New-WgTopology and
+       Export-WgConfig of every interface in this PowerShell (median of MeshRuns after one
+       warm-up), and the core in process (--time-mesh: WgTopology.Build and WgConfigWriter, median
+       of MeshRuns). All read the same sites file (--write-mesh-sites). Both sets of files are
+       parsed back: the same peers (AllowedIPs, endpoints, keepalive) per site, every peer's key
+       the public half of its site's private key, and a sample accepted by `wg-quick strip`.
     With -Full, the BenchmarkDotNet suite runs as well (`--filter '*'`, a few minutes).
 
     The benchmark project is built once, in Release, at the start; every helper call then runs
@@ -65,6 +73,14 @@ param(
     # Timed runs of the in-process strip (--time-strip --repeat).
     [ValidateRange(1, 10000)]
     [int] $StripRepeat = 20,
+
+    # Sites in the full-mesh benchmark (each gets every other as a peer).
+    [ValidateRange(2, 254)]
+    [int] $MeshSites = 200,
+
+    # Timed runs of each full-mesh path.
+    [ValidateRange(1, 100)]
+    [int] $MeshRuns = 3,
 
     # Where the printed figures are saved as bench-<date>.md.
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../out/bench')
@@ -117,6 +133,12 @@ function Get-Median([double[]] $Values) {
 function Format-Spread([double[]] $Values) {
     $sorted = [double[]]@($Values | Sort-Object)
     "runs=$($sorted.Count) min=$(Format-Number $sorted[0] 1) max=$(Format-Number $sorted[-1] 1) ms"
+}
+
+# This process's CPU time (all threads) in milliseconds.
+function Get-CpuMilliseconds {
+    $self = [Diagnostics.Process]::GetCurrentProcess()
+    try { $self.TotalProcessorTime.TotalMilliseconds } finally { $self.Dispose() }
 }
 
 function Measure-Milliseconds([scriptblock] $Action) {
@@ -329,6 +351,135 @@ try {
     $summary.Add("strip  ms: wg-quick $(if ($wgQuickMs) { Format-Number $wgQuickMs 1 } else { 'n/a' }), in process $(Format-Number $inProcess.MedianMs 1), module pipeline $(Format-Number $moduleMs 1)")
     $yesNo = { param($same) if ($null -eq $same) { 'not compared' } elseif ($same) { 'yes' } else { 'NO' } }
     $summary.Add("strip  output equals wg-quick strip's byte for byte: in process $(& $yesNo $inProcessSame), module pipeline $(& $yesNo $moduleSame)")
+
+    # ---- 3. Full mesh: New-WgTopology + render ----------------------------------------------
+    $meshTunnel = '10.0.0.0/24'
+    $meshPeers = $MeshSites * ($MeshSites - 1)
+    $meshRoot = Join-Path $tempDir 'mesh'
+    New-Item -ItemType Directory $meshRoot | Out-Null
+    $sitesFile = Join-Path $meshRoot 'sites.txt'
+    & dotnet $benchDll --write-mesh-sites $sitesFile --tunnel $meshTunnel --sites $MeshSites
+    if ($LASTEXITCODE -ne 0) { throw "dotnet WgAdmin.Benchmarks.dll --write-mesh-sites failed with exit code $LASTEXITCODE" }
+    # A fresh folder per run, as a first deployment would have.
+    $meshFolder = { param([string] $Name) (New-Item -ItemType Directory -Force (Join-Path $meshRoot $Name)).FullName }
+
+    # Wall-clock and CPU time (user + system, the process and its children): on a loaded shared
+    # machine the CPU time is the steadier figure.
+    $shellMs = $null
+    $shellCpuMs = $null
+    $shellTimes = @()
+    $shellOut = $null
+    if ($hasWg) {
+        Write-Host "Mesh: $MeshSites sites by wg genkey/wg pubkey and a shell template, $MeshRuns runs..."
+        $shellScript = Join-Path $root 'tests/bench/mesh-by-shell.sh'
+        $shellCpu = [System.Collections.Generic.List[double]]::new()
+        $shellTimes = for ($i = 0; $i -lt $MeshRuns; $i++) {
+            $shellOut = & $meshFolder "shell-$i"
+            $script:cpuLines = $null
+            Measure-Milliseconds { $script:cpuLines = Invoke-Bash 'bash "$1" "$2" "$3" "$4" && times' @($shellScript, $sitesFile, ($meshTunnel -split '/')[1], $shellOut) }
+            # `times`: "0m0.010s 0m0.002s" for the shell, then the same for its children.
+            $seconds = [regex]::Matches(($script:cpuLines -join ' '), '(\d+)m([\d.]+)s') | ForEach-Object { [double]$_.Groups[1].Value * 60 + [double]::Parse($_.Groups[2].Value, $invariant) }
+            $shellCpu.Add((($seconds | Measure-Object -Sum).Sum) * 1000)
+        }
+        $shellMs = Get-Median $shellTimes
+        $shellCpuMs = Get-Median $shellCpu
+    }
+
+    Write-Host "Mesh: New-WgSite, New-WgTopology, Export-WgConfig, 1 warm-up + $MeshRuns runs..."
+    $meshByModule = {
+        param([string] $Out)
+        $sites = foreach ($line in [IO.File]::ReadAllLines($sitesFile)) {
+            $name, $endpoint, $lan, $null = -split $line
+            New-WgSite -Name $name -ComputerName $name -Endpoint $endpoint -LanPrefix $lan
+        }
+        $sites | New-WgTopology -TunnelPrefix $meshTunnel | ForEach-Object { $_ | Export-WgConfig -Path (Join-Path $Out "$($_.ComputerName).conf") }
+    }
+    & $meshByModule (& $meshFolder 'module-warm-up')
+    $meshModuleOut = $null
+    $meshModuleCpu = [System.Collections.Generic.List[double]]::new()
+    $meshModuleTimes = for ($i = 0; $i -lt $MeshRuns; $i++) {
+        $meshModuleOut = & $meshFolder "module-$i"
+        [GC]::Collect()
+        $cpu = Get-CpuMilliseconds
+        Measure-Milliseconds { & $meshByModule $meshModuleOut }
+        $meshModuleCpu.Add((Get-CpuMilliseconds) - $cpu)
+    }
+    $meshModuleMs = Get-Median $meshModuleTimes
+    $meshModuleCpuMs = Get-Median $meshModuleCpu
+
+    Write-Host "Mesh: WgTopology.Build + WgConfigWriter in process (--time-mesh --repeat $MeshRuns)..."
+    $coreOut = & $meshFolder 'core'
+    $meshCore = Invoke-BenchTool @('--time-mesh', $sitesFile, '--tunnel', $meshTunnel, '--output-dir', $coreOut, '--repeat', $MeshRuns)
+    $meshCoreCpuMs = if ($meshCore.Detail -match 'cpu_median_ms=(\S+)') { [double]::Parse($Matches[1], $invariant) } else { throw "--time-mesh printed no cpu_median_ms: $($meshCore.Detail)" }
+
+    # Every file back through the parser: per site its address, port and peers without keys, and
+    # whether each peer's key is the public half of that site's private key.
+    $readMesh = {
+        param([string] $Folder)
+        $files = @(Get-ChildItem -LiteralPath $Folder -Filter '*.conf' | Sort-Object Name)
+        $interfaces = @($files | Import-WgConfig)
+        $publicKeys = @{}
+        foreach ($interface in $interfaces) { $publicKeys[$interface.Name] = "$($interface.PrivateKey.PublicKey)" }
+        $wrongKeys = 0
+        $shape = foreach ($interface in $interfaces) {
+            $peers = foreach ($peer in $interface.Peers) {
+                if ($publicKeys[$peer.Name] -ne "$($peer.PublicKey)") { $wrongKeys++ }
+                "$($peer.Name) $($peer.AllowedIPs -join ',') $($peer.Endpoint) $($peer.PersistentKeepalive)"
+            }
+            "$($interface.Name) $($interface.Address -join ',') $($interface.ListenPort) | $((@($peers) | Sort-Object) -join ' | ')"
+        }
+        $modes = @($files | ForEach-Object { if ($IsWindows) { '600' } else { [Convert]::ToString([int]$_.UnixFileMode, 8) } } | Sort-Object -Unique)
+        [pscustomobject]@{
+            Files = $files.Count; Peers = ($interfaces | ForEach-Object { $_.Peers.Count } | Measure-Object -Sum).Sum
+            Shape = ($shape -join "`n"); WrongKeys = $wrongKeys; Modes = $modes -join ','; Paths = $files.FullName
+        }
+    }
+    $moduleMesh = & $readMesh $meshModuleOut
+    $coreMesh = & $readMesh $coreOut
+    foreach ($check in @(@('New-WgTopology + Export-WgConfig', $moduleMesh), @('--time-mesh', $coreMesh))) {
+        $name, $mesh = $check
+        if ($mesh.Files -ne $MeshSites -or $mesh.Peers -ne $meshPeers) { $failures.Add("Mesh ($name): $($mesh.Files) files and $($mesh.Peers) peers, not $MeshSites and $meshPeers.") }
+        if ($mesh.WrongKeys) { $failures.Add("Mesh ($name): $($mesh.WrongKeys) peers whose key is not their site's.") }
+        if ($mesh.Modes -ne '600') { $failures.Add("Mesh ($name): file modes $($mesh.Modes), not 600.") }
+    }
+    if ($moduleMesh.Shape -ne $coreMesh.Shape) { $failures.Add('Mesh: the module''s files and --time-mesh''s differ in more than keys.') }
+    $sameAsShell = $null
+    $shellMesh = $null
+    if ($shellOut) {
+        $shellMesh = & $readMesh $shellOut
+        $sameAsShell = $shellMesh.Shape -eq $moduleMesh.Shape
+        if (-not $sameAsShell) { $failures.Add('Mesh: the shell''s files and WgAdmin''s differ in more than keys.') }
+        if ($shellMesh.Peers -ne $meshPeers -or $shellMesh.WrongKeys) { $failures.Add("Mesh (shell): $($shellMesh.Peers) peers, $($shellMesh.WrongKeys) with a wrong key.") }
+    }
+    $stripped = 'not run (it needs wg-quick and root)'
+    if ($hasWgQuick) {
+        $sample = foreach ($mesh in @($moduleMesh, $shellMesh) | Where-Object { $_ }) { $mesh.Paths[0], $mesh.Paths[[int]($MeshSites / 2)], $mesh.Paths[-1] }
+        foreach ($file in $sample) {
+            $peerLines = @(& wg-quick strip $file 2>&1 | Where-Object { "$_" -eq '[Peer]' }).Count
+            if ($LASTEXITCODE -ne 0 -or $peerLines -ne $MeshSites - 1) { $failures.Add("Mesh: wg-quick strip $file exited with $LASTEXITCODE and gave $peerLines [Peer] sections.") }
+        }
+        $stripped = "$(@($sample).Count) sample files (first, middle, last of each set), each $($MeshSites - 1) [Peer] sections"
+    }
+
+    $vsShell = { param($ms) if ($shellMs) { (Format-Ratio ($shellMs / $ms)) + ' faster' } else { 'n/a' } }
+    $vsShellCpu = { param($ms) if ($shellCpuMs) { (Format-Ratio ($shellCpuMs / $ms)) + ' less' } else { 'n/a' } }
+    Write-Report "## 3. Full mesh, $MeshSites sites ($(Format-Number $meshPeers 0) peer entries): New-WgTopology + render"
+    Write-Report ''
+    Write-Report "Sites: site-001 to site-$('{0:000}' -f $MeshSites), each with a /24 LAN, an endpoint behind NAT (keepalive 25) and a tunnel address in $meshTunnel allocated from its name; one file per site (mode 0600) in a fresh folder per run."
+    Write-Report ''
+    Write-Table @('Full mesh, keys made and every file written', 'ms', 'vs shell', 'CPU ms', 'CPU vs shell', 'peers', "same mesh as the shell's") @(
+        , @("mesh-by-shell.sh: wg genkey/wg pubkey per site + shell template (median of $MeshRuns): baseline", $(if ($shellMs) { Format-Number $shellMs 1 } else { 'n/a (wg not installed)' }), $(if ($shellMs) { '1.00x' } else { 'n/a' }), $(if ($shellCpuMs) { Format-Number $shellCpuMs 1 } else { 'n/a' }), $(if ($shellCpuMs) { '1.00x' } else { 'n/a' }), $(if ($shellMesh) { Format-Number $shellMesh.Peers 0 } else { 'n/a' }), '')
+        , @("New-WgSite x $MeshSites, New-WgTopology, Export-WgConfig x $MeshSites (pwsh, median of $MeshRuns)", (Format-Number $meshModuleMs 1), (& $vsShell $meshModuleMs), (Format-Number $meshModuleCpuMs 1), (& $vsShellCpu $meshModuleCpuMs), (Format-Number $moduleMesh.Peers 0), (& $yesNo $sameAsShell))
+        , @("WgTopology.Build + WgConfigWriter in process (--time-mesh, median of $MeshRuns)", (Format-Number $meshCore.MedianMs 1), (& $vsShell $meshCore.MedianMs), (Format-Number $meshCoreCpuMs 1), (& $vsShellCpu $meshCoreCpuMs), (Format-Number $coreMesh.Peers 0), (& $yesNo $(if ($null -eq $sameAsShell) { $null } else { $coreMesh.Shape -eq $shellMesh.Shape })))
+    )
+    Write-Report ''
+    $shellSpread = if ($shellMs) { "shell $(Format-Spread $shellTimes); " } else { '' }
+    Write-Report "Spread: ${shellSpread}module $(Format-Spread $meshModuleTimes); --time-mesh $($meshCore.Detail)."
+    Write-Report "Checked: every file parsed back by Import-WgConfig; per site the same address, port and peers (name, AllowedIPs, endpoint, keepalive) in all sets; every peer's key the public half of its site's private key; wg-quick strip: $stripped."
+    Write-Report ''
+    $summary.Add("mesh   $MeshSites sites, $(Format-Number $meshPeers 0) peers, module vs shell template : $(& $vsShell $meshModuleMs)")
+    $summary.Add("mesh   CPU time, module vs shell template            : $(& $vsShellCpu $meshModuleCpuMs)")
+    $summary.Add("mesh   ms: shell $(if ($shellMs) { Format-Number $shellMs 1 } else { 'n/a' }), module $(Format-Number $meshModuleMs 1), in process $(Format-Number $meshCore.MedianMs 1); same mesh as the shell's: $(& $yesNo $sameAsShell)")
 
     # ---- BenchmarkDotNet (-Full) --------------------------------------------------------------
     if ($Full) {

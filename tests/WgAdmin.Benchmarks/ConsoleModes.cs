@@ -4,6 +4,8 @@ using System.Text;
 using NSec.Cryptography;
 using WgAdmin.Config;
 using WgAdmin.Keys;
+using WgAdmin.Net;
+using WgAdmin.Topology;
 
 namespace WgAdmin.Benchmarks;
 
@@ -24,6 +26,8 @@ internal static class ConsoleModes
     public const string TimeStripOption = "--time-strip";
     public const string BareKeysOption = "--bare-keys";
     public const string OurKeysOption = "--our-keys";
+    public const string WriteMeshSitesOption = "--write-mesh-sites";
+    public const string TimeMeshOption = "--time-mesh";
 
     public const string Usage =
         """
@@ -33,6 +37,8 @@ internal static class ConsoleModes
           WgAdmin.Benchmarks --time-strip PATH [--repeat N] [--output FILE]   (default 20 runs)
           WgAdmin.Benchmarks --bare-keys N [--repeat R]    (bare NSec key pairs; default 5 batches)
           WgAdmin.Benchmarks --our-keys N [--repeat R]     (WgKeyPair.Generate; default 5 batches)
+          WgAdmin.Benchmarks --write-mesh-sites PATH --tunnel PREFIX [--sites N]   (default 200 sites)
+          WgAdmin.Benchmarks --time-mesh PATH --tunnel PREFIX --output-dir DIR [--repeat N]   (default 5 runs)
         """;
 
     public static int WriteConfig(string[] args)
@@ -136,6 +142,78 @@ internal static class ConsoleModes
             $"keys={count} runs={repeat} min_ms={times[0]:F3} max_ms={times[^1]:F3} median_us_per_key={median * 1000 / count:F3}"));
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:F3}"));
         return 0;
+    }
+
+    /// <summary><c>--write-mesh-sites PATH --tunnel PREFIX [--sites N]</c>: the full-mesh benchmark's sites (<see cref="MeshSites"/>).</summary>
+    public static int WriteMeshSites(string[] args)
+    {
+        var path = RequiredValue(args, WriteMeshSitesOption);
+        var tunnel = PrefixValue(args, "--tunnel");
+        var count = IntValue(args, "--sites", MeshSites.DefaultSites, 2, 65_534);
+        MeshSites.Write(path, tunnel, count);
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--time-mesh PATH --tunnel PREFIX --output-dir DIR</c>: what New-WgTopology and
+    /// Export-WgConfig do for a full mesh of the sites in PATH, without PowerShell: make the
+    /// sites, <see cref="WgTopology.Build"/> (checks, tunnel addresses, a private key per site,
+    /// every peer), then write every interface to DIR/NAME.conf (0600). One untimed run first;
+    /// the median of the timed runs goes to standard output, the spread, the median CPU time
+    /// and the peer count to standard error.
+    /// </summary>
+    public static int TimeMesh(string[] args)
+    {
+        var path = RequiredValue(args, TimeMeshOption);
+        var tunnel = PrefixValue(args, "--tunnel");
+        var directory = RequiredValue(args, "--output-dir");
+        var repeat = IntValue(args, "--repeat", 5, 1, 10_000);
+        if (!File.Exists(path))
+            throw new UsageException($"The file '{path}' does not exist.");
+        if (!Directory.Exists(directory))
+            throw new UsageException($"The folder '{directory}' does not exist.");
+        var lines = File.ReadAllLines(path);
+
+        int Once()
+        {
+            var sites = MeshSites.Read(lines);
+            var interfaces = new WgTopology(tunnel, sites).Build();
+            var peers = 0;
+            for (var i = 0; i < interfaces.Count; i++)
+            {
+                WriteSecretFile(Path.Combine(directory, sites[i].Name + ".conf"), WgConfigWriter.Write(interfaces[i], WgSecretMode.Include));
+                peers += interfaces[i].Peers.Length;
+            }
+            return peers;
+        }
+
+        var peerCount = Once();
+        var times = new double[repeat];
+        // CPU time too: on a shared machine it moves far less with the neighbours' load than the clock.
+        var cpuTimes = new double[repeat];
+        using var self = Process.GetCurrentProcess();
+        for (var i = 0; i < repeat; i++)
+        {
+            self.Refresh();
+            var cpu = self.TotalProcessorTime;
+            var start = Stopwatch.GetTimestamp();
+            peerCount = Once();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            self.Refresh();
+            cpuTimes[i] = (self.TotalProcessorTime - cpu).TotalMilliseconds;
+        }
+
+        var median = SortedMedian(times);
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"runs={repeat} min_ms={times[0]:F3} max_ms={times[^1]:F3} cpu_median_ms={SortedMedian(cpuTimes):F3} peers={peerCount}"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:F3}"));
+        return 0;
+    }
+
+    private static WgPrefix PrefixValue(string[] args, string option)
+    {
+        var text = RequiredValue(args, option);
+        return WgPrefix.TryParse(text, out var prefix) ? prefix : throw new UsageException($"{option} '{text}' is not a prefix.");
     }
 
     /// <summary>Sorts the times in place and returns their median.</summary>

@@ -14,6 +14,9 @@ namespace WgAdmin.Benchmarks;
 /// <item><c>--bare-keys N [--repeat R]</c>, <c>--our-keys N [--repeat R]</c>: time R batches of N
 ///   key pairs (bare NSec, the floor; <c>WgKeyPair.Generate()</c>) and print
 ///   <c>median_ms=VALUE</c> for one batch.</item>
+/// <item><c>--write-mesh-sites PATH --tunnel PREFIX [--sites N]</c>, <c>--time-mesh PATH --tunnel
+///   PREFIX --output-dir DIR [--repeat N]</c>: the full-mesh benchmark's sites, and the core's
+///   topology build and config writer timed on them.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -30,6 +33,10 @@ public static class Program
                 return ConsoleModes.BareKeys(args);
             if (args.Contains(ConsoleModes.OurKeysOption))
                 return ConsoleModes.OurKeys(args);
+            if (args.Contains(ConsoleModes.WriteMeshSitesOption))
+                return ConsoleModes.WriteMeshSites(args);
+            if (args.Contains(ConsoleModes.TimeMeshOption))
+                return ConsoleModes.TimeMesh(args);
         }
         catch (UsageException ex)
         {

@@ -9,11 +9,7 @@ BeforeDiscovery {
 
 Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) {
     BeforeAll {
-        $script:modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
-        Import-Module $modulePath -Force
-        Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
-        $script:lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
-        $script:ssh = @{ SshConfigPath = $lab.sshConfig }
+        . (Join-Path $PSScriptRoot 'LabSuite.ps1')   # WgAdmin, WgLab, $lab, $ssh, Invoke-Gateway, Test-Ping, Wait-Until
         $script:siteA = $lab.sites | Where-Object name -EQ 'a'
         $script:siteB = $lab.sites | Where-Object name -EQ 'b'
         $script:hostA = $lab.hosts | Where-Object name -EQ $siteA.lanHosts[0]
@@ -22,16 +18,6 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
         $script:gwB = $lab.hosts | Where-Object name -EQ $siteB.gateway
         $script:results = Join-Path $env:WGADMIN_LAB_OUTPUT 'results'
         New-Item -ItemType Directory -Force $results | Out-Null
-
-        # Runs a shell command inside a gateway's container (not over SSH: nothing reaches its command log).
-        function Invoke-Gateway([string] $Gateway, [string] $Script) {
-            Invoke-WgLabCommand -Machine $Gateway -Command bash, -c, $Script -ErrorAction Stop
-        }
-
-        function Test-Ping([string] $Namespace, [string] $Target, [int] $Count = 3) {
-            $null = ip netns exec $Namespace ping -c $Count -W 2 -q $Target 2>&1
-            $LASTEXITCODE -eq 0
-        }
 
         # A ping at a fixed interval in the background; Stop-Ping gives sent and received.
         function Start-Ping([string] $Namespace, [string] $Target, [int] $Count, [double] $Interval) {
@@ -47,15 +33,6 @@ Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) 
             $Process.WaitForExit()
             if ($output -notmatch '(\d+) packets transmitted, (\d+) received') { throw "ping printed no summary: $output" }
             [pscustomobject]@{ Sent = [int]$Matches[1]; Received = [int]$Matches[2]; Lost = [int]$Matches[1] - [int]$Matches[2] }
-        }
-
-        function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 60, [string] $What = 'condition') {
-            $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-            while ([DateTime]::UtcNow -lt $deadline) {
-                if (& $Condition) { return }
-                Start-Sleep -Milliseconds 250
-            }
-            throw "Timed out after $TimeoutSec s waiting for $What."
         }
 
         # The seed's two gateways, from fresh keys, as an admin would write them.

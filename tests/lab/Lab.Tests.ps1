@@ -311,6 +311,22 @@ Describe 'The gateway lab' -Tag 'Lab' -Skip:(-not $isRoot) {
         }
     }
 
+    Context 'container networks' {
+        It 'Add-WgLabContainerNetwork builds a bridge and containers inside a gateway, and refuses a second one or host bits' {
+            $containers = @(Add-WgLabContainerNetwork -Gateway gw-a -Prefix 172.17.0.0/16 -Containers 2)
+            $containers | ForEach-Object Namespace | Should -Be 'wgl-ctr-a1', 'wgl-ctr-a2'
+            $null = ip netns exec wgl-ctr-a2 ping -c1 -W2 172.17.0.2
+            $LASTEXITCODE | Should -Be 0
+            $null = ip netns exec wgl-ctr-a1 ping -c1 -W2 10.11.7.1
+            $LASTEXITCODE | Should -Be 0 -Because 'the gateway is the containers'' router'
+            Invoke-Gateway gw-a 'ip -br link show master docker0 | wc -l' | Should -Be '2'
+            (Get-WgLab).containerNetworks.gateway | Should -Be 'gw-a'
+            { Add-WgLabContainerNetwork -Gateway gw-a -Prefix 172.18.0.0/16 } | Should -Throw '*already has a container network*'
+            { Add-WgLabContainerNetwork -Gateway gw-b -Prefix 172.18.0.1/16 } | Should -Throw '*host bits*'
+            # Left in place, as by a killed suite: Stop-WgLab below must take it with the lab.
+        }
+    }
+
     Context 'taking two sites down' {
         It 'Stop-WgLab leaves nothing behind' {
             $timings['down (2 sites)'] = Measure-Seconds { Stop-WgLab }

@@ -595,4 +595,94 @@ function Invoke-WgLabCommand {
     $global:LASTEXITCODE = $exitCode
 }
 
-Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Invoke-WgLabCommand, Get-WgLabDebianMirror
+<#
+.SYNOPSIS
+    Builds a docker-style container network inside a gateway: a bridge with the prefix's first
+    address and N container namespaces on veths, each with the next address and its default route
+    via the bridge.
+.DESCRIPTION
+    There is no Docker engine in the lab; this is what `docker network` leaves behind on a host.
+    The bridge (docker0 by default) is made inside the gateway's network namespace, the containers
+    are namespaces wgl-ctr-SITE1, wgl-ctr-SITE2, ... with eth0 on a veth whose other end (vethctrN)
+    is a port of the bridge. Everything is made from the host with `ip -n`: nothing appears in the
+    root namespace. The network is recorded in lab.json (containerNetworks) before it is built,
+    and Stop-WgLab removes it with the rest of the lab (its namespaces are wgl-*), also after a
+    killed run. The host NATs nothing. Returns one object per container (Name, Namespace, Address,
+    Gateway, Bridge, BridgeAddress, Prefix).
+.EXAMPLE
+    Add-WgLabContainerNetwork -Gateway gw-n -Prefix 172.17.0.0/16 -Containers 2
+#>
+function Add-WgLabContainerNetwork {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory)] [string] $Gateway,
+
+        # The container network, as `docker network create --subnet` takes it: a network address.
+        [Parameter(Mandatory)]
+        [ValidatePattern('^\d{1,3}(\.\d{1,3}){3}/\d{1,2}$')]
+        [string] $Prefix,
+
+        [ValidateRange(1, 20)]
+        [int] $Containers = 2,
+
+        [ValidatePattern('^[A-Za-z0-9_.-]{1,15}$')]
+        [string] $Bridge = 'docker0'
+    )
+    Assert-WgLabHost
+    $lab, $gatewayHost = Resolve-WgLabGateway $Gateway
+    $network, $length = $Prefix -split '/'
+    $length = [int]$length
+    if ($length -gt 27) { throw "The container network '$Prefix' is too small: give it a prefix length of 27 or less." }
+    $value = [uint64]0
+    foreach ($byte in ([ipaddress]$network).GetAddressBytes()) { $value = $value * 256 + $byte }
+    if ($value % ([uint64]1 -shl (32 - $length)) -ne 0) { throw "The container network '$Prefix' has host bits set; give its network address." }
+    $networks = @(if ($lab.PSObject.Properties['containerNetworks']) { $lab.containerNetworks })
+    if ($networks | Where-Object gateway -EQ $gatewayHost.name) { throw "Gateway '$($gatewayHost.name)' already has a container network; remove it first with Remove-WgLabContainerNetwork." }
+
+    $bridgeAddress = Get-WgLabHostAddress $network 1
+    $record = [pscustomobject][ordered]@{
+        gateway = $gatewayHost.name; namespace = $gatewayHost.namespace; bridge = $Bridge; prefix = $Prefix; bridgeAddress = $bridgeAddress
+        containers = @(foreach ($number in 1..$Containers) {
+                [pscustomobject][ordered]@{ name = "ctr-$($gatewayHost.site)$number"; namespace = "$($script:Prefix)ctr-$($gatewayHost.site)$number"; address = Get-WgLabHostAddress $network (1 + $number); port = "vethctr$number" }
+            })
+    }
+    # Recorded first: a run killed halfway still leaves a record of what to remove.
+    $lab | Add-Member -NotePropertyName containerNetworks -NotePropertyValue @($networks + $record) -Force
+    Save-WgLabJson $lab
+    $plan = @(
+        "named-bridge $($gatewayHost.namespace) $Bridge $bridgeAddress/$length"
+        foreach ($container in $record.containers) {
+            "netns $($container.namespace)"
+            "attach $($gatewayHost.namespace) $Bridge $($container.port) $($container.namespace) eth0 $($container.address)/$length $bridgeAddress"
+        }
+    )
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ($plan -join "`n")
+    foreach ($container in $record.containers) {
+        [pscustomobject][ordered]@{
+            Name = $container.name; Namespace = $container.namespace; Address = $container.address
+            Gateway = $gatewayHost.name; Bridge = $Bridge; BridgeAddress = $bridgeAddress; Prefix = $Prefix
+        }
+    }
+}
+
+<#
+.SYNOPSIS
+    Removes a gateway's container network (its container namespaces and bridge) and its record.
+#>
+function Remove-WgLabContainerNetwork {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [string] $Gateway)
+    Assert-WgLabHost
+    $lab, $gatewayHost = Resolve-WgLabGateway $Gateway
+    $networks = @(if ($lab.PSObject.Properties['containerNetworks']) { $lab.containerNetworks })
+    $record = $networks | Where-Object gateway -EQ $gatewayHost.name
+    if (-not $record) { return }
+    # A container's namespace takes its veth, and with it the bridge port, along.
+    $plan = @(foreach ($container in $record.containers) { "delete $($container.namespace)" }) + "unplug $($record.namespace) $($record.bridge)"
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ($plan -join "`n")
+    $lab.containerNetworks = @($networks | Where-Object gateway -NE $gatewayHost.name)
+    Save-WgLabJson $lab
+}
+
+Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Invoke-WgLabCommand, Get-WgLabDebianMirror, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gateway lab's process, cgroup and teardown plumbing. WgLab.psm1 drives it; run as root.
 #
-#   lab.sh net < PLAN                  build namespaces and links, one plan step a line
+#   lab.sh net < PLAN                  build namespaces and links, one plan step a line (also
+#                                      container networks inside a gateway's namespace)
 #   lab.sh prepare BASE KEY NAME...    mount each gateway's overlay over BASE/rootfs and give it
 #                                      its hostname, machine-id, host keys and the client KEY
 #   lab.sh launch NAME...              boot the gateways whose overlays are mounted
@@ -115,22 +116,32 @@ step_netns() {
 
 # bridge NS [ADDRESS]: a switch, br0, in NS.
 step_bridge() {
-    ip -n "$1" link add br0 type bridge stp_state 0 forward_delay 0
-    [ -z "${2-}" ] || ip -n "$1" addr add "$2" dev br0
-    ip -n "$1" link set br0 up
+    step_named_bridge "$1" br0 "${2-}"
+}
+
+# named-bridge NS NAME [ADDRESS]: a bridge NAME in NS (a container network's docker0).
+step_named_bridge() {
+    ip -n "$1" link add "$2" type bridge stp_state 0 forward_delay 0
+    [ -z "${3-}" ] || ip -n "$1" addr add "$3" dev "$2"
+    ip -n "$1" link set "$2" up
 }
 
 # plug NS PORT PEER_NS PEER_IF ADDRESS [DEFAULT_ROUTE]: a cable from NS's br0 (port PORT) to
 # interface PEER_IF in PEER_NS, which gets ADDRESS and the default route.
 step_plug() {
-    ip -n "$1" link add "$2" type veth peer name "$4" netns "$3"
-    ip -n "$1" link set "$2" master br0 up
-    ip -n "$3" addr add "$5" dev "$4"
-    ip -n "$3" link set "$4" up
-    [ -z "${6-}" ] || ip -n "$3" route add default via "$6"
+    step_attach "$1" br0 "${@:2}"
 }
 
-# unplug NS PORT: pull a cable out of NS's switch (both ends go).
+# attach NS BRIDGE PORT PEER_NS PEER_IF ADDRESS [DEFAULT_ROUTE]: plug, to bridge BRIDGE of NS.
+step_attach() {
+    ip -n "$1" link add "$3" type veth peer name "$5" netns "$4"
+    ip -n "$1" link set "$3" master "$2" up
+    ip -n "$4" addr add "$6" dev "$5"
+    ip -n "$4" link set "$5" up
+    [ -z "${7-}" ] || ip -n "$4" route add default via "$7"
+}
+
+# unplug NS PORT: pull a cable out of NS's switch (both ends go); also removes a bridge PORT.
 step_unplug() {
     ip -n "$1" link del "$2" 2>/dev/null || true
 }
@@ -177,11 +188,11 @@ cmd_net() {
     while read -r step args; do
         case $step in
             ''|'#'*) continue ;;
-            netns|bridge|plug|unplug|forward|nat|delete|link) ;;
+            netns|bridge|named-bridge|plug|attach|unplug|forward|nat|delete|link) ;;
             *) echo "lab.sh net: unknown step $step" >&2; return 2 ;;
         esac
         # shellcheck disable=SC2086 # plan fields never hold spaces
-        "step_$step" $args
+        "step_${step//-/_}" $args
     done
 }
 

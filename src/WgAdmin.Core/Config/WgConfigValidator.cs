@@ -42,18 +42,18 @@ public static class WgConfigValidator
         {
             if (peer is null)
                 continue;
-            var label = Label(peer);
+            // The label is built only for an error: a valid 40,000-peer mesh should not pay for 40,000 of them.
             Add(WgValues.CheckText(peer.Name, "The peer name"), peer);
             Add(WgValues.CheckText(peer.Description, "The peer description"), peer);
             if (peer.PersistentKeepalive is int keepalive)
                 Add(WgValues.CheckKeepalive(keepalive), peer);
             if (ownKey is not null && peer.PublicKey == ownKey)
-                Add(new WgError(WgErrorId.PeerIsSelf, $"The peer {label} has the interface's own public key; WireGuard would silently drop it.", Offender: peer.PublicKey.ToString()), peer);
+                Add(new WgError(WgErrorId.PeerIsSelf, $"The peer {Label(peer)} has the interface's own public key; WireGuard would silently drop it.", Offender: peer.PublicKey.ToString()), peer);
 
             if (peersByKey.TryGetValue(peer.PublicKey.ToString(), out var first))
             {
                 // One error for a repeated peer: its allowed IPs would only repeat the point.
-                Add(new WgError(WgErrorId.DuplicatePeer, $"The peer {label} appears twice{AtLine(first, lineOf)}; WireGuard would silently merge the two.", Offender: peer.PublicKey.ToString()), peer);
+                Add(new WgError(WgErrorId.DuplicatePeer, $"The peer {Label(peer)} appears twice{AtLine(first, lineOf)}; WireGuard would silently merge the two.", Offender: peer.PublicKey.ToString()), peer);
                 continue;
             }
             peersByKey.Add(peer.PublicKey.ToString(), peer);
@@ -61,7 +61,7 @@ public static class WgConfigValidator
             foreach (var prefix in peer.AllowedIPs.Select(p => p.ToNetwork()).Distinct())
             {
                 if (peersByPrefix.TryGetValue(prefix, out var owner) && !ReferenceEquals(owner, peer))
-                    Add(new WgError(WgErrorId.DuplicateAllowedIP, $"AllowedIPs {Quote.Value(prefix.ToString())} is on both {Label(owner)}{AtLine(owner, lineOf)} and {label}; WireGuard would silently move it to the last one.", Offender: prefix.ToString()), peer);
+                    Add(new WgError(WgErrorId.DuplicateAllowedIP, $"AllowedIPs {Quote.Value(prefix.ToString())} is on both {Label(owner)}{AtLine(owner, lineOf)} and {Label(peer)}; WireGuard would silently move it to the last one.", Offender: prefix.ToString()), peer);
                 else
                     peersByPrefix[prefix] = peer;
             }

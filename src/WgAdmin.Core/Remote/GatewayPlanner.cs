@@ -138,6 +138,10 @@ public static class GatewayPlanner
     {
         if (requested != FirewallBackend.Auto)
             return requested;
+        // An accept in WgAdmin's nftables table does not override the DROP policy of iptables'
+        // FORWARD chain (a chain of another table on iptables-nft): Docker's hosts need iptables.
+        if (state.Has("iptables") && state.IptablesForwardDrop)
+            return FirewallBackend.Iptables;
         if (state.Has("nft") && (!state.Has("iptables") || state.IptablesIsNft))
             return FirewallBackend.Nftables;
         return FirewallBackend.Iptables;

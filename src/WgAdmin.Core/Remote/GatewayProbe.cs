@@ -30,6 +30,7 @@ echo @@facts
 [ -d /run/systemd/system ] && echo systemd=yes
 [ -z "${SUDO_USER:-}" ] && echo root=yes
 has iptables && iptables -V 2>/dev/null | grep -q nf_tables && echo iptables_nft=yes
+has iptables && iptables -w -S FORWARD 2>/dev/null | grep -qx -- '-P FORWARD DROP' && echo iptables_forward_drop=yes
 echo @@conf
 if [ -f "$conf" ]; then
   echo "mode=$(stat -c %a "$conf")"
@@ -104,6 +105,7 @@ echo @@managed
                     state.HasSystemd |= line == "systemd=yes";
                     state.IsRoot |= line == "root=yes";
                     state.IptablesIsNft |= line == "iptables_nft=yes";
+                    state.IptablesForwardDrop |= line == "iptables_forward_drop=yes";
                     break;
                 case "conf":
                     state.ConfigExists = true;

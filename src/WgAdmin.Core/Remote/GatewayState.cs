@@ -13,6 +13,8 @@ public sealed class GatewayState
     public bool HasSystemd { get; set; }
     public bool IsRoot { get; set; }
     public bool IptablesIsNft { get; set; }
+    /// <summary>iptables' FORWARD policy is DROP (Docker sets it): only a rule in iptables' own FORWARD chain lets forwarded packets through.</summary>
+    public bool IptablesForwardDrop { get; set; }
 
     public bool ConfigExists { get; set; }
     /// <summary>SHA-256 of the config file with its "PrivateKey = " line left out.</summary>

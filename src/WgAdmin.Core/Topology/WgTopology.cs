@@ -70,8 +70,9 @@ public sealed class WgTopology
             return key;
         }
 
-        WgPrefix[] Behind(WgSite site) =>
-            site.LanPrefix.Select(p => p.ToNetwork()).Distinct().ToArray();
+        // Once per site, not once per pair of sites.
+        var behind = sites.ToDictionary(s => s.Name, s => s.LanPrefix.Select(p => p.ToNetwork()).Distinct().ToArray(), StringComparer.Ordinal);
+        WgPrefix[] Behind(WgSite site) => behind[site.Name];
 
         WgPeer PeerFor(WgSite local, WgSite remote, WgPrefix[] allowedIPs) => new(PublicKeyOf(remote))
         {

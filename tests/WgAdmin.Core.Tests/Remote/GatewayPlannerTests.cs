@@ -644,15 +644,19 @@ public partial class GatewayPlannerTests
     }
 
     [Theory]
-    [InlineData(new[] { "nft" }, false, FirewallBackend.Nftables)]
-    [InlineData(new[] { "nft", "iptables" }, true, FirewallBackend.Nftables)]
-    [InlineData(new[] { "nft", "iptables" }, false, FirewallBackend.Iptables)]
-    [InlineData(new[] { "iptables" }, false, FirewallBackend.Iptables)]
-    [InlineData(new string[0], false, FirewallBackend.Iptables)]
-    public void AutoPicksTheFirewallTheGatewayUses(string[] tools, bool iptablesIsNft, FirewallBackend expected)
+    [InlineData(new[] { "nft" }, false, false, FirewallBackend.Nftables)]
+    [InlineData(new[] { "nft", "iptables" }, true, false, FirewallBackend.Nftables)]
+    [InlineData(new[] { "nft", "iptables" }, false, false, FirewallBackend.Iptables)]
+    [InlineData(new[] { "iptables" }, false, false, FirewallBackend.Iptables)]
+    [InlineData(new string[0], false, false, FirewallBackend.Iptables)]
+    // Docker's FORWARD policy DROP: an nftables accept would not get past it.
+    [InlineData(new[] { "nft", "iptables" }, true, true, FirewallBackend.Iptables)]
+    [InlineData(new[] { "iptables" }, false, true, FirewallBackend.Iptables)]
+    public void AutoPicksTheFirewallTheGatewayUses(string[] tools, bool iptablesIsNft, bool forwardDrop, FirewallBackend expected)
     {
         var state = Fresh(tools: ["ip", .. tools]);
         state.IptablesIsNft = iptablesIsNft;
+        state.IptablesForwardDrop = forwardDrop;
 
         var plan = Plan(null, state, new ApplyOptions { ManageInterface = false, Masquerade = "eth0", Firewall = FirewallBackend.Auto });
 

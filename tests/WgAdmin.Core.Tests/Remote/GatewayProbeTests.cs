@@ -25,6 +25,7 @@ public class GatewayProbeTests
         "systemd=yes",
         "root=yes",
         "iptables_nft=yes",
+        "iptables_forward_drop=yes",
         "@@conf",
         "mode=600",
         $"hash={Hash}",
@@ -86,7 +87,7 @@ public class GatewayProbeTests
         Assert.True(state.HasWireGuard);
         Assert.True(state.Has("nft"));
         Assert.False(state.Has("dnf"));
-        Assert.True(state.HasSystemd && state.IsRoot && state.IptablesIsNft);
+        Assert.True(state.HasSystemd && state.IsRoot && state.IptablesIsNft && state.IptablesForwardDrop);
 
         Assert.True(state.ConfigExists);
         Assert.Equal("600", state.ConfigMode);
@@ -161,6 +162,7 @@ public class GatewayProbeTests
 
         Assert.False(state.HasWireGuard);
         Assert.False(state.IptablesIsNft);
+        Assert.False(state.IptablesForwardDrop);
         Assert.False(state.ConfigExists);
         Assert.Null(state.Config);
         Assert.Null(state.ConfigHash);

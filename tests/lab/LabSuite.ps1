@@ -1,0 +1,29 @@
+# Shared by the lab suites (tests/lab/*.Tests.ps1, run in the lab's ops namespace with
+# WGADMIN_LAB_OUTPUT set): dot-source it in BeforeAll. It imports WgAdmin (WGADMIN_MODULE_PATH,
+# else out/WgAdmin) and WgLab, reads lab.json into $lab and the SSH settings into $ssh, and
+# defines the helpers below.
+
+$modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
+Import-Module $modulePath -Force
+Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
+$lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
+$ssh = @{ SshConfigPath = $lab.sshConfig }
+
+# Runs a shell command inside a gateway's container (not over SSH: nothing reaches its command log).
+function Invoke-Gateway([string] $Gateway, [string] $Script) {
+    Invoke-WgLabCommand -Machine $Gateway -Command bash, -c, $Script -ErrorAction Stop
+}
+
+function Test-Ping([string] $Namespace, [string] $Target, [int] $Count = 3) {
+    $null = ip netns exec $Namespace ping -c $Count -W 2 -q $Target 2>&1
+    $LASTEXITCODE -eq 0
+}
+
+function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 60, [string] $What = 'condition') {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (& $Condition) { return }
+        Start-Sleep -Milliseconds 250
+    }
+    throw "Timed out after $TimeoutSec s waiting for $What."
+}
