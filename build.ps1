@@ -276,7 +276,7 @@ function Invoke-LabSuite {
     try {
         $lab = Start-WgLab -Gateways $Gateways -OutputPath $labOutput
         $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
-        $paths = $LabSuite | ForEach-Object { (Resolve-Path $_).Path }
+        $paths = $LabSuite -split ',' | Where-Object { $_ } | ForEach-Object { (Resolve-Path $_).Path }
         $counts = Invoke-PesterRun -Pester $pester -Name 'labtest' -Path $paths -Namespace $ops -Environment @{ WGADMIN_LAB_OUTPUT = $labOutput }
     }
     finally {
