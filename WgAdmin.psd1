@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'WgAdmin.dll'
+    RootModule           = 'WgAdmin.psm1'
     # ModuleVersion is stamped by build.ps1 from Directory.Build.props (WgAdminVersion).
     ModuleVersion        = '0.0.0'
     GUID                 = '6f0d3c52-3a57-4f0e-9a4e-1b6a8f2d7c41'

@@ -9,7 +9,7 @@ BeforeDiscovery {
 
 Describe 'WgAdmin on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) {
     BeforeAll {
-        $script:modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
+        $script:modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin' }
         Import-Module $modulePath -Force
         Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
         $script:lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT

@@ -1,0 +1,8 @@
+# WgAdmin's root module. The cmdlets live in WgAdmin.dll, which loads in PowerShell's default
+# context; WgAdmin.Core and its dependencies load from lib/ into the module's own context
+# (DependencyLoadContext.cs), so other modules' SSH.NET or BouncyCastle never meet ours.
+# The resolver for WgAdmin.Core must be in place before PowerShell scans WgAdmin.dll for cmdlets
+# (scanning loads WgAdmin.Core already), hence this script rather than WgAdmin.dll as the root.
+$assembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'WgAdmin.dll'))
+$assembly.GetType('WgAdmin.Commands.DependencyLoadContext', $true)::Register()
+Import-Module -Assembly $assembly
