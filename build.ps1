@@ -216,20 +216,20 @@ function Invoke-Test {
 function Invoke-Package {
     Invoke-Build
     $version = Get-ModuleVersion
-    $versioned = Join-Path $out "package/WgAdmin/$version"
-    Remove-Item -Recurse -Force (Join-Path $out 'package') -ErrorAction Ignore
-    New-Item -ItemType Directory -Force $versioned | Out-Null
-    Copy-Item (Join-Path $moduleDir '*') $versioned -Recurse
     $feed = New-Item -ItemType Directory -Force (Join-Path $out 'feed')
+    Remove-Item (Join-Path $feed "WgAdmin.$version.nupkg") -ErrorAction Ignore
     $repository = "WgAdminBuild-$PID"
     Register-PSResourceRepository -Name $repository -Uri $feed.FullName -Trusted
     try {
-        Publish-PSResource -Path $versioned -Repository $repository -SkipDependenciesCheck
+        Publish-PSResource -Path $moduleDir -Repository $repository -SkipDependenciesCheck
     }
     finally {
         Unregister-PSResourceRepository -Name $repository
     }
-    Get-ChildItem $feed -Filter 'WgAdmin.*.nupkg' | ForEach-Object { Write-Host "Package: $($_.FullName) ($([math]::Round($_.Length / 1KB)) KiB)" }
+    $package = Get-Item (Join-Path $feed "WgAdmin.$version.nupkg")
+    $files = Get-ChildItem $moduleDir -Recurse -File
+    Write-Host "Module: $moduleDir ($($files.Count) files, $([math]::Round(($files | Measure-Object Length -Sum).Sum / 1KB)) KiB)"
+    Write-Host "Package: $($package.FullName) ($([math]::Round($package.Length / 1KB)) KiB)"
 }
 
 function Invoke-Bench {
