@@ -236,6 +236,8 @@ function Invoke-Bench {
     Invoke-Build
     Invoke-ChildPwsh (Join-Path $root 'tests/Bench.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-Configuration', $Configuration, "-Full:`$$($Full.IsPresent)")
     if ($LASTEXITCODE -ne 0) { throw 'Benchmarks failed.' }
+    Invoke-ChildPwsh (Join-Path $root 'tests/bench/startup.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'))
+    if ($LASTEXITCODE -ne 0) { throw 'Start-up benchmark failed.' }
 }
 
 # Remote-apply benchmarks in a 24-gateway lab, run inside its ops namespace (root only).
