@@ -3,6 +3,8 @@
 # (DependencyLoadContext.cs), so other modules' SSH.NET or BouncyCastle never meet ours.
 # The resolver for WgAdmin.Core must be in place before PowerShell scans WgAdmin.dll for cmdlets
 # (scanning loads WgAdmin.Core already), hence this script rather than WgAdmin.dll as the root.
-$assembly = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'WgAdmin.dll'))
-$assembly.GetType('WgAdmin.Commands.DependencyLoadContext', $true)::Register()
-Import-Module -Assembly $assembly
+$path = [System.IO.Path]::Combine($PSScriptRoot, 'WgAdmin.dll')
+[System.Reflection.Assembly]::LoadFrom($path).GetType('WgAdmin.Commands.DependencyLoadContext', $true)::Register()
+# By path, not -Assembly: a second Import-Module -Assembly of the same assembly (Import-Module
+# WgAdmin -Force) reuses a cached module and leaves this one without cmdlets.
+Import-Module $path

@@ -63,6 +63,18 @@ function Get-Loaded {
         'WgAdmin 0.0.0 Default'
         'WgAdmin.Core 0.0.0 WgAdmin'
     )
+    # What the other module's own code got: its SSH.NET and BouncyCastle, from the default context, working.
+    function Assert-OtherModule($Other) {
+        $Other.SshNetVersion | Should -Be '2024.2.0.1'
+        $Other.SshNetContext | Should -Be 'Default'
+        $Other.BouncyCastleContext | Should -Be 'Default'
+        $Other.Sha256 | Should -Be $sha256OfAbc
+        $Other.KeyExchangeAlgorithms | Should -BeGreaterThan 0
+    }
+    function Assert-WgAdminWorked($WgAdmin) {
+        $WgAdmin.PublicKey | Should -Match '^[A-Za-z0-9+/]{43}=$'
+        $WgAdmin.SshErrors | Should -Be @($connectionFailed)
+    }
     function Get-ExpectedLoaded {
         $version = (Import-PowerShellDataFile $manifestPath).ModuleVersion
         $bothLoaded -replace '^(WgAdmin(\.Core)?) 0\.0\.0', "`$1 $version" | Sort-Object
@@ -79,15 +91,9 @@ $wg = Use-WgAdmin
 $otherAfter = Get-OtherSsh
 [pscustomobject]@{ OtherBefore = $otherBefore; OtherAfter = $otherAfter; WgAdmin = $wg; Loaded = @(Get-Loaded | Sort-Object) }
 '@
-        foreach ($other in $result.OtherBefore, $result.OtherAfter) {
-            $other.SshNetVersion | Should -Be '2024.2.0.1'
-            $other.SshNetContext | Should -Be 'Default'
-            $other.BouncyCastleContext | Should -Be 'Default'
-            $other.Sha256 | Should -Be $sha256OfAbc
-            $other.KeyExchangeAlgorithms | Should -BeGreaterThan 0
-        }
-        $result.WgAdmin.PublicKey | Should -Match '^[A-Za-z0-9+/]{43}=$'
-        $result.WgAdmin.SshErrors | Should -Be @($connectionFailed)
+        Assert-OtherModule $result.OtherBefore
+        Assert-OtherModule $result.OtherAfter
+        Assert-WgAdminWorked $result.WgAdmin
         $result.Loaded | Should -Be (Get-ExpectedLoaded)
     }
 
@@ -100,14 +106,9 @@ $other = Get-OtherSsh
 $wgAfter = Use-WgAdmin
 [pscustomobject]@{ Other = $other; WgBefore = $wgBefore; WgAfter = $wgAfter; Loaded = @(Get-Loaded | Sort-Object) }
 '@
-        $result.Other.SshNetVersion | Should -Be '2024.2.0.1'
-        $result.Other.SshNetContext | Should -Be 'Default'
-        $result.Other.BouncyCastleContext | Should -Be 'Default'
-        $result.Other.Sha256 | Should -Be $sha256OfAbc
-        foreach ($wg in $result.WgBefore, $result.WgAfter) {
-            $wg.PublicKey | Should -Match '^[A-Za-z0-9+/]{43}=$'
-            $wg.SshErrors | Should -Be @($connectionFailed)
-        }
+        Assert-OtherModule $result.Other
+        Assert-WgAdminWorked $result.WgBefore
+        Assert-WgAdminWorked $result.WgAfter
         $result.Loaded | Should -Be (Get-ExpectedLoaded)
     }
 
@@ -135,7 +136,7 @@ $bouncy = foreach ($assembly in [AppDomain]::CurrentDomain.GetAssemblies() | Whe
 }
 
 Describe 'Removing and importing WgAdmin again in one session' {
-    It 'gives working cmdlets and types again, with no second copy of anything' {
+    It 'gives working cmdlets and types again, after Remove-Module and after Import-Module -Force, with no second copy of anything' {
         $result = Invoke-Scenario @'
 Import-Module $ManifestPath
 $first = Use-WgAdmin
@@ -144,9 +145,14 @@ $gone = @(Get-Command -Module WgAdmin -ErrorAction Ignore).Count
 Import-Module $ManifestPath
 $second = Use-WgAdmin
 $pair = New-WgKeyPair
+# Import-Module -Force twice over: each time a fresh module with every cmdlet.
+Import-Module $ManifestPath -Force
+Import-Module $ManifestPath -Force
+$third = Use-WgAdmin
 [pscustomobject]@{
     First     = $first
     Second    = $second
+    Third     = $third
     Gone      = $gone
     Commands  = @(Get-Command -Module WgAdmin).Count
     Exported  = @((Import-PowerShellDataFile $ManifestPath).CmdletsToExport).Count
@@ -158,10 +164,9 @@ $pair = New-WgKeyPair
         $result.Gone | Should -Be 0
         $result.Commands | Should -Be $result.Exported
         $result.IsKeyPair | Should -BeTrue
-        foreach ($wg in $result.First, $result.Second) {
-            $wg.PublicKey | Should -Match '^[A-Za-z0-9+/]{43}=$'
-            $wg.SshErrors | Should -Be @($connectionFailed)
-        }
+        Assert-WgAdminWorked $result.First
+        Assert-WgAdminWorked $result.Second
+        Assert-WgAdminWorked $result.Third
         $result.Contexts | Should -Be 1
         $result.Loaded | Should -Be @(Get-ExpectedLoaded | Where-Object { $_ -match ' WgAdmin$|^WgAdmin ' })
     }

@@ -110,45 +110,42 @@ Describe 'The module folder' {
 }
 
 Describe 'Installing from a folder repository into a fresh pwsh' {
-    BeforeAll {
-        # What the admin runs after installing; the module must come from the install location.
-        $use = @'
-$module = Import-Module WgAdmin -PassThru -ErrorAction Stop
-$peer = New-WgKeyPair | New-WgPeer -AllowedIPs 10.0.0.2/32
-[pscustomobject]@{
-    ModuleBase    = $module.ModuleBase
-    Version       = "$($module.Version)"
-    PublicKey     = "$($peer.PublicKey)"
-    AllowedIPs    = "$($peer.AllowedIPs)"
-    InstalledHere = @(Get-Module -ListAvailable WgAdmin).Count
-    ModulePath    = $env:PSModulePath
-}
-'@
-    }
-
-    It 'installs with Install-Module (PowerShellGet) and runs New-WgKeyPair | New-WgPeer' {
-        $userHome = Join-Path $TestDrive 'powershellget-home'
-        $result = Invoke-FreshPwsh -UserHome $userHome -Script (@'
-param($Repository)
-$ErrorActionPreference = 'Stop'
+    BeforeDiscovery {
+        $installers = @(
+            @{
+                Tool    = 'Install-Module (PowerShellGet)'
+                Install = @'
 Register-PSRepository -Name WgAdminTest -SourceLocation $Repository -InstallationPolicy Trusted
 Install-Module WgAdmin -Repository WgAdminTest -Scope CurrentUser
-'@ + "`n" + $use) -ArgumentList $repository.FullName
-        $result.ModuleBase | Should -Be (Join-Path $userHome ".local/share/powershell/Modules/WgAdmin/$propsVersion")
-        $result.Version | Should -Be $propsVersion
-        $result.PublicKey | Should -Match '^[A-Za-z0-9+/]{43}=$'
-        $result.AllowedIPs | Should -Be '10.0.0.2/32'
-        $result.InstalledHere | Should -Be 1
-    }
-
-    It 'installs with Install-PSResource (PSResourceGet) and runs New-WgKeyPair | New-WgPeer' {
-        $userHome = Join-Path $TestDrive 'psresourceget-home'
-        $result = Invoke-FreshPwsh -UserHome $userHome -Script (@'
-param($Repository)
-$ErrorActionPreference = 'Stop'
+'@
+            }
+            @{
+                Tool    = 'Install-PSResource (PSResourceGet)'
+                Install = @'
 Register-PSResourceRepository -Name WgAdminTest -Uri $Repository -Trusted
 Install-PSResource WgAdmin -Repository WgAdminTest -Scope CurrentUser
-'@ + "`n" + $use) -ArgumentList $repository.FullName
+'@
+            }
+        )
+    }
+
+    It 'installs with <Tool> and runs New-WgKeyPair | New-WgPeer' -TestCases $installers {
+        $userHome = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+        # Install, then what the admin runs; the module must come from the install location.
+        $result = Invoke-FreshPwsh -UserHome $userHome -ArgumentList $repository.FullName -Script @"
+param(`$Repository)
+`$ErrorActionPreference = 'Stop'
+$Install
+`$module = Import-Module WgAdmin -PassThru -ErrorAction Stop
+`$peer = New-WgKeyPair | New-WgPeer -AllowedIPs 10.0.0.2/32
+[pscustomobject]@{
+    ModuleBase    = `$module.ModuleBase
+    Version       = "`$(`$module.Version)"
+    PublicKey     = "`$(`$peer.PublicKey)"
+    AllowedIPs    = "`$(`$peer.AllowedIPs)"
+    InstalledHere = @(Get-Module -ListAvailable WgAdmin).Count
+}
+"@
         $result.ModuleBase | Should -Be (Join-Path $userHome ".local/share/powershell/Modules/WgAdmin/$propsVersion")
         $result.Version | Should -Be $propsVersion
         $result.PublicKey | Should -Match '^[A-Za-z0-9+/]{43}=$'
