@@ -8,3 +8,7 @@ $path = [System.IO.Path]::Combine($PSScriptRoot, 'WgAdmin.dll')
 # By path, not -Assembly: a second Import-Module -Assembly of the same assembly (Import-Module
 # WgAdmin -Force) reuses a cached module and leaves this one without cmdlets.
 Import-Module $path
+# Import-Module WgAdmin -Force replaces this module without removing the nested one, so the
+# nested module's cleanup (ModuleCleanup.cs) would not run: close the runspace's kept sessions
+# from here too. After Remove-Module both run; closing twice is harmless.
+$ExecutionContext.SessionState.Module.OnRemove = { [WgAdmin.Commands.ModuleCleanup]::new().OnRemove($null) }
