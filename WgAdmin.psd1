@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'WgAdmin.dll'
+    RootModule           = 'WgAdmin.psm1'
     # ModuleVersion is stamped by build.ps1 from Directory.Build.props (WgAdminVersion).
     ModuleVersion        = '0.0.0'
     GUID                 = '6f0d3c52-3a57-4f0e-9a4e-1b6a8f2d7c41'
@@ -42,6 +42,8 @@
         PSData = @{
             Tags       = @('WireGuard', 'VPN', 'SSH', 'Linux', 'PSEdition_Core')
             LicenseUri = 'https://opensource.org/licenses/MIT'
+            # No ProjectUri: the project has no public home yet; add one when it has.
+            ReleaseNotes = 'First release: typed keys, peers and interfaces; a wg-quick parser and writer checked against wg and wg-quick; Set-WgInterface, Get-WgInterface and Compare-WgInterface on Linux gateways over SSH; sites and topologies (mesh, hub-and-spoke). Loads its SSH.NET, BouncyCastle and NSec in a private load context, so it sits beside other modules that ship other versions.'
         }
     }
 }

@@ -29,11 +29,11 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $root = $PSScriptRoot
 $out = Join-Path $root 'out'
-$moduleDir = Join-Path $out 'WgAdmin'
 $isRoot = $IsLinux -and ((id -u) -eq '0')
 
 # Native libsodium builds shipped with the module: the platforms an admin's workstation runs.
-$nativeRuntimes = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'osx-x64', 'osx-arm64', 'win-x64'
+# macOS gets one universal file (runtimes/osx) when NSec's osx-x64 and osx-arm64 builds are the same.
+$nativeRuntimes = 'linux-x64', 'linux-arm64', 'win-x64', 'osx-x64', 'osx-arm64'
 
 function Invoke-Native {
     param([string] $FilePath, [string[]] $ArgumentList)
@@ -52,21 +52,33 @@ function Get-ModuleVersion {
     ($props.Project.PropertyGroup | Where-Object { $_['WgAdminVersion'] } | Select-Object -First 1)['WgAdminVersion'].InnerText
 }
 
+# The module folder, versioned as PowerShell installs it: out/WgAdmin/<version>/WgAdmin.psd1, with
+# the private assemblies under lib/ (see DependencyLoadContext.cs).
+$moduleDir = Join-Path $out "WgAdmin/$(Get-ModuleVersion)"
+
 function Invoke-Build {
     $publish = Join-Path $out 'publish'
-    Remove-Item -Recurse -Force $publish, $moduleDir -ErrorAction Ignore
+    Remove-Item -Recurse -Force $publish, (Join-Path $out 'WgAdmin') -ErrorAction Ignore
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/WgAdmin/WgAdmin.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
 
-    New-Item -ItemType Directory -Force $moduleDir | Out-Null
-    Copy-Item (Join-Path $publish '*.dll') $moduleDir
+    # WgAdmin.dll (the cmdlets) loads in PowerShell's default context; everything else goes to lib/,
+    # where PowerShell does not look and the module's own load context does.
+    $lib = New-Item -ItemType Directory -Force (Join-Path $moduleDir 'lib')
+    Copy-Item (Join-Path $publish 'WgAdmin.dll') $moduleDir
+    Copy-Item (Join-Path $publish '*.dll') $lib -Exclude 'WgAdmin.dll'
+    $native = @{}
     foreach ($rid in $nativeRuntimes) {
-        $native = Join-Path $publish "runtimes/$rid/native"
-        if (Test-Path $native) {
-            $target = New-Item -ItemType Directory -Force (Join-Path $moduleDir "runtimes/$rid/native")
-            Copy-Item (Join-Path $native '*') $target
-        }
+        $file = Get-ChildItem (Join-Path $publish "runtimes/$rid/native") -File -ErrorAction Ignore
+        if (-not $file) { throw "NSec's libsodium package has no runtimes/$rid/native build." }
+        $native[$rid] = $file
     }
-    Copy-Item (Join-Path $root 'module/WgAdmin.Format.ps1xml') $moduleDir
+    $universal = (Get-FileHash $native['osx-x64'].FullName).Hash -eq (Get-FileHash $native['osx-arm64'].FullName).Hash
+    foreach ($rid in $nativeRuntimes) {
+        $folder = if ($rid -like 'osx-*' -and $universal) { 'osx' } else { $rid }
+        $target = New-Item -ItemType Directory -Force (Join-Path $lib "runtimes/$folder/native")
+        Copy-Item $native[$rid].FullName $target
+    }
+    Copy-Item (Join-Path $root 'module/WgAdmin.psm1'), (Join-Path $root 'module/WgAdmin.Format.ps1xml'), (Join-Path $root 'LICENSE') $moduleDir
     # Help: docs/en-US/*.md compiled to MAML and about_*.help.txt beside the module (tools/HelpCompiler.psm1).
     Import-Module (Join-Path $root 'tools/HelpCompiler.psm1') -Force
     $help = Build-WgHelp -SourcePath (Join-Path $root 'docs/en-US') -DestinationPath (Join-Path $moduleDir 'en-US')
@@ -209,26 +221,28 @@ function Invoke-Test {
 function Invoke-Package {
     Invoke-Build
     $version = Get-ModuleVersion
-    $versioned = Join-Path $out "package/WgAdmin/$version"
-    Remove-Item -Recurse -Force (Join-Path $out 'package') -ErrorAction Ignore
-    New-Item -ItemType Directory -Force $versioned | Out-Null
-    Copy-Item (Join-Path $moduleDir '*') $versioned -Recurse
     $feed = New-Item -ItemType Directory -Force (Join-Path $out 'feed')
+    Remove-Item (Join-Path $feed "WgAdmin.$version.nupkg") -ErrorAction Ignore
     $repository = "WgAdminBuild-$PID"
     Register-PSResourceRepository -Name $repository -Uri $feed.FullName -Trusted
     try {
-        Publish-PSResource -Path $versioned -Repository $repository -SkipDependenciesCheck
+        Publish-PSResource -Path $moduleDir -Repository $repository -SkipDependenciesCheck
     }
     finally {
         Unregister-PSResourceRepository -Name $repository
     }
-    Get-ChildItem $feed -Filter 'WgAdmin.*.nupkg' | ForEach-Object { Write-Host "Package: $($_.FullName) ($([math]::Round($_.Length / 1KB)) KiB)" }
+    $package = Get-Item (Join-Path $feed "WgAdmin.$version.nupkg")
+    $files = Get-ChildItem $moduleDir -Recurse -File
+    Write-Host "Module: $moduleDir ($($files.Count) files, $([math]::Round(($files | Measure-Object Length -Sum).Sum / 1KB)) KiB)"
+    Write-Host "Package: $($package.FullName) ($([math]::Round($package.Length / 1KB)) KiB)"
 }
 
 function Invoke-Bench {
     Invoke-Build
     Invoke-ChildPwsh (Join-Path $root 'tests/Bench.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-Configuration', $Configuration, "-Full:`$$($Full.IsPresent)")
     if ($LASTEXITCODE -ne 0) { throw 'Benchmarks failed.' }
+    Invoke-ChildPwsh (Join-Path $root 'tests/bench/startup.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'))
+    if ($LASTEXITCODE -ne 0) { throw 'Start-up benchmark failed.' }
 }
 
 # Remote-apply benchmarks in a 24-gateway lab, run inside its ops namespace (root only).

@@ -36,8 +36,8 @@
 #>
 [CmdletBinding()]
 param(
-    # The staged module manifest (build.ps1 passes out/WgAdmin/WgAdmin.psd1).
-    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1'),
+    # The staged module: build.ps1 passes out/WgAdmin/<version>/WgAdmin.psd1; the folder out/WgAdmin finds the same.
+    [string] $ModulePath = (Join-Path $PSScriptRoot '../out/WgAdmin'),
 
     # The configuration the module was built in; the benchmark project is always built in Release.
     [ValidateSet('Debug', 'Release')]

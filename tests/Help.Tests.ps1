@@ -5,13 +5,13 @@
 # (build.ps1 -Task HelpSkeleton writes a page's skeleton from the metadata).
 
 BeforeDiscovery {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
+    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
     $module = Import-Module $modulePath -Force -PassThru
     $commands = @(Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
 }
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
+    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
     $module = Import-Module $modulePath -Force -PassThru
     Import-Module (Join-Path $PSScriptRoot '../tools/HelpCompiler.psm1') -Force
     $docs = Join-Path $PSScriptRoot '../docs/en-US'

@@ -10,7 +10,7 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
+    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
     Import-Module $modulePath -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 

@@ -1,46 +1,45 @@
 using System.Management.Automation;
 using System.Reflection;
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace WgAdmin.Commands;
 
 /// <summary>
-/// Resolves NSec's native libsodium from the module's own runtimes/&lt;rid&gt;/native folder:
-/// Import-Module loads assemblies by path and does not probe runtimes/ the way a published app does.
+/// Puts WgAdmin.Core and its dependencies in the module's private load context
+/// (<see cref="DependencyLoadContext"/>) and makes the core's public types reachable by name
+/// from scripts.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
-    private static int _resolverSet;
+    private static int _typesPublished;
 
     public void OnImport()
     {
-        // An assembly takes one resolver per process; a second Import-Module must not try again.
-        if (Interlocked.Exchange(ref _resolverSet, 1) == 1)
+        DependencyLoadContext.Register();
+        // This method must not name a core type itself: compiling it would need WgAdmin.Core
+        // before the resolver above is in place.
+        if (Interlocked.Exchange(ref _typesPublished, 1) == 0)
+            PublishCoreTypes();
+    }
+
+    /// <summary>
+    /// PowerShell resolves [TypeName] only in the default load context, so a script's
+    /// [WgAdmin.Keys.WgPublicKey] would not find the core's types in the private one; each public
+    /// core type becomes a type accelerator under its full name instead. They stay for the life of
+    /// the process, as the types do (a load context that holds live objects is never unloaded).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void PublishCoreTypes()
+    {
+        var accelerators = typeof(PSObject).Assembly.GetType("System.Management.Automation.TypeAccelerators");
+        var add = accelerators?.GetMethod("Add", BindingFlags.Public | BindingFlags.Static, [typeof(string), typeof(Type)]);
+        if (add is null)
             return;
-        NativeLibrary.SetDllImportResolver(typeof(NSec.Cryptography.Key).Assembly, ResolveSodium);
+        var core = DependencyLoadContext.Current.LoadFromAssemblyName(new AssemblyName("WgAdmin.Core"));
+        foreach (var type in core.GetExportedTypes())
+        {
+            if (!type.IsGenericTypeDefinition && type.FullName is { } name)
+                add.Invoke(null, [name, type]);
+        }
     }
-
-    private static IntPtr ResolveSodium(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
-    {
-        if (!libraryName.Contains("sodium", StringComparison.OrdinalIgnoreCase))
-            return IntPtr.Zero;
-        var moduleDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? "";
-        var path = Path.Combine(moduleDirectory, "runtimes", RuntimeIdentifier(), "native", NativeFileName());
-        return NativeLibrary.TryLoad(path, out var handle) ? handle : IntPtr.Zero;
-    }
-
-    private static string RuntimeIdentifier()
-    {
-        var arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
-        if (OperatingSystem.IsWindows())
-            return $"win-{arch}";
-        if (OperatingSystem.IsMacOS())
-            return $"osx-{arch}";
-        // musl-based distributions (Alpine) need the musl build of libsodium.
-        var musl = File.Exists($"/lib/ld-musl-{(arch == "x64" ? "x86_64" : "aarch64")}.so.1");
-        return musl ? $"linux-musl-{arch}" : $"linux-{arch}";
-    }
-
-    private static string NativeFileName() =>
-        OperatingSystem.IsWindows() ? "libsodium.dll" : OperatingSystem.IsMacOS() ? "libsodium.dylib" : "libsodium.so";
 }

@@ -3,7 +3,7 @@
 # else out/WgAdmin) and WgLab, reads lab.json into $lab and the SSH settings into $ssh, and
 # defines the helpers below.
 
-$modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
+$modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin' }
 Import-Module $modulePath -Force
 Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
 $lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
