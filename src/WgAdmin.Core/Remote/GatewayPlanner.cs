@@ -148,6 +148,7 @@ public static class GatewayPlanner
         var name = desired.Name!;
         var quotedName = ShellQuote.Quote(name);
         string text;
+        var keepConfigKey = false;
         if (desired.PrivateKey is not null)
         {
             text = WgConfigWriter.Write(desired, WgSecretMode.Include);
@@ -155,7 +156,10 @@ public static class GatewayPlanner
         else if (desired.PublicKey is not null)
         {
             // The private key lives only on the gateway, in NAME.key: the file is completed there.
-            if (state.KeyFilePublicKey is null && state.HasWireGuard)
+            // Without NAME.key, the key of the gateway's current config serves when it is the key of
+            // this public key (an interface read from a topology file exported without secrets).
+            keepConfigKey = state.KeyFilePublicKey is null && state.ConfigPublicKey == desired.PublicKey.ToString();
+            if (state.KeyFilePublicKey is null && state.HasWireGuard && !keepConfigKey)
                 throw new WgException(new WgError(WgErrorId.RemoteKeyMismatch,
                     $"{plan.ComputerName}: the interface holds only a public key, but {GatewayProbe.KeyFilePath(name)} does not exist there; create it with New-WgKeyPair -ComputerName.", Offender: plan.ComputerName));
             if (state.KeyFilePublicKey is not null && state.KeyFilePublicKey != desired.PublicKey.ToString())
@@ -174,7 +178,7 @@ public static class GatewayPlanner
             || (state.ConfigPublicKey is not null && state.ConfigPublicKey != desired.PublicKey?.ToString());
         if (configChanged)
             plan.Steps.Add(new PlanStep("WriteConfig", $"write {GatewayProbe.ConfigPath(name)}{(state.ConfigExists ? " (previous kept as .wgadmin-bak)" : "")}",
-                WriteConfigScript(name, text, remoteKey: desired.PrivateKey is null)));
+                WriteConfigScript(name, text, remoteKey: desired.PrivateKey is null, keyFromConfig: keepConfigKey)));
 
         if (state.HasSystemd)
         {
@@ -340,7 +344,7 @@ public static class GatewayPlanner
         return $"put_file {ShellQuote.Quote(path)} {mode} <<'{delimiter}'\n{content}{(content.EndsWith('\n') ? "" : "\n")}{delimiter}";
     }
 
-    private static string WriteConfigScript(string name, string text, bool remoteKey)
+    private static string WriteConfigScript(string name, string text, bool remoteKey, bool keyFromConfig = false)
     {
         var conf = ShellQuote.Quote(GatewayProbe.ConfigPath(name));
         var delimiter = Delimiter();
@@ -355,7 +359,10 @@ public static class GatewayPlanner
         // Insert the gateway's own key after [Interface] with shell builtins only, so the key never
         // appears in a process's arguments.
         var keyFile = ShellQuote.Quote(GatewayProbe.KeyFilePath(name));
-        script.Append($"key=$(cat {keyFile})\n");
+        if (keyFromConfig)
+            script.Append($"key=$(sed -n 's/^[[:space:]]*[Pp][Rr][Ii][Vv][Aa][Tt][Ee][[:space:]]*[Kk][Ee][Yy][[:space:]]*=[[:space:]]*//p' {conf} | head -n 1)\n[ -n \"$key\" ]\n");
+        else
+            script.Append($"key=$(cat {keyFile})\n");
         script.Append($"{{ IFS= read -r first; printf '%s\\nPrivateKey = %s\\n' \"$first\" \"$key\"; cat; }} <<'{delimiter}' | put_file {conf} 600\n{text}{delimiter}\nunset key");
         return script.ToString();
     }

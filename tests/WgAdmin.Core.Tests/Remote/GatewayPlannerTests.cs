@@ -596,6 +596,26 @@ public partial class GatewayPlannerTests
     }
 
     [Fact]
+    public void APublicKeyOnlyInterfaceKeepsTheKeyOfTheGatewaysConfigWhenItMatches()
+    {
+        // A topology file without secrets: the key was pushed in the config, there is no NAME.key.
+        var state = Fresh();
+        state.ConfigExists = true;
+        state.ConfigPublicKey = GatewayKey.PublicKey.ToString();
+        var desired = RemoteKeyed();
+
+        var script = Step(Plan(desired, state), "WriteConfig").Script;
+
+        Assert.Contains("/etc/wireguard/wg0.conf' | head -n 1)", script, StringComparison.Ordinal);
+        Assert.Contains("[ -n \"$key\" ]", script.Split('\n'));
+        Assert.DoesNotContain("wg0.key", script, StringComparison.Ordinal);
+        Assert.DoesNotMatch(KeyValueLine(), script);
+
+        state.ConfigPublicKey = PeerC.ToString();
+        Assert.Equal(WgErrorId.RemoteKeyMismatch, Assert.Throws<WgException>(() => Plan(desired, state)).ErrorId);
+    }
+
+    [Fact]
     public void AnInterfaceWithNoKeyAtAllIsRefused()
     {
         var desired = Desired();
