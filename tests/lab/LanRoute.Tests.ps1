@@ -170,4 +170,30 @@ Describe 'LAN routes and topology files on the lab' -Tag 'Lab' -Skip:(-not $scri
         $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.SecretNotInFile,WgAdmin.Commands.ImportWgTopologyCommand'
         (Get-WgInterface -ComputerName $gwL.name -Name wg3 @ssh).Peers[0].HasPresharedKey | Should -BeTrue
     }
+
+    It 're-applies a file without secrets for keys generated here: the gateways keep the key of their config' {
+        Remove-WgInterface -ComputerName $gwL.name, $gwM.name -Name wg3 -RemoveKey @ssh -Confirm:$false | Out-Null
+        $local = @(
+            New-WgSite -Name site-l -ComputerName $gwL.name -Endpoint "$($siteL.publicAddress):10088" -LanPrefix $siteL.lanPrefix -LanAddress $gwL.lanAddress
+            New-WgSite -Name site-m -ComputerName $gwM.name -Endpoint "$($siteM.publicAddress):10088" -LanPrefix $siteM.lanPrefix -LanAddress $gwM.lanAddress
+        ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -InterfaceName wg3 -AsTopology
+        @($local.Interfaces | Set-WgInterface @ssh | Where-Object Error).Count | Should -Be 0
+        $file = Join-Path $work 'l-m-local.topology'
+        $local | Export-WgTopology -Path $file -Force
+        foreach ($config in $local.Interfaces) { Get-Content -Raw $file | Should -Not -Match ([regex]::Escape($config.PrivateKey.Reveal())) }
+
+        $same = Import-WgTopology $file | Set-WgInterface @ssh
+        @($same | Where-Object Error).Count | Should -Be 0
+        $same.Changed | Should -Not -Contain $true
+
+        # A changed file rewrites both configs, each with the gateway's own key from its old config.
+        (Get-Content -Raw $file).Replace('BehindNat = true', 'BehindNat = false') | Set-Content $file
+        $changed = Import-WgTopology $file | Set-WgInterface @ssh
+        @($changed | Where-Object Error).Count | Should -Be 0
+        $changed.Changed | Should -Not -Contain $false
+        (Get-WgInterface -ComputerName $gwL.name -Name wg3 @ssh).PublicKey | Should -Be $local.Interfaces[0].PublicKey
+        (Get-WgInterface -ComputerName $gwM.name -Name wg3 @ssh).PublicKey | Should -Be $local.Interfaces[1].PublicKey
+        (Import-WgTopology $file | Set-WgInterface @ssh).Changed | Should -Not -Contain $true
+    }
 }
+
