@@ -226,7 +226,7 @@ public static class GatewayPlanner
         if (configChanged)
             PlanLiveChange(plan, state, current!, desired);
         else if (LivePeersDiffer(state, desired))
-            plan.Steps.Add(new PlanStep("SyncPeers", $"resynchronise {name}'s live peers with its config", SyncScript(quotedName)));
+            plan.Steps.Add(new PlanStep("SyncPeers", $"resynchronise {name}'s live peers with its config", SyncScript(quotedName, state, desired)));
     }
 
     private static void PlanLiveChange(GatewayPlan plan, GatewayState state, WgInterface current, WgInterface desired)
@@ -250,7 +250,7 @@ public static class GatewayPlanner
             script.Append($"ip link set mtu {mtu} dev {quotedName}\n");
             changes.Add($"set MTU {mtu}");
         }
-        script.Append(SyncScript(quotedName)).Append('\n');
+        script.Append(SyncScript(quotedName, state, desired)).Append('\n');
         changes.Add("sync peers (wg syncconf)");
         if (desired.Table != "off")
         {
@@ -273,8 +273,24 @@ public static class GatewayPlanner
 
     // The strip is captured first: a failure inside <(...) is invisible to set -e, and an empty
     // input to wg syncconf would remove every peer.
-    private static string SyncScript(string quotedName) =>
-        $"stripped=$(wg-quick strip {quotedName})\n[ -n \"$stripped\" ]\nwg syncconf {quotedName} <(printf '%s\\n' \"$stripped\")\nunset stripped";
+    // wg syncconf leaves what the file does not mention: a keepalive or preshared key dropped from a
+    // running peer is cleared explicitly, or the peer would keep it and never converge.
+    private static string SyncScript(string quotedName, GatewayState state, WgInterface desired)
+    {
+        var script = new StringBuilder($"stripped=$(wg-quick strip {quotedName})\n[ -n \"$stripped\" ]\nwg syncconf {quotedName} <(printf '%s\\n' \"$stripped\")\nunset stripped");
+        var live = state.LivePeers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
+        foreach (var peer in desired.Peers)
+        {
+            if (!live.TryGetValue(peer.PublicKey.ToString(), out var running))
+                continue;
+            var key = ShellQuote.Quote(peer.PublicKey.ToString());
+            if (peer.PersistentKeepalive is null or 0 && running.PersistentKeepalive is not null)
+                script.Append($"\nwg set {quotedName} peer {key} persistent-keepalive off");
+            if (!peer.HasPresharedKey && running.HasPresharedKey)
+                script.Append($"\nwg set {quotedName} peer {key} preshared-key /dev/null");
+        }
+        return script.ToString();
+    }
 
     /// <summary>Why a running interface cannot take the change live, or null if it can.</summary>
     public static string? RestartReason(WgInterface? current, WgInterface desired, string? parseError = null)
