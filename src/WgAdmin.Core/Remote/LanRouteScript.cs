@@ -55,6 +55,7 @@ done < /etc/wgadmin/lan-routes
 exit $status
 """;
 
+    // No Restart=: systemd before 244 (Ubuntu 18.04, RHEL 8) refuses it on a oneshot unit.
     private const string UnitText = """
 [Unit]
 Description=WgAdmin routes to the other sites' LANs (Get-WgLanRoute -Apply)
@@ -65,8 +66,6 @@ After=network-online.target
 Type=oneshot
 RemainAfterExit=yes
 ExecStart=/usr/local/sbin/wgadmin-lan-routes
-Restart=on-failure
-RestartSec=3
 
 [Install]
 WantedBy=multi-user.target
