@@ -34,6 +34,9 @@
         'Compare-WgInterface'
         'New-WgSite'
         'New-WgTopology'
+        'Export-WgTopology'
+        'Import-WgTopology'
+        'Get-WgLanRoute'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -64,4 +64,9 @@ public static class WgErrorId
     public const string PrivateEndpointBehindNat = "WgAdmin.PrivateEndpointBehindNat";
     public const string TunnelTooSmall = "WgAdmin.TunnelTooSmall";
     public const string InvalidTunnelAddress = "WgAdmin.InvalidTunnelAddress";
+    public const string InvalidLanAddress = "WgAdmin.InvalidLanAddress";
+    public const string InvalidTopologyFile = "WgAdmin.InvalidTopologyFile";
+    public const string SecretNotInFile = "WgAdmin.SecretNotInFile";
+    public const string LanAddressUnknown = "WgAdmin.LanAddressUnknown";
+    public const string SiteNotFound = "WgAdmin.SiteNotFound";
 }

@@ -327,6 +327,26 @@ Describe 'The gateway lab' -Tag 'Lab' -Skip:(-not $isRoot) {
         }
     }
 
+    Context 'a LAN machine' {
+        It 'Start-WgLabLanMachine boots a machine on a LAN that ops reaches over SSH, default route via the NAT router' {
+            $timings['LAN machine up'] = Measure-Seconds { $script:vm = Start-WgLabLanMachine -Site a }
+            $vm.lanAddress | Should -Be '10.11.7.249'
+            Invoke-Gateway lanvm-a 'hostname; ip -4 route show default' | Should -Match '^(lanvm-a|default via 10\.11\.7\.254 dev eth0\s*)$'
+            $LASTEXITCODE | Should -Be 0
+            @(Invoke-Gateway lanvm-a 'hostname; ip -4 route show default').Count | Should -Be 2
+        }
+
+        It 'Stop-WgLabLanMachine removes it; Stop-WgLab removes one left running' {
+            Stop-WgLabLanMachine -Site a
+            Invoke-Gateway lanvm-a 'true'
+            $LASTEXITCODE | Should -Not -Be 0
+            ip netns list | Where-Object { $_ -match '^wgl-lanvm-a\b' } | Should -BeNullOrEmpty
+            Test-Path /run/wgadmin-lab/wgl-lanvm-a | Should -BeFalse
+            # Started again and left for the next context: Stop-WgLab must leave nothing behind.
+            $null = Start-WgLabLanMachine -Site a
+        }
+    }
+
     Context 'taking two sites down' {
         It 'Stop-WgLab leaves nothing behind' {
             $timings['down (2 sites)'] = Measure-Seconds { Stop-WgLab }

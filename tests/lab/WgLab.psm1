@@ -685,4 +685,124 @@ function Remove-WgLabContainerNetwork {
     Save-WgLabJson $lab
 }
 
-Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Invoke-WgLabCommand, Get-WgLabDebianMirror, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork
+
+#region LAN machines
+
+# A booted Debian machine on a site's LAN that SSH reaches (the lab's LAN hosts are bare
+# namespaces without sshd): for Get-WgLanRoute -Apply and anything else that must change a LAN
+# host over SSH and survive its reboot. The NAT router forwards TCP port 2200+K of the site's
+# public address to its port 22, as a port forward on a real router would.
+function Get-WgLabLanMachine($Lab, [string] $Site) {
+    $index = [array]::IndexOf(@($Lab.sites.name), $Site) + 1
+    if ($index -lt 1) { throw "The lab has no site '$Site'." }
+    $siteInfo = $Lab.sites[$index - 1]
+    $nat = $Lab.hosts | Where-Object name -EQ $siteInfo.nat
+    $address = Get-WgLabSiteAddress $index
+    [pscustomobject]@{
+        name = "lanvm-$Site"; site = $Site; machine = "$($script:Prefix)lanvm-$Site"; namespace = "$($script:Prefix)lanvm-$Site"
+        lanAddress = Get-WgLabHostAddress $address.firstHost 50; lanPrefix = $siteInfo.lanPrefix; defaultRoute = $nat.lanAddress
+        sshAlias = "lanvm-$Site"; sshAddress = $siteInfo.publicAddress; sshPort = 2200 + $index; user = 'root'; keyFile = $Lab.keyFile
+        natNamespace = $nat.namespace; switchNamespace = $siteInfo.switchNamespace
+    }
+}
+
+function Get-WgLabLanMachinePlan($Machine) {
+    "netns $($Machine.namespace)"
+    "plug $($Machine.switchNamespace) vm $($Machine.namespace) eth0 $($Machine.lanAddress)/$(Get-WgLabPrefixLength $Machine.lanPrefix) $($Machine.defaultRoute)"
+}
+
+function Wait-WgLabLanMachine($Machine, [int] $TimeoutSec) {
+    $env:SSH_PORT = "$($Machine.sshPort)"
+    try { $null = Invoke-WgLabScript -ArgumentList 'wait-ssh', $TimeoutSec, $Machine.sshAddress }
+    finally { Remove-Item Env:SSH_PORT -ErrorAction Ignore }
+    $state = Invoke-WgLabScript -ArgumentList 'wait-booted', $TimeoutSec, $Machine.machine
+    if ($state -notmatch ' running$') { Write-Warning "LAN machine $state" }
+}
+
+<#
+.SYNOPSIS
+    Boots a Debian machine with sshd on a site's LAN (default route via the NAT router, like the
+    site's other LAN hosts), reachable from ops over SSH as lanvm-SITE (ssh_config, known_hosts).
+.DESCRIPTION
+    Same base image and way as the gateways (own overlay, host keys and machine-id, the lab's
+    client key). It is lanvm-SITE in ssh_config, at the site's public address, port 2200+K (the
+    NAT router forwards it to port 22). Stop-WgLabLanMachine removes it; Stop-WgLab does too.
+    Returns the machine (name, lanAddress, sshAlias, ...).
+.EXAMPLE
+    $vm = Start-WgLabLanMachine -Site l; ip netns exec wgl-ops ssh -F out/lab/ssh_config lanvm-l
+#>
+function Start-WgLabLanMachine {
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Site,
+        [ValidateRange(5, 3600)] [int] $TimeoutSec = 120
+    )
+    Assert-WgLabHost
+    $lab = Get-WgLabState
+    $machine = Get-WgLabLanMachine $lab $Site
+    $plan = @(Get-WgLabLanMachinePlan $machine) + "portforward $($machine.natNamespace) $($machine.sshAddress) $($machine.sshPort) $($machine.lanAddress)"
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ($plan -join "`n")
+    $null = Invoke-WgLabScript -ArgumentList 'prepare', $lab.baseImage, "$($lab.keyFile).pub", $machine.machine
+    $null = Invoke-WgLabScript -ArgumentList 'launch', $machine.machine
+    $keys = Get-Content "$($script:StateDirectory)/$($machine.machine)/hostkeys.pub" | ForEach-Object {
+        "[$($machine.sshAlias)]:$($machine.sshPort),[$($machine.sshAddress)]:$($machine.sshPort) $(($_ -split ' ')[0..1] -join ' ')"
+    }
+    Add-Content -LiteralPath $lab.knownHosts -Value $keys
+    $block = @("", "# $($machine.sshAlias) (Start-WgLabLanMachine)", "Host $($machine.sshAlias)") + @(
+        "HostName $($machine.sshAddress)", "Port $($machine.sshPort)", "User root", "IdentityFile $($machine.keyFile)", 'IdentitiesOnly yes',
+        "UserKnownHostsFile $($lab.knownHosts)", 'GlobalKnownHostsFile /dev/null', 'StrictHostKeyChecking yes', 'BatchMode yes', 'ConnectTimeout 5', 'LogLevel ERROR' |
+            ForEach-Object { "    $_" }) + "# end $($machine.sshAlias)"
+    Add-Content -LiteralPath $lab.sshConfig -Value $block
+    Wait-WgLabLanMachine $machine $TimeoutSec
+    $machine
+}
+
+<#
+.SYNOPSIS
+    Reboots a LAN machine: the container stops, its namespace is recreated (routes, addresses
+    and sysctls are lost, as in a reboot), and it boots again from its disk.
+#>
+function Restart-WgLabLanMachine {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Site,
+        [ValidateRange(5, 3600)] [int] $TimeoutSec = 120
+    )
+    Assert-WgLabHost
+    $machine = Get-WgLabLanMachine (Get-WgLabState) $Site
+    $null = Invoke-WgLabScript -ArgumentList 'stop-gateway', $machine.machine
+    $plan = @("unplug $($machine.switchNamespace) vm", "delete $($machine.namespace)") + @(Get-WgLabLanMachinePlan $machine)
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ($plan -join "`n")
+    $null = Invoke-WgLabScript -ArgumentList 'launch', $machine.machine
+    Wait-WgLabLanMachine $machine $TimeoutSec
+}
+
+<#
+.SYNOPSIS
+    Stops a LAN machine and removes it: container, disk, namespace, port forward, and its
+    ssh_config and known_hosts entries.
+#>
+function Stop-WgLabLanMachine {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, Position = 0)] [string] $Site)
+    Assert-WgLabHost
+    $lab = Get-WgLabState
+    $machine = Get-WgLabLanMachine $lab $Site
+    $null = Invoke-WgLabScript -ArgumentList 'stop-gateway', $machine.machine
+    $plan = "unplug $($machine.switchNamespace) vm", "delete $($machine.namespace)", "unportforward $($machine.natNamespace) $($machine.sshAddress) $($machine.sshPort) $($machine.lanAddress)"
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText ($plan -join "`n")
+    $null = Invoke-WgLabScript -ArgumentList 'unmount', $machine.machine
+    if (Test-Path -LiteralPath $lab.knownHosts) {
+        Set-Content -LiteralPath $lab.knownHosts -Value @(Get-Content -LiteralPath $lab.knownHosts | Where-Object { -not $_.StartsWith("[$($machine.sshAlias)]:") })
+    }
+    if (Test-Path -LiteralPath $lab.sshConfig) {
+        $text = Get-Content -Raw -LiteralPath $lab.sshConfig
+        $pattern = "(?s)\r?\n# $([regex]::Escape($machine.sshAlias)) \(Start-WgLabLanMachine\).*?# end $([regex]::Escape($machine.sshAlias))\r?\n"
+        Set-Content -LiteralPath $lab.sshConfig -Value ([regex]::Replace($text, $pattern, '')) -NoNewline
+    }
+}
+
+#endregion
+
+Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork

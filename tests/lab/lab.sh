@@ -10,6 +10,7 @@
 #   lab.sh wait-ssh SECONDS ADDRESS... wait for an SSH banner on port 22, seen from wgl-ops
 #   lab.sh wait-booted SECONDS NAME... print "NAME STATE" once systemd finished booting
 #   lab.sh exec NAME COMMAND...        run a command inside a gateway (not through SSH)
+#   lab.sh unmount NAME                unmount a stopped machine's overlay, remove its directory
 #   lab.sh teardown [LOG_DIR]          remove everything any lab run left, saving logs first
 #
 # Every gateway NAME is also its network namespace, its machine name and its directory under
@@ -173,6 +174,16 @@ COMMIT
 RULES
 }
 
+# portforward NS PUBLIC PORT PRIVATE: the NAT router forwards TCP port PORT of PUBLIC to port 22
+# of PRIVATE on its LAN (before the 1:1 NAT to the gateway); "unportforward" takes it away.
+step_portforward() {
+    ip netns exec "$1" iptables -t nat -I PREROUTING 1 -i wan0 -d "$2/32" -p tcp --dport "$3" -j DNAT --to-destination "$4:22"
+}
+
+step_unportforward() {
+    ip netns exec "$1" iptables -t nat -D PREROUTING -i wan0 -d "$2/32" -p tcp --dport "$3" -j DNAT --to-destination "$4:22" 2>/dev/null || true
+}
+
 # delete NS: remove a namespace (with whatever links it holds).
 step_delete() {
     [ ! -e "/run/netns/$1" ] || ip netns delete "$1"
@@ -188,7 +199,7 @@ cmd_net() {
     while read -r step args; do
         case $step in
             ''|'#'*) continue ;;
-            netns|bridge|named-bridge|plug|attach|unplug|forward|nat|delete|link) ;;
+            netns|bridge|named-bridge|plug|attach|unplug|forward|nat|portforward|unportforward|delete|link) ;;
             *) echo "lab.sh net: unknown step $step" >&2; return 2 ;;
         esac
         # shellcheck disable=SC2086 # plan fields never hold spaces
@@ -296,16 +307,23 @@ cmd_wait_ssh() {
     exec ip netns exec "${prefix}ops" bash "$self" ssh-banners "$@"
 }
 
-# Runs inside wgl-ops: waits until every address answers on port 22 with an SSH banner.
+# unmount NAME: unmount a stopped machine's overlay and remove its state directory.
+cmd_unmount() {
+    local dir=$state/$1
+    if mountpoint -q "$dir/root"; then umount "$dir/root" 2>/dev/null || umount -l "$dir/root"; fi
+    rm -rf "$dir"
+}
+
+# Runs inside wgl-ops: waits until every address answers on port 22 (or SSH_PORT) with an SSH banner.
 cmd_ssh_banners() {
-    local deadline=$((SECONDS + $1)) address
+    local deadline=$((SECONDS + $1)) address port=${SSH_PORT:-22}
     shift
     local pending=("$@") next
     while [ ${#pending[@]} -gt 0 ]; do
         next=()
         for address in "${pending[@]}"; do
-            timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/22" && IFS= read -r -t 2 line <&3 && [[ $line == SSH-* ]]' \
-                "$address" 2>/dev/null || next+=("$address")
+            timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1" && IFS= read -r -t 2 line <&3 && [[ $line == SSH-* ]]' \
+                "$address" "$port" 2>/dev/null || next+=("$address")
         done
         [ ${#next[@]} -gt 0 ] || break
         if [ $SECONDS -ge $deadline ]; then
@@ -399,5 +417,6 @@ case $command in
     wait-booted) cmd_wait_booted "$@" ;;
     exec) cmd_exec "$@" ;;
     teardown) cmd_teardown "$@" ;;
+    unmount) cmd_unmount "$@" ;;
     *) echo "lab.sh: unknown command $command" >&2; exit 2 ;;
 esac

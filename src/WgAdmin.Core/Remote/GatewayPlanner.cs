@@ -152,6 +152,7 @@ public static class GatewayPlanner
         var name = desired.Name!;
         var quotedName = ShellQuote.Quote(name);
         string text;
+        var keepConfigKey = false;
         if (desired.PrivateKey is not null)
         {
             text = WgConfigWriter.Write(desired, WgSecretMode.Include);
@@ -159,7 +160,10 @@ public static class GatewayPlanner
         else if (desired.PublicKey is not null)
         {
             // The private key lives only on the gateway, in NAME.key: the file is completed there.
-            if (state.KeyFilePublicKey is null && state.HasWireGuard)
+            // Without NAME.key, the key of the gateway's current config serves when it is the key of
+            // this public key (an interface read from a topology file exported without secrets).
+            keepConfigKey = state.KeyFilePublicKey is null && state.ConfigPublicKey == desired.PublicKey.ToString();
+            if (state.KeyFilePublicKey is null && state.HasWireGuard && !keepConfigKey)
                 throw new WgException(new WgError(WgErrorId.RemoteKeyMismatch,
                     $"{plan.ComputerName}: the interface holds only a public key, but {GatewayProbe.KeyFilePath(name)} does not exist there; create it with New-WgKeyPair -ComputerName.", Offender: plan.ComputerName));
             if (state.KeyFilePublicKey is not null && state.KeyFilePublicKey != desired.PublicKey.ToString())
@@ -178,7 +182,7 @@ public static class GatewayPlanner
             || (state.ConfigPublicKey is not null && state.ConfigPublicKey != desired.PublicKey?.ToString());
         if (configChanged)
             plan.Steps.Add(new PlanStep("WriteConfig", $"write {GatewayProbe.ConfigPath(name)}{(state.ConfigExists ? " (previous kept as .wgadmin-bak)" : "")}",
-                WriteConfigScript(name, text, remoteKey: desired.PrivateKey is null)));
+                WriteConfigScript(name, text, remoteKey: desired.PrivateKey is null, keyFromConfig: keepConfigKey)));
 
         if (state.HasSystemd)
         {
@@ -226,7 +230,7 @@ public static class GatewayPlanner
         if (configChanged)
             PlanLiveChange(plan, state, current!, desired);
         else if (LivePeersDiffer(state, desired))
-            plan.Steps.Add(new PlanStep("SyncPeers", $"resynchronise {name}'s live peers with its config", SyncScript(quotedName)));
+            plan.Steps.Add(new PlanStep("SyncPeers", $"resynchronise {name}'s live peers with its config", SyncScript(quotedName, state, desired)));
     }
 
     private static void PlanLiveChange(GatewayPlan plan, GatewayState state, WgInterface current, WgInterface desired)
@@ -250,7 +254,7 @@ public static class GatewayPlanner
             script.Append($"ip link set mtu {mtu} dev {quotedName}\n");
             changes.Add($"set MTU {mtu}");
         }
-        script.Append(SyncScript(quotedName)).Append('\n');
+        script.Append(SyncScript(quotedName, state, desired)).Append('\n');
         changes.Add("sync peers (wg syncconf)");
         if (desired.Table != "off")
         {
@@ -273,8 +277,24 @@ public static class GatewayPlanner
 
     // The strip is captured first: a failure inside <(...) is invisible to set -e, and an empty
     // input to wg syncconf would remove every peer.
-    private static string SyncScript(string quotedName) =>
-        $"stripped=$(wg-quick strip {quotedName})\n[ -n \"$stripped\" ]\nwg syncconf {quotedName} <(printf '%s\\n' \"$stripped\")\nunset stripped";
+    // wg syncconf leaves what the file does not mention: a keepalive or preshared key dropped from a
+    // running peer is cleared explicitly, or the peer would keep it and never converge.
+    private static string SyncScript(string quotedName, GatewayState state, WgInterface desired)
+    {
+        var script = new StringBuilder($"stripped=$(wg-quick strip {quotedName})\n[ -n \"$stripped\" ]\nwg syncconf {quotedName} <(printf '%s\\n' \"$stripped\")\nunset stripped");
+        var live = state.LivePeers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
+        foreach (var peer in desired.Peers)
+        {
+            if (!live.TryGetValue(peer.PublicKey.ToString(), out var running))
+                continue;
+            var key = ShellQuote.Quote(peer.PublicKey.ToString());
+            if (peer.PersistentKeepalive is null or 0 && running.PersistentKeepalive is not null)
+                script.Append($"\nwg set {quotedName} peer {key} persistent-keepalive off");
+            if (!peer.HasPresharedKey && running.HasPresharedKey)
+                script.Append($"\nwg set {quotedName} peer {key} preshared-key /dev/null");
+        }
+        return script.ToString();
+    }
 
     /// <summary>Why a running interface cannot take the change live, or null if it can.</summary>
     public static string? RestartReason(WgInterface? current, WgInterface desired, string? parseError = null)
@@ -344,7 +364,7 @@ public static class GatewayPlanner
         return $"put_file {ShellQuote.Quote(path)} {mode} <<'{delimiter}'\n{content}{(content.EndsWith('\n') ? "" : "\n")}{delimiter}";
     }
 
-    private static string WriteConfigScript(string name, string text, bool remoteKey)
+    private static string WriteConfigScript(string name, string text, bool remoteKey, bool keyFromConfig = false)
     {
         var conf = ShellQuote.Quote(GatewayProbe.ConfigPath(name));
         var delimiter = Delimiter();
@@ -359,7 +379,10 @@ public static class GatewayPlanner
         // Insert the gateway's own key after [Interface] with shell builtins only, so the key never
         // appears in a process's arguments.
         var keyFile = ShellQuote.Quote(GatewayProbe.KeyFilePath(name));
-        script.Append($"key=$(cat {keyFile})\n");
+        if (keyFromConfig)
+            script.Append($"key=$(sed -n 's/^[[:space:]]*[Pp][Rr][Ii][Vv][Aa][Tt][Ee][[:space:]]*[Kk][Ee][Yy][[:space:]]*=[[:space:]]*//p' {conf} | head -n 1)\n[ -n \"$key\" ]\n");
+        else
+            script.Append($"key=$(cat {keyFile})\n");
         script.Append($"{{ IFS= read -r first; printf '%s\\nPrivateKey = %s\\n' \"$first\" \"$key\"; cat; }} <<'{delimiter}' | put_file {conf} 600\n{text}{delimiter}\nunset key");
         return script.ToString();
     }

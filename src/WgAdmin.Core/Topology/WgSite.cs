@@ -39,6 +39,17 @@ public sealed class WgSite
     /// <summary>The gateway's uplink (eth0), for masquerading; carried along, not used by the topology itself.</summary>
     public string? WanInterface { get; set; }
 
+    /// <summary>
+    /// The gateway's own address on its LAN: the next hop LAN hosts route the far sites' prefixes
+    /// through (Get-WgLanRoute). It must lie in one of <see cref="LanPrefix"/>.
+    /// </summary>
+    public IPAddress? LanAddress { get; set; }
+
+    /// <summary>
+    /// True for a cloud VPC: the LAN's routes belong in the provider's route table, not on hosts.
+    /// </summary>
+    public bool Cloud { get; set; }
+
     /// <summary>True when the gateway sits behind NAT: its peers get a keepalive so the NAT mapping stays open.</summary>
     public bool BehindNat { get; set; } = true;
 

@@ -39,6 +39,45 @@ public sealed class WgTopology
 
     public string InterfaceName { get; set; } = "wg0";
 
+    /// <summary>
+    /// True (the default) to generate the private keys of sites without a key, and the preshared
+    /// keys, on the first <see cref="Build"/>. A topology read from a file sets it to false: a key
+    /// missing there was withheld (exported without secrets), and a new one would not match the
+    /// gateways'.
+    /// </summary>
+    public bool GenerateMissingSecrets { get; set; } = true;
+
+    /// <summary>The interfaces of the last <see cref="Build"/>, one per site; empty before.</summary>
+    public IReadOnlyList<WgInterface> Interfaces { get; private set; } = Array.Empty<WgInterface>();
+
+    // Generated once and kept, so that building (or exporting) again gives the same keys.
+    private readonly Dictionary<string, WgPrivateKey> _generatedKeys = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), WgPresharedKey> _presharedKeys = new();
+
+    /// <summary>The private key a site's interface gets: its own, or the one generated for it; null when the key stays on the gateway.</summary>
+    public WgPrivateKey? PrivateKeyOf(WgSite site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        return site.PrivateKey ?? _generatedKeys.GetValueOrDefault(site.Name);
+    }
+
+    /// <summary>The preshared key two sites share, when one was generated or read; null otherwise.</summary>
+    public WgPresharedKey? PresharedKeyOf(string first, string second) => _presharedKeys.GetValueOrDefault(Pair(first, second));
+
+    /// <summary>Sets the preshared key of a pair of sites (as a topology file gives it).</summary>
+    public void SetPresharedKey(string first, string second, WgPresharedKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _presharedKeys[Pair(first, second)] = key;
+    }
+
+    /// <summary>The pairs with a preshared key, each in ordinal order of the names.</summary>
+    public IEnumerable<(string First, string Second, WgPresharedKey Key)> PresharedKeyPairs() =>
+        _presharedKeys.OrderBy(p => p.Key.Item1, StringComparer.Ordinal).ThenBy(p => p.Key.Item2, StringComparer.Ordinal)
+            .Select(p => (p.Key.Item1, p.Key.Item2, p.Value));
+
+    private static (string, string) Pair(string a, string b) => string.CompareOrdinal(a, b) < 0 ? (a, b) : (b, a);
+
     public IReadOnlyList<WgTopologyProblem> Check() => WgTopologyCheck.Check(this);
 
     /// <summary>
@@ -55,20 +94,23 @@ public sealed class WgTopology
         var tunnel = TunnelPrefix.ToNetwork();
         var addresses = WgTunnelAllocator.Allocate(tunnel, sites);
         var hostLength = AddressSpace.Bits(tunnel.Family);
-        var privateKeys = sites.ToDictionary(s => s.Name, s => s.PrivateKey ?? (s.PublicKey is null ? WgPrivateKey.Generate() : null), StringComparer.Ordinal);
-        WgPublicKey PublicKeyOf(WgSite site) => privateKeys[site.Name]?.PublicKey ?? site.PublicKey!;
-
-        var presharedKeys = new Dictionary<(string, string), WgPresharedKey>();
-        WgPresharedKey? PresharedKeyFor(WgSite a, WgSite b)
+        GenerateSecrets();
+        var missing = new List<WgError>();
+        foreach (var site in sites.Where(s => PrivateKeyOf(s) is null && s.PublicKey is null))
+            missing.Add(new WgError(WgErrorId.MissingPublicKey, $"Site {Quote.Value(site.Name)} has neither a private nor a public key.", Offender: site.Name));
+        if (PresharedKeys)
         {
-            if (!PresharedKeys)
-                return null;
-            // One key per pair, whichever side asks first.
-            var pair = string.CompareOrdinal(a.Name, b.Name) < 0 ? (a.Name, b.Name) : (b.Name, a.Name);
-            if (!presharedKeys.TryGetValue(pair, out var key))
-                presharedKeys[pair] = key = WgPresharedKey.Generate();
-            return key;
+            foreach (var (a, b) in PeerPairs(sites).Select(p => Pair(p.Item1, p.Item2)).Where(p => !_presharedKeys.ContainsKey(p)))
+                missing.Add(new WgError(WgErrorId.SecretNotInFile,
+                    $"The topology uses preshared keys, but none is given for the sites {Quote.Value(a)} and {Quote.Value(b)}; the file was probably exported without -IncludeSecret. Applying without it would remove the preshared key from both gateways: export the topology with -IncludeSecret (the file is then written mode 0600).",
+                    Offender: $"{a},{b}"));
         }
+        if (missing.Count > 0)
+            throw new WgException(missing);
+
+        var privateKeys = sites.ToDictionary(s => s.Name, PrivateKeyOf, StringComparer.Ordinal);
+        WgPublicKey PublicKeyOf(WgSite site) => privateKeys[site.Name]?.PublicKey ?? site.PublicKey!;
+        WgPresharedKey? PresharedKeyFor(WgSite a, WgSite b) => PresharedKeys ? _presharedKeys[Pair(a.Name, b.Name)] : null;
 
         // Once per site, not once per pair of sites.
         var behind = sites.ToDictionary(s => s.Name, s => s.LanPrefix.Select(p => p.ToNetwork()).Distinct().ToArray(), StringComparer.Ordinal);
@@ -113,8 +155,38 @@ public sealed class WgTopology
             WgConfigValidator.ThrowIfInvalid(config);
             interfaces.Add(config);
         }
+        Interfaces = interfaces;
         return interfaces;
     }
+
+    /// <summary>
+    /// Generates, once, the private keys of sites that have no key and (with
+    /// <see cref="PresharedKeys"/>) the preshared key of every pair of peers; does nothing when
+    /// <see cref="GenerateMissingSecrets"/> is false. <see cref="Build"/> calls it.
+    /// </summary>
+    public void GenerateSecrets()
+    {
+        if (!GenerateMissingSecrets)
+            return;
+        var sites = Sites.Where(s => s is not null).ToList();
+        foreach (var site in sites.Where(s => s.PrivateKey is null && s.PublicKey is null && !_generatedKeys.ContainsKey(s.Name)))
+            _generatedKeys[site.Name] = WgPrivateKey.Generate();
+        if (PresharedKeys && (Shape != WgTopologyShape.HubAndSpoke || sites.Any(s => s.Name == Hub)))
+        {
+            foreach (var pair in PeerPairs(sites).Select(p => Pair(p.Item1, p.Item2)))
+                _presharedKeys.TryAdd(pair, WgPresharedKey.Generate());
+        }
+    }
+
+    /// <summary>The pairs of sites that are each other's peers: all pairs in a mesh, hub and spoke otherwise.</summary>
+    private IEnumerable<(string, string)> PeerPairs(List<WgSite> sites)
+    {
+        if (Shape == WgTopologyShape.HubAndSpoke)
+            return sites.Where(s => s.Name != Hub).Select(s => (Hub!, s.Name));
+        return sites.SelectMany((a, i) => sites.Skip(i + 1).Select(b => (a.Name, b.Name)));
+    }
+
+    public override string ToString() => $"{Shape} of {Sites.Count} site{(Sites.Count == 1 ? "" : "s")} in {TunnelPrefix}";
 
     /// <summary>The tunnel address each site gets, by name.</summary>
     public IReadOnlyDictionary<string, IPAddress> TunnelAddresses() => WgTunnelAllocator.Allocate(TunnelPrefix, Sites.Where(s => s is not null));

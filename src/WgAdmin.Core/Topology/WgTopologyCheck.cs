@@ -23,6 +23,7 @@ public static class WgTopologyCheck
         CheckOverlaps(tunnel, sites, problems);
         CheckTunnelRoom(tunnel, sites, problems);
         CheckEndpoints(sites, problems);
+        CheckLanAddresses(sites, problems);
         return problems;
     }
 
@@ -142,6 +143,30 @@ public static class WgTopologyCheck
             problems.Add(Warning(WgErrorId.PrivateEndpointBehindNat,
                 $"Site {Quote.Value(site.Name)} is behind NAT, but its endpoint {Quote.Value(site.Endpoint.ToString())} is a private address the other sites cannot reach; give the public address of its NAT router, with the port forwarded, or say the site is not behind NAT.",
                 site.Name, site.Endpoint.ToString()));
+    }
+
+    private static void CheckLanAddresses(List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        foreach (var site in sites)
+        {
+            if (LanAddressProblem(site) is { } message)
+                problems.Add(Error(WgErrorId.InvalidLanAddress, message, site.Name, site.LanAddress!.ToString()));
+        }
+    }
+
+    /// <summary>Why a site's LAN address cannot be its gateway's address on the LAN, or null when it can.</summary>
+    public static string? LanAddressProblem(WgSite site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        if (site.LanAddress is not { } address)
+            return null;
+        var lan = site.LanPrefix.FirstOrDefault(p => p.Length > 0 && p.Contains(address));
+        if (lan.Address is null)
+            return $"The LAN address {Quote.Value(address.ToString())} of site {Quote.Value(site.Name)} lies in none of its LAN prefixes ({(site.LanPrefix.Length == 0 ? "none given" : string.Join(", ", site.LanPrefix.Select(p => Quote.Value(p.ToString()))))}); give the gateway's address on its LAN.";
+        var network = lan.ToNetwork();
+        if (address.Equals(network.Address) || (!network.IsIPv6 && network.Length < 31 && address.Equals(AddressSpace.FromNumber(AddressSpace.ToNumber(network.Address) + (UInt128.One << (32 - network.Length)) - 1, network.Family))))
+            return $"The LAN address {Quote.Value(address.ToString())} of site {Quote.Value(site.Name)} is the network or broadcast address of {Quote.Value(network.ToString())}, not a host's.";
+        return null;
     }
 
     private static string Proposal(WgPrefix? proposal) =>

@@ -38,6 +38,14 @@ public sealed class NewWgSiteCommand : WgCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? WanInterface { get; set; }
 
+    /// <summary>The gateway's address on its LAN: the next hop of the LAN hosts' routes (Get-WgLanRoute).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public IPAddress? LanAddress { get; set; }
+
+    /// <summary>The site is a cloud VPC: its LAN routes go in the provider's route table.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public SwitchParameter Cloud { get; set; }
+
     /// <summary>On by default: most gateways sit behind a router; -BehindNat:$false turns keepalives off.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public SwitchParameter BehindNat { get; set; } = true;
@@ -61,6 +69,8 @@ public sealed class NewWgSiteCommand : WgCmdlet
             ComputerName = string.IsNullOrEmpty(ComputerName) ? null : ComputerName,
             LanPrefix = LanPrefix,
             WanInterface = string.IsNullOrEmpty(WanInterface) ? null : WanInterface,
+            LanAddress = LanAddress,
+            Cloud = Cloud.IsPresent,
             BehindNat = BehindNat.IsPresent,
             TunnelAddress = TunnelAddress,
             PrivateKey = PrivateKey,
@@ -69,6 +79,11 @@ public sealed class NewWgSiteCommand : WgCmdlet
             site.ListenPort = port;
         if (PrivateKey is null)
             site.PublicKey = PublicKey;
+        if (WgTopologyCheck.LanAddressProblem(site) is { } problem)
+        {
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidLanAddress, problem, Offender: LanAddress!.ToString()), LanAddress, ErrorCategory.InvalidArgument));
+            return;
+        }
         WriteObject(site);
     }
 }

@@ -8,10 +8,11 @@ namespace WgAdmin.Commands;
 /// <summary>
 /// New-WgTopology: joins sites into one interface per gateway, after the sanity checks. Sites
 /// from the pipeline are collected and built together at the end; any check error stops the
-/// build, and then nothing is written but the errors.
+/// build, and then nothing is written but the errors. -AsTopology emits the topology itself,
+/// which keeps the keys it generated (for Export-WgTopology and Get-WgLanRoute).
 /// </summary>
 [Cmdlet(VerbsCommon.New, "WgTopology")]
-[OutputType(typeof(WgInterface))]
+[OutputType(typeof(WgInterface), typeof(WgTopology))]
 public sealed class NewWgTopologyCommand : WgCmdlet
 {
     private readonly List<WgSite> _sites = new();
@@ -37,6 +38,10 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     [Parameter]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     public string InterfaceName { get; set; } = "wg0";
+
+    /// <summary>Emits the topology itself (sites, shape, keys, and the built interfaces in Interfaces) instead of the interfaces.</summary>
+    [Parameter]
+    public SwitchParameter AsTopology { get; set; }
 
     protected override void ProcessRecord() => _sites.AddRange(Site.Where(s => s is not null));
 
@@ -66,6 +71,11 @@ public sealed class NewWgTopologyCommand : WgCmdlet
         catch (WgException ex)
         {
             WriteWgErrors(ex, TunnelPrefix, ErrorCategory.InvalidArgument);
+            return;
+        }
+        if (AsTopology)
+        {
+            WriteObject(topology);
             return;
         }
         foreach (var config in interfaces)

@@ -596,6 +596,49 @@ public partial class GatewayPlannerTests
     }
 
     [Fact]
+    public void APublicKeyOnlyInterfaceKeepsTheKeyOfTheGatewaysConfigWhenItMatches()
+    {
+        // A topology file without secrets: the key was pushed in the config, there is no NAME.key.
+        var state = Fresh();
+        state.ConfigExists = true;
+        state.ConfigPublicKey = GatewayKey.PublicKey.ToString();
+        var desired = RemoteKeyed();
+
+        var script = Step(Plan(desired, state), "WriteConfig").Script;
+
+        Assert.Contains("/etc/wireguard/wg0.conf' | head -n 1)", script, StringComparison.Ordinal);
+        Assert.Contains("[ -n \"$key\" ]", script.Split('\n'));
+        Assert.DoesNotContain("wg0.key", script, StringComparison.Ordinal);
+        Assert.DoesNotMatch(KeyValueLine(), script);
+
+        state.ConfigPublicKey = PeerC.ToString();
+        Assert.Equal(WgErrorId.RemoteKeyMismatch, Assert.Throws<WgException>(() => Plan(desired, state)).ErrorId);
+    }
+
+    [Fact]
+    public void AKeepaliveOrPresharedKeyDroppedFromARunningPeerIsClearedAfterTheSync()
+    {
+        // wg syncconf keeps what the file no longer mentions; without the explicit clear the peer never converges.
+        var running = Desired();
+        var state = Converged(running);
+        var desired = Desired(c =>
+        {
+            c.Peers[0].PersistentKeepalive = null;
+            c.Peers[0].PresharedKey = null;
+        });
+
+        var live = Step(Plan(desired, state), "UpdateLive").Script.Split('\n');
+
+        Assert.Contains($"wg set 'wg0' peer '{PeerA}' persistent-keepalive off", live);
+        Assert.Contains($"wg set 'wg0' peer '{PeerA}' preshared-key /dev/null", live);
+        Assert.DoesNotContain(live, l => l.Contains(PeerB.ToString(), StringComparison.Ordinal));
+        // A keepalive the file still wants is set by the sync itself, not cleared.
+        var drifted = Converged(running);
+        drifted.LivePeers[0] = drifted.LivePeers[0] with { PersistentKeepalive = null };
+        Assert.DoesNotContain("persistent-keepalive off", Step(Plan(Desired(), drifted), "SyncPeers").Script, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnInterfaceWithNoKeyAtAllIsRefused()
     {
         var desired = Desired();

@@ -273,6 +273,42 @@ public class LiveGatewayTests
     }
 
     [SkippableFact]
+    public void APublicKeyOnlyInterfaceKeepsTheKeyOfTheGatewaysConfig()
+    {
+        // A topology file exported without secrets, re-applied where the key was pushed in the config.
+        GatewaySandbox.Require("wg", "sha256sum", "sed");
+        using var ns = ScratchNamespace.Create("wgadm-key");
+        var name = UniqueName("wgk");
+        var gatewayKey = WgPrivateKey.Generate();
+        var current = new WgInterface
+        {
+            Name = name,
+            PrivateKey = gatewayKey,
+            ListenPort = 51820,
+            Address = [WgPrefix.Parse("10.66.0.1/24")],
+            Peers = [new WgPeer(WgPrivateKey.Generate().PublicKey) { AllowedIPs = [WgPrefix.Parse("10.66.0.2/32")] }],
+        };
+        var desired = current.Clone();
+        desired.PrivateKey = null;
+        desired.PublicKey = gatewayKey.PublicKey;
+        desired.ListenPort = 51821;
+        var files = new Dictionary<string, string> { [name + ".conf"] = WgConfigWriter.Write(current, WgSecretMode.Include) };
+        var before = ParseProbe(GatewaySandbox.Run(ns, files, Probe(name))[0]);
+        Assert.Null(before.KeyFilePublicKey);
+        var write = GatewayPlanner.Plan("sandbox", desired, name, before, new ApplyOptions()).Steps.Single(s => s.Action == "WriteConfig");
+        Assert.DoesNotContain(gatewayKey.Reveal(), write.Script, StringComparison.Ordinal);
+
+        var runs = GatewaySandbox.Run(ns, files, GatewaySandbox.PlanScript([write]), Probe(name), $"cat /etc/wireguard/{name}.conf");
+
+        Assert.True(runs[0].Ok, $"writing the config failed ({runs[0].ExitCode}): {runs[0].StdErr}");
+        var written = WgConfigParser.Parse(runs[2].StdOut, name);
+        Assert.Equal(gatewayKey.PublicKey, written.PublicKey);
+        Assert.Equal(51821, written.ListenPort);
+        var after = ParseProbe(runs[1]);
+        Assert.DoesNotContain(GatewayPlanner.Plan("sandbox", desired, name, after, new ApplyOptions()).Steps, s => s.Action == "WriteConfig");
+    }
+
+    [SkippableFact]
     public void RemoteKeyGenerationMakesOneKeyAndKeepsIt()
     {
         GatewaySandbox.Require("wg");

@@ -1,0 +1,164 @@
+BeforeAll {
+    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
+    Import-Module $modulePath -Force
+}
+
+Describe 'Topology files' {
+    BeforeAll {
+        $sites = @(
+            New-WgSite -Name site-a -ComputerName gw-a -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24 -LanAddress 10.11.7.1 -WanInterface eth0
+            New-WgSite -Name site-b -ComputerName gw-b -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20 -LanAddress 172.19.16.7 -Cloud
+        )
+        $topology = $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 -PresharedKeys -AsTopology
+    }
+
+    It 'emits the topology with its interfaces with -AsTopology, and interfaces by default' {
+        $topology | Should -BeOfType ([WgAdmin.Topology.WgTopology])
+        $topology.Interfaces.Count | Should -Be 2
+        $topology.Sites.Name | Should -Be @('site-a', 'site-b')
+        $plain = @($sites | New-WgTopology -TunnelPrefix 10.0.0.0/24)
+        $plain.Count | Should -Be 2
+        $plain[0] | Should -BeOfType ([WgAdmin.Model.WgInterface])
+        ($topology | Out-String) | Should -Match 'site-a, site-b'
+    }
+
+    It 'round-trips through a file with -IncludeSecret: the same interfaces, keys included, mode 0600' {
+        $file = Join-Path $TestDrive 'sites.topology'
+        $topology | Export-WgTopology -Path $file -IncludeSecret
+        (Get-Item $file).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        $read = @(Import-WgTopology $file)
+        $read.Count | Should -Be 2
+        for ($i = 0; $i -lt 2; $i++) {
+            ($read[$i] | ConvertTo-WgConfig -IncludeSecret) | Should -BeExactly ($topology.Interfaces[$i] | ConvertTo-WgConfig -IncludeSecret)
+            $read[$i].ComputerName | Should -Be $topology.Interfaces[$i].ComputerName
+        }
+        $again = Import-WgTopology $file -AsTopology
+        $again.Sites[0].LanAddress | Should -Be '10.11.7.1'
+        $again.Sites[1].Cloud | Should -BeTrue
+        $again.Sites[0].WanInterface | Should -Be 'eth0'
+    }
+
+    It 'keeps keys stable: a second export of the same topology is the same file' {
+        $one = Join-Path $TestDrive 'one.topology'
+        $two = Join-Path $TestDrive 'two.topology'
+        $topology | Export-WgTopology -Path $one -IncludeSecret
+        $topology | Export-WgTopology -Path $two -IncludeSecret
+        Get-Content -Raw $two | Should -BeExactly (Get-Content -Raw $one)
+    }
+
+    It 'writes no private or preshared key without -IncludeSecret, and then refuses to emit interfaces that would drop the preshared keys' {
+        $file = Join-Path $TestDrive 'public.topology'
+        $topology | Export-WgTopology -Path $file
+        $text = Get-Content -Raw $file
+        foreach ($config in $topology.Interfaces) {
+            $text | Should -Not -Match ([regex]::Escape($config.PrivateKey.Reveal()))
+            $text | Should -Not -Match ([regex]::Escape($config.Peers[0].PresharedKey.Reveal()))
+            $text | Should -Match ([regex]::Escape("PublicKey = $($config.PublicKey)"))
+        }
+        $out = Import-WgTopology $file -ErrorVariable failed -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.SecretNotInFile,WgAdmin.Commands.ImportWgTopologyCommand'
+        $failed[0].ToString() | Should -Match 'public\.topology'
+        $asTopology = Import-WgTopology $file -AsTopology -WarningVariable warned 3>$null
+        $asTopology.Interfaces.Count | Should -Be 0
+        "$warned" | Should -Match 'WgAdmin.SecretNotInFile'
+        @(Get-WgLanRoute -Topology $asTopology).Count | Should -Be 2
+    }
+
+    It 'gives public-key-only interfaces from a file without secrets for keys made on the gateways' {
+        $gatewayMade = @(
+            New-WgSite -Name site-a -ComputerName gw-a -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24 -PublicKey (New-WgKeyPair).PublicKey
+            New-WgSite -Name site-b -ComputerName gw-b -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20 -PublicKey (New-WgKeyPair).PublicKey
+        ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -AsTopology
+        $file = Join-Path $TestDrive 'gateway-made.topology'
+        $gatewayMade | Export-WgTopology -Path $file
+        $read = @(Import-WgTopology $file)
+        $read | ForEach-Object { $_.PrivateKey | Should -BeNullOrEmpty }
+        $read.PublicKey | Should -Be $gatewayMade.Interfaces.PublicKey
+    }
+
+    It 'does not replace a file without -Force, and writes nothing with -WhatIf' {
+        $file = Join-Path $TestDrive 'kept.topology'
+        Set-Content $file 'old'
+        $topology | Export-WgTopology -Path $file -ErrorVariable failed -ErrorAction SilentlyContinue
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.FileExists,WgAdmin.Commands.ExportWgTopologyCommand'
+        $topology | Export-WgTopology -Path $file -Force -WhatIf
+        Get-Content -Raw $file | Should -BeExactly "old$([Environment]::NewLine)"
+        $new = Join-Path $TestDrive 'new.topology'
+        $topology | Export-WgTopology -Path $new -WhatIf
+        Test-Path $new | Should -BeFalse
+    }
+
+    It 'reports a bad file with its line and a fixed ID, and emits nothing' {
+        $file = Join-Path $TestDrive 'bad.topology'
+        Set-Content $file "[Topology]`nTunnelPrefix = 10.0.0.0/24`n[Site]`nName = a`nEndpoint = 198.51.100.1:1`nLanPrefix = 10.1.0.0/33`nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg="
+        $out = Import-WgTopology $file -ErrorVariable failed -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidPrefix,WgAdmin.Commands.ImportWgTopologyCommand'
+        $failed[0].ToString() | Should -Match 'line 6'
+        Import-WgTopology (Join-Path $TestDrive 'missing.topology') -ErrorVariable missing -ErrorAction SilentlyContinue
+        $missing[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.FileNotFound,WgAdmin.Commands.ImportWgTopologyCommand'
+    }
+
+    It 'runs the checks on import: overlapping LANs in a hand-edited file' {
+        $file = Join-Path $TestDrive 'overlap.topology'
+        $topology | Export-WgTopology -Path $file -IncludeSecret
+        (Get-Content -Raw $file).Replace('LanPrefix = 172.19.16.0/20', 'LanPrefix = 10.11.0.0/16').Replace('LanAddress = 172.19.16.7', 'LanAddress = 10.11.0.7') | Set-Content $file
+        Import-WgTopology $file -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.LanOverlap,WgAdmin.Commands.ImportWgTopologyCommand'
+    }
+}
+
+Describe 'Get-WgLanRoute' {
+    BeforeAll {
+        $sites = @(
+            New-WgSite -Name site-a -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24 -LanAddress 10.11.7.1
+            New-WgSite -Name site-b -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20 -LanAddress 172.19.16.7 -Cloud
+            New-WgSite -Name site-c -Endpoint 198.51.100.30:10086 -LanPrefix 192.168.50.0/24
+        )
+        $topology = $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 -Shape HubAndSpoke -Hub site-a -AsTopology
+    }
+
+    It 'gives every far LAN via the local gateway, with the ip route command (hub-and-spoke too)' {
+        $routes = @(Get-WgLanRoute -Topology $topology -Site site-a)
+        $routes.Destination | Should -Be @('172.19.16.0/20', '192.168.50.0/24')
+        $routes.Command | Should -Be @('ip route replace 172.19.16.0/20 via 10.11.7.1', 'ip route replace 192.168.50.0/24 via 10.11.7.1')
+        $routes[0].Site | Should -Be 'site-a'
+        $routes[0].Gateway | Should -Be '10.11.7.1'
+    }
+
+    It 'notes the provider''s route table for a cloud site' {
+        (Get-WgLanRoute -Topology $topology -Site site-b).Note | Should -Match 'route table'
+    }
+
+    It 'warns and gives no command when the gateway''s LAN address is unknown' {
+        $c = @(Get-WgLanRoute -Topology $topology -Site site-c -WarningVariable warned 3>$null)
+        $c.Count | Should -Be 2
+        $c | ForEach-Object { $_.Command | Should -BeNullOrEmpty }
+        "$warned" | Should -Match 'WgAdmin.LanAddressUnknown'
+    }
+
+    It 'converts to JSON as plain strings' {
+        $json = Get-WgLanRoute -Topology $topology -Site site-a | ConvertTo-Json | ConvertFrom-Json
+        $json[0].Destination | Should -Be '172.19.16.0/20'
+        $json[0].Command | Should -Be 'ip route replace 172.19.16.0/20 via 10.11.7.1'
+    }
+
+    It 'refuses an unknown site' {
+        Get-WgLanRoute -Topology $topology -Site site-z -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.SiteNotFound,WgAdmin.Commands.GetWgLanRouteCommand'
+    }
+
+    It 'refuses -Apply for a site without LAN address before connecting anywhere' {
+        { Get-WgLanRoute -Topology $topology -Site site-c -Apply -ComputerName 'lan-host.invalid' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'WgAdmin.LanAddressUnknown,WgAdmin.Commands.GetWgLanRouteCommand'
+        { Get-WgLanRoute -Topology $topology -Apply -ComputerName 'lan-host.invalid' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'WgAdmin.SiteNotFound,WgAdmin.Commands.GetWgLanRouteCommand'
+    }
+
+    It 'refuses a LAN address outside the site''s LAN' {
+        New-WgSite -Name x -Endpoint 198.51.100.1:1 -LanPrefix 10.1.0.0/16 -LanAddress 10.2.0.1 -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidLanAddress,WgAdmin.Commands.NewWgSiteCommand'
+        $failed[0].ToString() | Should -Match "'10.2.0.1'"
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using WgAdmin.Net;
+using WgAdmin.Remote;
+using WgAdmin.Topology;
+using Xunit;
+using static WgAdmin.Core.Tests.Topology.TopologyCheckTests;
+
+namespace WgAdmin.Core.Tests.Topology;
+
+/// <summary>The routes LAN hosts need: far prefixes via the local gateway, notes for clouds and unknown gateways.</summary>
+public class LanRouteTests
+{
+    private static WgTopology Three(WgTopologyShape shape = WgTopologyShape.Mesh)
+    {
+        var a = Site("site-a", "198.51.100.10:10086", "10.11.7.0/24");
+        a.LanAddress = IPAddress.Parse("10.11.7.1");
+        var b = Site("site-b", "198.51.100.20:10086", "172.19.16.0/20", "fd00:19::/64");
+        b.LanAddress = IPAddress.Parse("172.19.16.7");
+        b.Cloud = true;
+        var c = Site("site-c", "198.51.100.30:10086", "192.168.50.0/24");
+        return new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [a, b, c]) { Shape = shape, Hub = shape == WgTopologyShape.HubAndSpoke ? "site-c" : null };
+    }
+
+    [Theory]
+    [InlineData(WgTopologyShape.Mesh)]
+    [InlineData(WgTopologyShape.HubAndSpoke)]
+    public void EverySiteRoutesEveryFarLanViaItsOwnGateway(WgTopologyShape shape)
+    {
+        var routes = WgLanRoutes.For(Three(shape));
+        var a = routes.Where(r => r.Site == "site-a").ToList();
+        Assert.Equal(["172.19.16.0/20", "fd00:19::/64", "192.168.50.0/24"], a.Select(r => r.Destination));
+        Assert.Equal("ip route replace 172.19.16.0/20 via 10.11.7.1", a[0].Command);
+        Assert.Null(a[0].Note);
+        Assert.Null(a[1].Command); // no IPv6 LAN address to route through
+        Assert.NotNull(a[1].Note);
+        Assert.Equal("10.11.7.1", a[2].Gateway);
+    }
+
+    [Fact]
+    public void ACloudSiteGetsItsRoutesWithANote()
+    {
+        var b = WgLanRoutes.For(Three(), "site-b");
+        Assert.Equal(["10.11.7.0/24", "192.168.50.0/24"], b.Select(r => r.Destination));
+        Assert.All(b, r => Assert.Equal(WgLanRoutes.CloudNote, r.Note));
+        Assert.All(b, r => Assert.StartsWith("ip route replace ", r.Command, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ASiteWithoutLanAddressGetsNoCommand()
+    {
+        var c = WgLanRoutes.For(Three(), "site-c");
+        Assert.All(c, r => Assert.Null(r.Command));
+        Assert.All(c, r => Assert.Contains("unknown", r.Note, StringComparison.Ordinal));
+        Assert.Equal("", WgLanRoutes.FileText(c));
+    }
+
+    [Fact]
+    public void AnUnknownSiteIsAnError() =>
+        Assert.Equal(WgErrorId.SiteNotFound, Assert.Throws<WgException>(() => WgLanRoutes.For(Three(), "site-z")).ErrorId);
+
+    [Theory]
+    [InlineData("10.12.0.1", false)]
+    [InlineData("10.11.7.0", false)]
+    [InlineData("10.11.7.255", false)]
+    [InlineData("10.11.7.1", true)]
+    public void TheLanAddressMustBeAHostOfTheSitesLan(string address, bool good)
+    {
+        var site = Site("site-a", "198.51.100.10:10086", "10.11.7.0/24");
+        site.LanAddress = IPAddress.Parse(address);
+        Assert.Equal(good, WgTopologyCheck.LanAddressProblem(site) is null);
+        var topology = new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [site]);
+        Assert.Equal(!good, topology.Check().Any(p => p.ErrorId == WgErrorId.InvalidLanAddress));
+    }
+
+    [Fact]
+    public void TheRemoteScriptQuotesItsValuesAndHoldsTheRoutes()
+    {
+        var script = LanRouteScript.Script(WgLanRoutes.For(Three(), "site-a"), remove: false);
+        Assert.StartsWith("desired='172.19.16.0/20 via 10.11.7.1\t192.168.50.0/24 via 10.11.7.1'\n", script, StringComparison.Ordinal);
+        Assert.Contains("remove=0\n", script, StringComparison.Ordinal);
+        Assert.StartsWith("desired=''\n", LanRouteScript.Script([], remove: true), StringComparison.Ordinal);
+    }
+}
