@@ -34,6 +34,7 @@
         'Compare-WgInterface'
         'New-WgSite'
         'New-WgTopology'
+        'Test-WgTunnel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -64,4 +64,8 @@ public static class WgErrorId
     public const string PrivateEndpointBehindNat = "WgAdmin.PrivateEndpointBehindNat";
     public const string TunnelTooSmall = "WgAdmin.TunnelTooSmall";
     public const string InvalidTunnelAddress = "WgAdmin.InvalidTunnelAddress";
+
+    // Test-WgTunnel
+    public const string InvalidTunnelTarget = "WgAdmin.InvalidTunnelTarget";
+    public const string InvalidHandshakeAge = "WgAdmin.InvalidHandshakeAge";
 }
