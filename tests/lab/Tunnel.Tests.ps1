@@ -131,7 +131,9 @@ Describe 'Test-WgTunnel on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labR
             $back[0].Passed | Should -BeTrue
             $back[0].Peer | Should -Be 'site-k'
             $back[0].RttAvgMs | Should -Be $result[0].RttAvgMs
-            $back[0].LatestHandshake | Should -Match '^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$'
+            # ConvertFrom-Json turns ISO dates into DateTime, so look at the text.
+            $json | Should -Match '"LatestHandshake": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"'
+            $json | Should -Match '"Reasons": \[\]'
             $back[1].Address | Should -Be $hostK.lanAddress
             # Every value is a string, number, boolean, null or an array of strings: no model objects.
             foreach ($property in $back[0].PSObject.Properties) {
@@ -139,6 +141,18 @@ Describe 'Test-WgTunnel on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labR
                     $property.Value.GetType().Name | Should -BeIn @('String', 'Int64', 'Int32', 'Double', 'Decimal', 'Boolean') -Because $property.Name
                 }
             }
+        }
+    }
+
+    Context 'what reaches the gateway' {
+        It 'is one fixed command per test, with no key on any command line' {
+            $before = @(Invoke-Gateway $gwJ.name "cat $($gwJ.commandLog)").Count
+            $null = Test-WgTunnel -ComputerName $gwJ.name @ssh -Name wg2 -Target $hostK.lanAddress
+            $lines = @(Invoke-Gateway $gwJ.name "cat $($gwJ.commandLog)")
+            $new = @($lines | Select-Object -Skip $before)
+            $new.Count | Should -Be 1
+            $new[0] | Should -Match ([regex]::Escape('exec bash -s') + '; else exec sudo -n bash -s; fi$')
+            ($lines -join "`n").Contains($keysJ.PrivateKey.Reveal()) | Should -BeFalse
         }
     }
 

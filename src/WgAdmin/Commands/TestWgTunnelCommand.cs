@@ -29,7 +29,10 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
     /// <summary>The gateways; bound by property name from Set-WgInterface results, interfaces and Get-WgInterface output.</summary>
     [Parameter(Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
+    [AllowNull]
+    public string[] ComputerName { get => _computerName; set => _computerName = value ?? Array.Empty<string>(); }
+
+    private string[] _computerName = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
     public WgSession[] Session { get; set; } = Array.Empty<WgSession>();
