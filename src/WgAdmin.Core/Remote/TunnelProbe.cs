@@ -177,8 +177,8 @@ while IFS="$(printf '\t')" read -r key psk endpoint allowed rest; do
   echo "@@peer $key ${address:-none}"
   if [ -n "$address" ]; then
     echo @@ping
-    pings "$address"
-    if [ -n "$mtu" ] && fits "$address" {{MinimumPingSize}}; then echo @@mtu; path_mtu "$address" "$mtu"; fi
+    answer=$(pings "$address"); echo "$answer"
+    case "$answer" in *" 0 received"*) ;; *" received"*) [ -z "$mtu" ] || { echo @@mtu; path_mtu "$address" "$mtu"; } ;; esac
   fi
   echo @@routes
   for p in $(echo "$allowed" | tr ',' ' '); do

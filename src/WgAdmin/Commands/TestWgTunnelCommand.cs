@@ -26,6 +26,9 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
 
     private sealed record Gateway(string ComputerName, string InterfaceName, SshConnectOptions? Options, WgSession? Session);
 
+    /// <summary>What testing one gateway gave: its results, or why it could not be tested and after how long.</summary>
+    private sealed record Outcome(IReadOnlyList<WgTunnelTestResult> Results, Exception? Error, double Seconds);
+
     /// <summary>The gateways; bound by property name from Set-WgInterface results, interfaces and Get-WgInterface output.</summary>
     [Parameter(Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
@@ -138,11 +141,11 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
                         throw new WgException(new WgError(WgErrorId.RemoteCommandFailed,
                             $"{target.ComputerName}: the tunnel probe failed (exit {result.ExitCode}): {SecretFilter.Redact(result.Error.Trim())}", Offender: target.ComputerName));
                     var probe = TunnelProbe.Parse(result.Output);
-                    return (Results: TunnelCheck.Evaluate(probe, target.ComputerName, target.InterfaceName, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), Seconds: 0.0, Error: (Exception?)null);
+                    return new Outcome(TunnelCheck.Evaluate(probe, target.ComputerName, target.InterfaceName, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), null, 0);
                 }
                 catch (Exception ex) when (ex is WgException or IOException or InvalidOperationException)
                 {
-                    return (Results: (IReadOnlyList<WgTunnelTestResult>)Array.Empty<WgTunnelTestResult>(), Seconds: clock.Elapsed.TotalSeconds, Error: ex);
+                    return new Outcome(Array.Empty<WgTunnelTestResult>(), ex, clock.Elapsed.TotalSeconds);
                 }
             },
             (target, outcome) =>
