@@ -114,6 +114,21 @@ Describe 'Test-WgTunnel on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labR
             ($results | Where-Object Kind -EQ 'Peer').Passed | Should -BeTrue
         }
 
+        It 'tests over a kept session too, twice on one connection' {
+            $session = New-WgSession -ComputerName $gwJ.name @ssh
+            try {
+                $first = Test-WgTunnel -Session $session -Name wg2
+                $second = Test-WgTunnel -Session $session -Name wg2
+                $first.Passed | Should -BeTrue
+                $second.Passed | Should -BeTrue
+                $second.ComputerName | Should -Be $gwJ.name
+                $session.State | Should -Be 'Opened'
+            }
+            finally {
+                Remove-WgSession $session
+            }
+        }
+
         It '-Quiet gives one $true' {
             $quiet = @(Test-WgTunnel -ComputerName $gwJ.name, $gwK.name @ssh -Name wg2 -Quiet)
             $quiet.Count | Should -Be 1

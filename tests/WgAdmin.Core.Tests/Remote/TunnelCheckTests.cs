@@ -292,6 +292,34 @@ public class TunnelCheckTests
         RemoteOracle.AssertSyntax(TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), "bash");
     }
 
+    /// <summary>The script's own address arithmetic, run by bash: which address of a peer's AllowedIPs is its tunnel address.</summary>
+    [SkippableTheory]
+    [InlineData("10.0.2.2/32,10.100.11.0/24", "10.0.2.2")]
+    [InlineData("10.100.11.0/24,10.0.2.7/32", "10.0.2.7")]
+    [InlineData("10.0.2.0/24", "10.0.2.2")]                    // .1 is the gateway's own
+    [InlineData("10.0.2.128/25", "10.0.2.129")]
+    [InlineData("10.0.2.2/31", "10.0.2.2")]
+    [InlineData("10.0.0.0/16", "")]                            // wider than the tunnel subnet
+    [InlineData("10.100.11.0/24,fd00::2/128", "")]
+    [InlineData("(none)", "")]
+    [InlineData("10.9.2.1/32,192.168.9.1/32", "192.168.9.1")]  // in the interface's second subnet
+    public void TheScriptFindsThePeersTunnelAddress(string allowedIPs, string expected)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash");
+        var script = TunnelProbe.Script("wg2", 3, [], null);
+        var functions = script[script.IndexOf("ip2int()", StringComparison.Ordinal)..script.IndexOf("default_source()", StringComparison.Ordinal)];
+        // The subnets as the script computes them from `ip -4 -o addr show`.
+        var subnets = """
+nets=""; own=""
+for a in 10.0.2.1/24 192.168.9.77/24; do own="$own ${a%/*}"; nets="$nets $(( $(ip2int "${a%/*}") & $(mask "${a#*/}") ))/${a#*/}"; done
+
+""";
+        var run = RemoteOracle.Shell(functions + subnets + $"tunnel_address {ShellQuote.Quote(allowedIPs)}\n");
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(expected, run.StdOut.Trim());
+    }
+
     /// <summary>The real script, run here by bash with the real ip and ping: a missing interface and a loopback target.</summary>
     [SkippableFact]
     public void TheScriptRunByBashIsReadBackAsTheToolsPrintIt()
