@@ -46,6 +46,7 @@ Describe 'Test-WgTunnel parameters' {
         $out | Should -BeNullOrEmpty
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -Be "WgAdmin.InvalidInterfaceName,$command"
+        Test-WgTunnel -ComputerName gw-j -Name 'wg0;reboot' -Quiet -ErrorAction SilentlyContinue | Should -BeFalse
     }
 
     It 'refuses -Count out of range' {

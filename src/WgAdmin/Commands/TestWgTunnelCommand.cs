@@ -94,6 +94,7 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
         if (WgValues.CheckInterfaceName(name) is { } problem)
         {
             WriteError(CreateErrorRecord(problem, name, ErrorCategory.InvalidArgument));
+            _allPassed = false;
             return;
         }
         if (ParameterSetName == SessionSet)
