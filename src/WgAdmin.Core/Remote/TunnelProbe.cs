@@ -47,6 +47,7 @@ public sealed class TargetProbe
 /// <summary>Everything one run of <see cref="TunnelProbe.Script"/> printed, parsed. Nothing secret is in it.</summary>
 public sealed class TunnelProbeOutput
 {
+    /// <summary>The gateway's clock (Unix seconds) when the probe ended: handshake ages are measured from it.</summary>
     public long Now { get; set; }
     public HashSet<string> Tools { get; } = new(StringComparer.Ordinal);
     public string? LinkLine { get; set; }
@@ -198,6 +199,7 @@ for t in "$@"; do
 done
 echo @@after
 dump
+echo @@now; date +%s
 echo @@end
 
 """);
