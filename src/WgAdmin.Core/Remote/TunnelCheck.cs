@@ -129,7 +129,7 @@ public static class TunnelCheck
         }
         if (probe.ServiceEnabled is null)
         {
-            warnings.Add($"no systemctl: wg-quick@{name} was not checked");
+            warnings.Add($"no systemd: wg-quick@{name} was not checked");
         }
         else
         {

@@ -55,7 +55,7 @@ public sealed class TunnelProbeOutput
     public List<string> Addresses { get; } = new();
     /// <summary>The config file with its key lines cut; null when there is none.</summary>
     public string? ConfigText { get; set; }
-    /// <summary>`systemctl is-enabled`/`is-active` of wg-quick@NAME; null without systemctl.</summary>
+    /// <summary>`systemctl is-enabled`/`is-active` of wg-quick@NAME; null on a host not run by systemd.</summary>
     public string? ServiceEnabled { get; set; }
     public string? ServiceActive { get; set; }
     public int? ListenPort { get; set; }
@@ -151,7 +151,7 @@ ip -o addr show dev "$name" 2>/dev/null | awk '{ print $4 }'
 echo @@config
 [ -f "/etc/wireguard/$name.conf" ] && {{KeyLines.AwkFilter}} "/etc/wireguard/$name.conf"
 echo @@service
-if has systemctl; then
+if has systemctl && [ -d /run/systemd/system ]; then
   echo "enabled=$(systemctl is-enabled "wg-quick@$name" 2>/dev/null)"
   echo "active=$(systemctl is-active "wg-quick@$name" 2>/dev/null)"
 fi
