@@ -37,6 +37,7 @@
         'Export-WgTopology'
         'Import-WgTopology'
         'Get-WgLanRoute'
+        'Test-WgTunnel'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

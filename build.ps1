@@ -22,7 +22,11 @@ param(
 
     # For -Task LabTest: the lab suites to run (tests/lab/X.Tests.ps1) in a fresh lab of -Gateways
     # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
-    [string[]] $LabSuite = @()
+    [string[]] $LabSuite = @(),
+
+    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel')]
+    [string[]] $LabBenchOnly = @('Apply', 'Tunnel')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -254,7 +258,7 @@ function Invoke-LabBench {
         $lab = Start-WgLab -Gateways 24 -OutputPath $labOutput
         $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
         & nsenter "--net=/run/netns/$ops" ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File (Join-Path $root 'tests/lab/Bench-Lab.ps1') `
-            -LabOutput $labOutput -ModulePath (Join-Path $moduleDir 'WgAdmin.psd1')
+            -LabOutput $labOutput -ModulePath (Join-Path $moduleDir 'WgAdmin.psd1') -Only ($LabBenchOnly -join ',')
         if ($LASTEXITCODE -ne 0) { throw 'Lab benchmarks failed.' }
         New-Item -ItemType Directory -Force (Join-Path $out 'bench') | Out-Null
         Copy-Item (Join-Path $labOutput 'bench-lab.md') (Join-Path $out "bench/bench-lab-$(Get-Date -AsUTC -Format 'yyyy-MM-dd-HHmmss').md")

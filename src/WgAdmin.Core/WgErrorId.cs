@@ -69,4 +69,8 @@ public static class WgErrorId
     public const string SecretNotInFile = "WgAdmin.SecretNotInFile";
     public const string LanAddressUnknown = "WgAdmin.LanAddressUnknown";
     public const string SiteNotFound = "WgAdmin.SiteNotFound";
+
+    // Test-WgTunnel
+    public const string InvalidTunnelTarget = "WgAdmin.InvalidTunnelTarget";
+    public const string InvalidHandshakeAge = "WgAdmin.InvalidHandshakeAge";
 }

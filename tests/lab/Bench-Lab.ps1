@@ -12,8 +12,13 @@
 param(
     [Parameter(Mandatory)] [string] $LabOutput,
     [Parameter(Mandatory)] [string] $ModulePath,
-    [int] $Repeat = 10
+    [int] $Repeat = 10,
+    # Which benchmarks: Apply (sections 1-4: first apply, no-op re-apply, fan-out, packet loss)
+    # and Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one). A comma-separated list
+    # also works (pwsh -File passes one string).
+    [string[]] $Only = @('Apply', 'Tunnel')
 )
+$Only = $Only -split ',' | ForEach-Object Trim
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath
 Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1')
@@ -35,31 +40,32 @@ Say "# Lab benchmarks, $(Get-Date -AsUTC -Format 'yyyy-MM-dd HH:mm') UTC"
 Say "Machine: $(nproc) cores, load average $((Get-Content /proc/loadavg) -replace ' \d+/.*$')"
 Say ''
 
-# 1. First apply: the seed by hand (bash over ssh) vs WgAdmin, two gateways each.
-$clock = [Diagnostics.Stopwatch]::StartNew()
-bash (Join-Path $PSScriptRoot 'seed-by-hand.sh') $LabOutput gw-a gw-b | Out-Null
-if ($LASTEXITCODE -ne 0) { throw 'seed-by-hand.sh failed' }
-$byHand = $clock.Elapsed.TotalSeconds
+if ('Apply' -in $Only) {
+    # 1. First apply: the seed by hand (bash over ssh) vs WgAdmin, two gateways each.
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    bash (Join-Path $PSScriptRoot 'seed-by-hand.sh') $LabOutput gw-a gw-b | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw 'seed-by-hand.sh failed' }
+    $byHand = $clock.Elapsed.TotalSeconds
 
-$keysC = New-WgKeyPair; $keysD = New-WgKeyPair
-$ifC = $keysC | New-WgInterface -Name wg0 -Address 10.0.0.3/24 -ListenPort 10086 -ComputerName gw-c -Peer ($keysD | New-WgPeer -AllowedIPs 10.0.0.4/32, $site['d'].lanPrefix -Endpoint "$($site['d'].publicAddress):10086" -PersistentKeepalive 25)
-$ifD = $keysD | New-WgInterface -Name wg0 -Address 10.0.0.4/24 -ListenPort 10086 -ComputerName gw-d -Peer ($keysC | New-WgPeer -AllowedIPs 10.0.0.3/32, $site['c'].lanPrefix -Endpoint "$($site['c'].publicAddress):10086" -PersistentKeepalive 25)
-$clock.Restart()
-$first = $ifC, $ifD | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -TwoWayNat
-$ours = $clock.Elapsed.TotalSeconds
-if ($first | Where-Object Error) { throw "first apply failed: $(($first | Where-Object Error).Error -join '; ')" }
-Say '## First apply of the seed (install, forwarding, NAT, keys, config, service; 2 gateways)'
-Say ("- by hand, bash over ssh (seed-by-hand.sh, gateways one after the other): {0:N2} s" -f $byHand)
-Say ("- WgAdmin Set-WgInterface (both gateways in parallel): {0:N2} s; ratio {1:N2}x faster" -f $ours, ($byHand / $ours))
-Say ("- WgAdmin remote commands per host: {0} (one probe, one apply script)" -f (($first.RemoteCommands | Measure-Object -Maximum).Maximum))
-Say ''
+    $keysC = New-WgKeyPair; $keysD = New-WgKeyPair
+    $ifC = $keysC | New-WgInterface -Name wg0 -Address 10.0.0.3/24 -ListenPort 10086 -ComputerName gw-c -Peer ($keysD | New-WgPeer -AllowedIPs 10.0.0.4/32, $site['d'].lanPrefix -Endpoint "$($site['d'].publicAddress):10086" -PersistentKeepalive 25)
+    $ifD = $keysD | New-WgInterface -Name wg0 -Address 10.0.0.4/24 -ListenPort 10086 -ComputerName gw-d -Peer ($keysC | New-WgPeer -AllowedIPs 10.0.0.3/32, $site['c'].lanPrefix -Endpoint "$($site['c'].publicAddress):10086" -PersistentKeepalive 25)
+    $clock.Restart()
+    $first = $ifC, $ifD | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -TwoWayNat
+    $ours = $clock.Elapsed.TotalSeconds
+    if ($first | Where-Object Error) { throw "first apply failed: $(($first | Where-Object Error).Error -join '; ')" }
+    Say '## First apply of the seed (install, forwarding, NAT, keys, config, service; 2 gateways)'
+    Say ("- by hand, bash over ssh (seed-by-hand.sh, gateways one after the other): {0:N2} s" -f $byHand)
+    Say ("- WgAdmin Set-WgInterface (both gateways in parallel): {0:N2} s; ratio {1:N2}x faster" -f $ours, ($byHand / $ours))
+    Say ("- WgAdmin remote commands per host: {0} (one probe, one apply script)" -f (($first.RemoteCommands | Measure-Object -Maximum).Maximum))
+    Say ''
 
-# 2. No-op re-apply vs a bare `ssh host true`, each opening its own connection.
-$sshTrue = foreach ($i in 1..$Repeat) { (Measure-Command { ssh -F $lab.sshConfig gw-c true }).TotalMilliseconds }
-$noop = foreach ($i in 1..$Repeat) {
-    $time = Measure-Command { $script:again = $ifC | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -TwoWayNat }
-    if ($again.Changed) { throw "re-apply changed something: $($again.Actions -join '; ')" }
-    $time.TotalMilliseconds
+    # 2. No-op re-apply vs a bare `ssh host true`, each opening its own connection.
+    $sshTrue = foreach ($i in 1..$Repeat) { (Measure-Command { ssh -F $lab.sshConfig gw-c true }).TotalMilliseconds }
+    $noop = foreach ($i in 1..$Repeat) {
+        $time = Measure-Command { $script:again = $ifC | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -TwoWayNat }
+        if ($again.Changed) { throw "re-apply changed something: $($again.Actions -join '; ')" }
+        $time.TotalMilliseconds
 }
 $sshMedian = Median $sshTrue; $noopMedian = Median $noop
 Say ('## No-op re-apply vs ssh host true (median of {0})' -f $Repeat)
@@ -127,6 +133,54 @@ $lossRestart = Measure-Loss { ssh -F $lab.sshConfig gw-c systemctl restart wg-qu
 Say '## Packets lost during a peer change (ping every 10 ms, 500 packets)'
 Say "- WgAdmin (wg syncconf): $lossOurs lost"
 Say "- systemctl restart wg-quick@wg0 (the seed's way): $lossRestart lost"
+Say ''
+}
+
+# 5. Test-WgTunnel on 20 gateways (gw-e to gw-x, ten site-to-site pairs on wg5): one by one vs in parallel.
+if ('Tunnel' -in $Only) {
+    $pairs = @($lab.sites | Select-Object -Skip 4 -First 20)
+    if ($pairs.Count -lt 20) { throw "the Test-WgTunnel benchmark needs 24 gateways; the lab has $($lab.sites.Count)" }
+    $tunnels = for ($i = 0; $i -lt 20; $i += 2) {
+        $x = $pairs[$i]; $y = $pairs[$i + 1]
+        $keysX = New-WgKeyPair; $keysY = New-WgKeyPair
+        $p = $i / 2
+        $keysX | New-WgInterface -Name wg5 -Address "10.5.$p.1/24" -ListenPort 10095 -ComputerName $x.gateway -Peer ($keysY | New-WgPeer -Name "site-$($y.name)" -AllowedIPs "10.5.$p.2/32", $y.lanPrefix -Endpoint "$($y.publicAddress):10095" -PersistentKeepalive 25)
+        $keysY | New-WgInterface -Name wg5 -Address "10.5.$p.2/24" -ListenPort 10095 -ComputerName $y.gateway -Peer ($keysX | New-WgPeer -Name "site-$($x.name)" -AllowedIPs "10.5.$p.1/32", $x.lanPrefix -Endpoint "$($x.publicAddress):10095" -PersistentKeepalive 25)
+}
+$applied = $tunnels | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0 -ThrottleLimit 16
+if ($failed = @($applied | Where-Object Error)) { throw "tunnel setup failed: $($failed.Error -join '; ')" }
+# The far LAN host of each gateway: its partner's first LAN host.
+$farHost = @{}
+for ($i = 0; $i -lt 20; $i += 2) {
+    $farHost[$pairs[$i].gateway] = ($lab.hosts | Where-Object name -EQ $pairs[$i + 1].lanHosts[0]).lanAddress
+    $farHost[$pairs[$i + 1].gateway] = ($lab.hosts | Where-Object name -EQ $pairs[$i].lanHosts[0]).lanAddress
+}
+$gateways = @($pairs.gateway)
+# -Target goes to every gateway of a call, and each pair's far LAN differs: the timed runs test the
+# peers (tunnel address, handshake, counters, path MTU, routes); LAN-to-LAN is checked once, apart.
+$deadline = [DateTime]::UtcNow.AddSeconds(60)
+do { $ready = Test-WgTunnel -ComputerName $gateways @ssh -Name wg5 -Count 1 -Quiet } until ($ready -or [DateTime]::UtcNow -gt $deadline)
+if (-not $ready) { throw "the 20 tunnels did not come up: $((Test-WgTunnel -ComputerName $gateways @ssh -Name wg5 | Where-Object { -not $_.Passed }).Reasons -join '; ')" }
+$lanCheck = Test-WgTunnel -ComputerName $gateways[0] @ssh -Name wg5 -Target $farHost[$gateways[0]] | Where-Object Kind -EQ 'Target'
+if (-not $lanCheck.Passed) { throw "LAN-to-LAN from $($gateways[0]) failed: $($lanCheck.Reasons -join '; ')" }
+function Measure-TunnelTest([int] $Throttle) {
+    $cpuMachine = Get-MachineCpuSeconds
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $results = @(Test-WgTunnel -ComputerName $gateways @ssh -Name wg5 -ThrottleLimit $Throttle)
+    $elapsed = $clock.Elapsed.TotalSeconds
+    if ($results.Count -ne 20) { throw "Test-WgTunnel gave $($results.Count) results for 20 gateways" }
+    if ($failed = @($results | Where-Object { -not $_.Passed })) { throw "Test-WgTunnel failed: $(($failed | ForEach-Object { "$($_.ComputerName): $($_.Reasons -join '; ')" }) -join ' | ')" }
+    [pscustomobject]@{ Seconds = $elapsed; MachineCpu = (Get-MachineCpuSeconds) - $cpuMachine; PerHost = ($results.DurationSeconds | Measure-Object -Average).Average }
+}
+$runs = [Math]::Max(1, [Math]::Min(3, $Repeat))
+$serialRuns = foreach ($i in 1..$runs) { Measure-TunnelTest 1 }
+$parallelRuns = foreach ($i in 1..$runs) { Measure-TunnelTest 16 }
+$serial = Median $serialRuns.Seconds; $parallel = Median $parallelRuns.Seconds
+Say ("## Test-WgTunnel on 20 gateways: -ThrottleLimit 16 vs one by one (median of {0}; every peer passed)" -f $runs)
+Say ("- one by one: {0:N2} s ({1:N2} s per gateway: connection, probe, 3 pings, 1 don't-fragment ping, routes); machine CPU {2:N1} s" -f $serial, (Median $serialRuns.PerHost), (Median $serialRuns.MachineCpu))
+Say ("- ThrottleLimit 16: {0:N2} s; machine CPU {1:N1} s; ratio {2:N2}x faster" -f $parallel, (Median $parallelRuns.MachineCpu), ($serial / $parallel))
+Say ("- LAN-to-LAN check from {0} to {1}: {2} of {3} pings, {4:N2} ms average" -f $gateways[0], $farHost[$gateways[0]], $lanCheck.PingsReceived, $lanCheck.PingsSent, $lanCheck.RttAvgMs)
+}
 
 $report = Join-Path $LabOutput 'bench-lab.md'
 Set-Content $report $lines

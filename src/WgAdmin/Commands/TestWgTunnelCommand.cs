@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Net;
+using WgAdmin.Config;
+using WgAdmin.Remote;
+
+namespace WgAdmin.Commands;
+
+/// <summary>
+/// Test-WgTunnel: proves a gateway's tunnel works, per peer and per far-LAN target, with the
+/// specific reasons when it does not. One remote script per host (in parallel, -ThrottleLimit)
+/// reads the interface and pings through it; the core judges what it printed. Nothing changes.
+/// -Quiet writes one $true/$false for the whole command.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "WgTunnel", DefaultParameterSetName = ComputerNameSet)]
+[OutputType(typeof(WgTunnelTestResult))]
+[OutputType(typeof(bool))]
+public sealed class TestWgTunnelCommand : WgRemoteCmdlet
+{
+    private readonly List<Gateway> _targets = new();
+    private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CancellationTokenSource _cancel = new();
+    private IPAddress[] _targetAddresses = Array.Empty<IPAddress>();
+    private IPAddress? _source;
+    private bool _allPassed = true;
+
+    private sealed record Gateway(string ComputerName, string InterfaceName, SshConnectOptions? Options, WgSession? Session);
+
+    /// <summary>What testing one gateway gave: its results, or why it could not be tested and after how long.</summary>
+    private sealed record Outcome(IReadOnlyList<WgTunnelTestResult> Results, Exception? Error, double Seconds);
+
+    /// <summary>The gateways; bound by property name from Set-WgInterface results, interfaces and Get-WgInterface output.</summary>
+    [Parameter(Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("CN", "HostName")]
+    [AllowNull]
+    public string[] ComputerName { get => _computerName; set => _computerName = value ?? Array.Empty<string>(); }
+
+    private string[] _computerName = Array.Empty<string>();
+
+    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
+    public WgSession[] Session { get; set; } = Array.Empty<WgSession>();
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("InterfaceName")]
+    [AllowNull]
+    public string? Name { get; set; }
+
+    /// <summary>Addresses on the far LANs, pinged from the gateway's LAN address (-SourceAddress).</summary>
+    [Parameter]
+    public string[] Target { get; set; } = Array.Empty<string>();
+
+    /// <summary>The gateway address target pings leave from; by default its address on the interface of its default route.</summary>
+    [Parameter]
+    public string? SourceAddress { get; set; }
+
+    [Parameter]
+    public TimeSpan MaxHandshakeAge { get; set; } = TimeSpan.FromMinutes(3);
+
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int Count { get; set; } = 3;
+
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; } = 16;
+
+    protected override void BeginProcessing()
+    {
+        if (MaxHandshakeAge < TimeSpan.FromSeconds(1))
+            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidHandshakeAge,
+                $"-MaxHandshakeAge {Quote.Value(MaxHandshakeAge.ToString())} is less than one second (a bare number is read as ticks: write 00:00:05 or (New-TimeSpan -Seconds 5)).",
+                Offender: MaxHandshakeAge.ToString())), MaxHandshakeAge);
+        _targetAddresses = Target.Select(t => ParseAddress(t, "-Target")).ToArray();
+        if (SourceAddress is not null)
+            _source = ParseAddress(SourceAddress, "-SourceAddress");
+    }
+
+    private IPAddress ParseAddress(string text, string parameter)
+    {
+        // Only plain addresses: "10.1.2.3/24", "10.1" (which .NET reads as 10.0.0.1) or a host name would be another question.
+        var plain = IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal) && !text.Contains('%', StringComparison.Ordinal)
+            && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || address.ToString() == text);
+        if (!plain)
+            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidTunnelTarget, $"{parameter} {Quote.Value(text)} is not an IP address.", Offender: text)), text);
+        return address!;
+    }
+
+    protected override void ProcessRecord()
+    {
+        var name = string.IsNullOrEmpty(Name) ? "wg0" : Name;
+        if (WgValues.CheckInterfaceName(name) is { } problem)
+        {
+            WriteError(CreateErrorRecord(problem, name, ErrorCategory.InvalidArgument));
+            _allPassed = false;
+            return;
+        }
+        if (ParameterSetName == SessionSet)
+        {
+            foreach (var session in Session)
+                if (_seen.Add($"{session.Id}\n{name}"))
+                    _targets.Add(new Gateway(session.ComputerName, name, null, session));
+            return;
+        }
+        if (ComputerName.Length == 0)
+        {
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidComputerName, $"No -ComputerName to test {Quote.Value(name)} on (give -ComputerName, or pipe objects that carry one)."), name, ErrorCategory.InvalidArgument));
+            _allPassed = false;
+            return;
+        }
+        foreach (var host in ComputerName)
+        {
+            if (!_seen.Add($"{host}\n{name}"))
+                continue;
+            try
+            {
+                _targets.Add(new Gateway(host, name, OptionsFor(host), null));
+            }
+            catch (WgException ex)
+            {
+                Fail(host, name, ex, 0);
+            }
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        var options = new TunnelCheckOptions(MaxHandshakeAge, Count);
+        var fanOut = new HostFanOut(this, ThrottleLimit, _cancel.Token);
+        fanOut.Run(_targets, $"Testing tunnels on {_targets.Count} gateway(s)", t => $"{t.ComputerName}/{t.InterfaceName}",
+            (target, cancellation) =>
+            {
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    var connection = target.Session?.Connection ?? Connect(target.Options!, cancellation);
+                    var script = TunnelProbe.Script(target.InterfaceName, Count, _targetAddresses, _source);
+                    var result = connection.Run(GatewayExecutor.RootShell, script, TimeSpan.FromMinutes(10), cancellation);
+                    if (result.ExitCode != 0 || !result.Output.Contains("@@end", StringComparison.Ordinal))
+                        throw new WgException(new WgError(WgErrorId.RemoteCommandFailed,
+                            $"{target.ComputerName}: the tunnel probe failed (exit {result.ExitCode}): {SecretFilter.Redact(result.Error.Trim())}", Offender: target.ComputerName));
+                    var probe = TunnelProbe.Parse(result.Output);
+                    return new Outcome(TunnelCheck.Evaluate(probe, target.ComputerName, target.InterfaceName, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), null, 0);
+                }
+                catch (Exception ex) when (ex is WgException or IOException or InvalidOperationException)
+                {
+                    return new Outcome(Array.Empty<WgTunnelTestResult>(), ex, clock.Elapsed.TotalSeconds);
+                }
+            },
+            (target, outcome) =>
+            {
+                if (outcome.Error is not null)
+                {
+                    Fail(target.ComputerName, target.InterfaceName, outcome.Error, outcome.Seconds);
+                    return;
+                }
+                foreach (var result in outcome.Results)
+                {
+                    _allPassed &= result.Passed;
+                    WriteVerbose(result.ToString());
+                    if (!Quiet)
+                        WriteObject(result);
+                }
+            },
+            (target, error) => Fail(target.ComputerName, target.InterfaceName, error, 0));
+        if (Quiet)
+            WriteObject(_allPassed);
+    }
+
+    /// <summary>
+    /// A host that could not be tested: an error record and a failed result, or with -Quiet only
+    /// the verbose stream (the $false says it), as Test-Connection -Quiet does.
+    /// </summary>
+    private void Fail(string host, string name, Exception error, double seconds)
+    {
+        _allPassed = false;
+        var message = error is WgException wg ? wg.Errors[0].Message : error.Message;
+        if (Quiet)
+        {
+            WriteVerbose($"{host}/{name}: {message}");
+            return;
+        }
+        WriteError(HostError(error, host));
+        WriteObject(TunnelCheck.Unreachable(host, name, message, Math.Round(seconds, 3)));
+    }
+
+    protected override void StopProcessing()
+    {
+        _cancel.Cancel();
+        base.StopProcessing();
+    }
+}

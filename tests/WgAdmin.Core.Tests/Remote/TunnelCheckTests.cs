@@ -1,0 +1,450 @@
+using System.Globalization;
+using System.Net;
+using WgAdmin.Config;
+using WgAdmin.Core.Tests.Support;
+using WgAdmin.Keys;
+using WgAdmin.Model;
+using WgAdmin.Net;
+using WgAdmin.Remote;
+using Xunit;
+
+namespace WgAdmin.Core.Tests.Remote;
+
+/// <summary>
+/// Test-WgTunnel's judgement: TunnelProbe.Parse and TunnelCheck.Evaluate on output written as the
+/// probe script prints it on a lab gateway (sites j and k), one thing broken per row; and the
+/// script itself, run by bash here against real ip and ping.
+/// </summary>
+public class TunnelCheckTests
+{
+    private static readonly string PeerK = WgPrivateKey.Generate().PublicKey.ToString();
+    private const long Now = 1_795_621_038;
+    private static readonly TunnelCheckOptions Options = new(TimeSpan.FromMinutes(3), 3);
+
+    /// <summary>A healthy probe of gw-j's wg2 with -Target 10.100.11.100; each replacement swaps one line.</summary>
+    private static string Output(params (string Line, string Replacement)[] replacements)
+    {
+        var text = string.Join("\n",
+            "@@now", Now.ToString(CultureInfo.InvariantCulture),
+            "@@tools", "wg", "ip", "ss", "ping", "systemctl",
+            "@@link", "5: wg2: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc fq_codel state UNKNOWN mode DEFAULT group default qlen 500\\    link/none ",
+            "@@addresses", "10.0.2.1/24",
+            "@@config", "[Interface]", "ListenPort = 10087", "Address = 10.0.2.1/24", "", "[Peer]", "# Name = site-k", $"PublicKey = {PeerK}",
+            "AllowedIPs = 10.0.2.2/32, 10.100.11.0/24", "Endpoint = 198.51.100.20:10087", "PersistentKeepalive = 25",
+            "@@service", "enabled=enabled", "active=active",
+            "@@listen", "port=10087", "socket=0.0.0.0:10087", "socket=[::]:10087",
+            "@@forwarding", "ipv4=1", "ipv6=0",
+            "@@nat", "present",
+            "@@before", $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1000\t2000\t25",
+            $"@@peer {PeerK} 10.0.2.2",
+            "@@ping", "3 packets transmitted, 3 received, 0% packet loss, time 404ms", "rtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms",
+            "@@mtu", "1420",
+            "@@routes", "10.0.2.2/32 10.0.2.2 dev wg2 src 10.0.2.1 uid 0", "10.100.11.0/24 10.100.11.0 dev wg2 src 10.0.2.1 uid 0",
+            "@@target 10.100.11.100 10.100.10.7",
+            "@@routes", "10.100.11.100 10.100.11.100 dev wg2 src 10.0.2.1 uid 0",
+            "@@ping", "3 packets transmitted, 3 received, 0% packet loss, time 403ms", "rtt min/avg/max/mdev = 0.601/0.702/0.803/0.082 ms",
+            "@@after", $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1592\t2624\t25",
+            "@@end", "");
+        foreach (var (line, replacement) in replacements)
+        {
+            Assert.True(text.Contains(line + "\n", StringComparison.Ordinal), $"the sample has no line '{line}'");
+            text = text.Replace(line + "\n", replacement.Length == 0 ? "" : replacement + "\n", StringComparison.Ordinal);
+        }
+        return text;
+    }
+
+    private static IReadOnlyList<WgTunnelTestResult> Evaluate(string output, TunnelCheckOptions? options = null) =>
+        TunnelCheck.Evaluate(TunnelProbe.Parse(output), "gw-j", "wg2", options ?? Options, 1.5);
+
+    [Fact]
+    public void AHealthyTunnelPassesWithItsFigures()
+    {
+        var results = Evaluate(Output());
+
+        Assert.Equal(2, results.Count);
+        var peer = results[0];
+        Assert.Equal(("Peer", "site-k", PeerK, "198.51.100.20:10087", "10.0.2.2"), (peer.Kind, peer.Peer, peer.PublicKey, peer.Endpoint, peer.Address));
+        Assert.True(peer.Passed, string.Join("; ", peer.Reasons));
+        Assert.Empty(peer.Reasons);
+        Assert.Empty(peer.Warnings);
+        Assert.Equal((3, 3, 0.0), (peer.PingsSent, peer.PingsReceived, peer.LossPercent));
+        Assert.Equal((0.412, 0.533, 0.701), (peer.RttMinMs, peer.RttAvgMs, peer.RttMaxMs));
+        Assert.Equal(40, peer.HandshakeAgeSeconds);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(Now - 40).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), peer.LatestHandshake);
+        Assert.Equal((592L, 624L), (peer.ReceivedBytesDelta, peer.SentBytesDelta));
+        Assert.Equal((1420, 1420), (peer.PathMtu, peer.InterfaceMtu));
+        Assert.Equal(["10.100.11.0/24 dev wg2"], peer.Routes);
+        Assert.Equal(1.5, peer.DurationSeconds);
+
+        var target = results[1];
+        Assert.Equal(("Target", "site-k", "10.100.11.100", "10.100.10.7"), (target.Kind, target.Peer, target.Address, target.Source));
+        Assert.True(target.Passed, string.Join("; ", target.Reasons));
+        Assert.Equal(["10.100.11.100 dev wg2"], target.Routes);
+        Assert.Equal(0.702, target.RttAvgMs);
+    }
+
+    public static TheoryData<string, string, string> Broken() => new()
+    {
+        // what is broken, the line as healthy, the line as broken → the reason
+        { "5: wg2: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc fq_codel state UNKNOWN mode DEFAULT group default qlen 500\\    link/none ",
+          "5: wg2: <POINTOPOINT,NOARP> mtu 1420 qdisc fq_codel state DOWN mode DEFAULT group default qlen 500\\    link/none ",
+          "wg2 is down (flags <POINTOPOINT,NOARP>, state DOWN)" },
+        { "enabled=enabled", "enabled=disabled", "wg-quick@wg2 is not enabled (is-enabled: disabled)" },
+        { "active=active", "active=failed", "wg-quick@wg2 is not running (is-active: failed)" },
+        { "socket=0.0.0.0:10087\nsocket=[::]:10087", "", "nothing listens on UDP port 10087" },
+        { "ipv4=1", "ipv4=0", "forwarding is off (net.ipv4.ip_forward = 0)" },
+        { "present", "missing", "NAT rules for wg2 missing (/etc/wireguard/wgadmin/wg2-nat check failed)" },
+        { "3 packets transmitted, 3 received, 0% packet loss, time 404ms\nrtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms",
+          "3 packets transmitted, 0 received, 100% packet loss, time 2046ms",
+          "0 of 3 pings to 10.0.2.2 answered" },
+        { "10.100.11.0/24 10.100.11.0 dev wg2 src 10.0.2.1 uid 0", "10.100.11.0/24 10.100.11.0 via 10.100.10.1 dev eth0 src 10.100.10.7 uid 0",
+          "no route to 10.100.11.0/24 through wg2 (it leaves through eth0 via 10.100.10.1)" },
+        { "10.100.11.0/24 10.100.11.0 dev wg2 src 10.0.2.1 uid 0", "10.100.11.0/24 RTNETLINK answers: Network is unreachable",
+          "no route to 10.100.11.0/24 (RTNETLINK answers: Network is unreachable)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public void EachBrokenThingIsNamed(string healthy, string broken, string reason)
+    {
+        var peer = Evaluate(Output((healthy, broken)))[0];
+
+        Assert.False(peer.Passed);
+        Assert.Contains(reason, peer.Reasons);
+    }
+
+    [Theory]
+    [InlineData(840, "no handshake for 14 minutes with site-k (endpoint 198.51.100.20:10087)")]
+    [InlineData(185, "no handshake for 3 minutes with site-k (endpoint 198.51.100.20:10087)")]
+    [InlineData(9000, "no handshake for 2 hours with site-k (endpoint 198.51.100.20:10087)")]
+    public void AnOldHandshakeIsNamedWithItsAge(long age, string reason)
+    {
+        var after = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1592\t2624\t25";
+        var peer = Evaluate(Output((after, after.Replace($"\t{Now - 40}\t", $"\t{Now - age}\t", StringComparison.Ordinal))))[0];
+
+        Assert.Equal([reason], peer.Reasons);
+        Assert.Equal(age, peer.HandshakeAgeSeconds);
+    }
+
+    [Fact]
+    public void ASmallMaxHandshakeAgeFailsAnOtherwiseHealthyTunnel()
+    {
+        var peer = Evaluate(Output(), new TunnelCheckOptions(TimeSpan.FromSeconds(5), 3))[0];
+
+        Assert.Equal(["no handshake for 40 seconds with site-k (endpoint 198.51.100.20:10087)"], peer.Reasons);
+    }
+
+    [Fact]
+    public void APeerThatNeverAnsweredHasNoHandshakeAndNothingReceived()
+    {
+        // A wrong key: handshakes are sent, nothing comes back.
+        var before = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1000\t2000\t25";
+        var after = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1592\t2624\t25";
+        var peer = Evaluate(Output(
+            (before, $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t0\t0\t444\t25"),
+            (after, $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t0\t0\t740\t25"),
+            ("3 packets transmitted, 3 received, 0% packet loss, time 404ms\nrtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms", "3 packets transmitted, 0 received, 100% packet loss, time 2046ms")))[0];
+
+        Assert.Equal([
+            "no handshake yet with site-k (endpoint 198.51.100.20:10087)",
+            "nothing received from site-k during the probe (296 bytes sent)",
+            "0 of 3 pings to 10.0.2.2 answered",
+        ], peer.Reasons);
+        Assert.Null(peer.LatestHandshake);
+        Assert.Null(peer.RttAvgMs);
+    }
+
+    [Fact]
+    public void AMissingInterfaceNamesItsPeersFromTheConfig()
+    {
+        var output = string.Join("\n", "@@now", Now.ToString(CultureInfo.InvariantCulture), "@@tools", "wg", "ip", "ss", "ping", "systemctl",
+            "@@link", "@@addresses", "@@config", "[Interface]", "ListenPort = 10087", "Address = 10.0.2.2/24", "", "[Peer]", "# Name = site-j",
+            $"PublicKey = {PeerK}", "AllowedIPs = 10.0.2.1/32, 10.100.10.0/24", "Endpoint = 198.51.100.19:10087",
+            "@@service", "enabled=enabled", "active=inactive", "@@listen", "port=", "@@forwarding", "ipv4=1", "ipv6=0", "@@nat", "missing",
+            "@@before", "", "@@after", "@@end", "");
+
+        var result = Assert.Single(Evaluate(output));
+
+        Assert.Equal(("Peer", "site-j", "198.51.100.19:10087"), (result.Kind, result.Peer, result.Endpoint));
+        Assert.False(result.Passed);
+        Assert.Equal(["wg2 does not exist", "wg-quick@wg2 is not running (is-active: inactive)", "NAT rules for wg2 missing (/etc/wireguard/wgadmin/wg2-nat check failed)"], result.Reasons);
+    }
+
+    [Fact]
+    public void AnInterfaceWithNoPeersAndNoConfigIsOneInterfaceResult()
+    {
+        var output = string.Join("\n", "@@now", "1", "@@tools", "ip", "@@link", "@@addresses", "@@service", "enabled=disabled", "active=inactive",
+            "@@listen", "port=", "@@forwarding", "ipv4=0", "@@nat", "none", "@@before", "", "@@after", "@@end", "");
+
+        var result = Assert.Single(Evaluate(output));
+
+        Assert.Equal("Interface", result.Kind);
+        Assert.Equal(["wg is not installed", "wg2 does not exist", "wg-quick@wg2 is not enabled (is-enabled: disabled)", "wg-quick@wg2 is not running (is-active: inactive)"], result.Reasons);
+    }
+
+    [Fact]
+    public void OutputThatStopsEarlyIsAFailureNotAPass()
+    {
+        var output = Output();
+        var results = Evaluate(output[..output.IndexOf("@@after", StringComparison.Ordinal)]);
+
+        Assert.All(results, r => Assert.Contains("the probe did not finish (its output ends early)", r.Reasons));
+    }
+
+    [Fact]
+    public void PartialLossAndASmallerPathMtuAreWarningsAndThePeerStillPasses()
+    {
+        var peer = Evaluate(Output(
+            ("3 packets transmitted, 3 received, 0% packet loss, time 404ms", "3 packets transmitted, 2 received, 33.3333% packet loss, time 404ms"),
+            ("1420", "1380")))[0];
+
+        Assert.True(peer.Passed);
+        Assert.Equal([
+            "1 of 3 pings to 10.0.2.2 lost",
+            "the path MTU to 10.0.2.2 is 1380, below wg2's MTU 1420: larger packets are lost or fragmented (set MTU = 1380)",
+        ], peer.Warnings);
+        Assert.Equal(33.3, peer.LossPercent);
+        Assert.Equal(1380, peer.PathMtu);
+    }
+
+    [Fact]
+    public void ATargetOutsideEveryPeersAllowedIPsOrWithABadSourceIsNamed()
+    {
+        var results = Evaluate(Output(
+            ("@@target 10.100.11.100 10.100.10.7", "@@target 10.100.12.5 10.100.10.99"),
+            ("10.100.11.100 10.100.11.100 dev wg2 src 10.0.2.1 uid 0", "10.100.12.5 10.100.12.5 via 10.100.10.1 dev eth0 src 10.100.10.7 uid 0"),
+            ("3 packets transmitted, 3 received, 0% packet loss, time 403ms\nrtt min/avg/max/mdev = 0.601/0.702/0.803/0.082 ms", "ping: bind icmp socket: Cannot assign requested address")));
+
+        var target = results[1];
+        Assert.Null(target.Peer);
+        Assert.Equal([
+            "10.100.12.5 is in no peer's AllowedIPs on wg2",
+            "no route to 10.100.12.5 through wg2 (it leaves through eth0 via 10.100.10.1)",
+            "ping from 10.100.10.99 to 10.100.12.5 failed: ping: bind icmp socket: Cannot assign requested address",
+        ], target.Reasons);
+        Assert.True(results[0].Passed, "the peer itself is fine");
+    }
+
+    [Fact]
+    public void APeerWithoutAnAddressInTheTunnelSubnetIsNotPingedAndSaysSo()
+    {
+        var results = Evaluate(Output(
+            ($"@@peer {PeerK} 10.0.2.2", $"@@peer {PeerK} none"),
+            ("@@ping\n3 packets transmitted, 3 received, 0% packet loss, time 404ms\nrtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms\n@@mtu\n1420", "")));
+
+        Assert.True(results[0].Passed);
+        Assert.Equal(["site-k has no address in wg2's IPv4 tunnel subnet (10.0.2.0/24): not pinged"], results[0].Warnings);
+        Assert.Null(results[0].Address);
+    }
+
+    [Fact]
+    public void APeerWithoutANameIsShownByItsPublicKey()
+    {
+        var peer = Evaluate(Output(("# Name = site-k", "")))[0];
+
+        Assert.Equal(PeerK, peer.Peer);
+    }
+
+    [Fact]
+    public void IPv6FarPrefixesNeedIPv6Forwarding()
+    {
+        var before = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1000\t2000\t25";
+        var after = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1592\t2624\t25";
+        var peer = Evaluate(Output(
+            (before, before.Replace("10.100.11.0/24", "10.100.11.0/24,fd11::/64", StringComparison.Ordinal)),
+            (after, after.Replace("10.100.11.0/24", "10.100.11.0/24,fd11::/64", StringComparison.Ordinal)),
+            ("10.100.11.0/24 10.100.11.0 dev wg2 src 10.0.2.1 uid 0", "10.100.11.0/24 10.100.11.0 dev wg2 src 10.0.2.1 uid 0\nfd11::/64 fd11:: from :: dev wg2 proto kernel src fd00::1 metric 256 pref medium")))[0];
+
+        Assert.Equal(["IPv6 forwarding is off (net.ipv6.conf.all.forwarding = 0)"], peer.Reasons);
+        Assert.Equal(["10.100.11.0/24 dev wg2", "fd11::/64 dev wg2"], peer.Routes);
+    }
+
+    [Theory]
+    [InlineData(1, "1 second")]
+    [InlineData(52, "52 seconds")]
+    [InlineData(119, "119 seconds")]
+    [InlineData(840, "14 minutes")]
+    [InlineData(7200, "2 hours")]
+    [InlineData(259200, "3 days")]
+    public void DurationsReadAsTheLargestWholeUnit(long seconds, string text) => Assert.Equal(text, TunnelCheck.Duration(seconds));
+
+    [Fact]
+    public void PingSummariesParseAsIputilsAndBusyBoxPrintThem()
+    {
+        var iputils = TunnelProbe.ParsePing(["3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2031ms", "pipe 3"]);
+        var busybox = TunnelProbe.ParsePing(["3 packets transmitted, 3 packets received, 0% packet loss", "round-trip min/avg/max = 0.050/0.060/0.070 ms"]);
+
+        Assert.Equal(new PingSummary(3, 0, null, null, null, null), iputils);
+        Assert.Equal(new PingSummary(3, 3, 0.05, 0.06, 0.07, null), busybox);
+        Assert.Equal("ping printed nothing", TunnelProbe.ParsePing([]).Error);
+    }
+
+    [Fact]
+    public void TheScriptQuotesEveryValueAndCarriesNoKeys()
+    {
+        var script = TunnelProbe.Script("wg2", 3, [IPAddress.Parse("10.100.11.100"), IPAddress.Parse("fd11::5")], IPAddress.Parse("10.100.10.7"));
+
+        Assert.StartsWith("name='wg2'\ncount=3\nnat='/etc/wireguard/wgadmin/wg2-nat'\nsource4='10.100.10.7'\nsource6=''\nset -- '10.100.11.100' 'fd11::5'\n", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("PrivateKey", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("wg showconf", script, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void TheScriptPassesBashSyntaxCheck()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash");
+        RemoteOracle.AssertSyntax(TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), "bash");
+    }
+
+    /// <summary>The script's own address arithmetic, run by bash: which address of a peer's AllowedIPs is its tunnel address.</summary>
+    [SkippableTheory]
+    [InlineData("10.0.2.2/32,10.100.11.0/24", "10.0.2.2")]
+    [InlineData("10.100.11.0/24,10.0.2.7/32", "10.0.2.7")]
+    [InlineData("10.0.2.0/24", "10.0.2.2")]                    // .1 is the gateway's own
+    [InlineData("10.0.2.128/25", "10.0.2.129")]
+    [InlineData("10.0.2.2/31", "10.0.2.2")]
+    [InlineData("10.0.0.0/16", "")]                            // wider than the tunnel subnet
+    [InlineData("10.100.11.0/24,fd00::2/128", "")]
+    [InlineData("(none)", "")]
+    [InlineData("10.9.2.1/32,192.168.9.1/32", "192.168.9.1")]  // in the interface's second subnet
+    public void TheScriptFindsThePeersTunnelAddress(string allowedIPs, string expected)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash");
+        var script = TunnelProbe.Script("wg2", 3, [], null);
+        var functions = script[script.IndexOf("ip2int()", StringComparison.Ordinal)..script.IndexOf("default_source()", StringComparison.Ordinal)];
+        // The subnets as the script computes them from `ip -4 -o addr show`.
+        var subnets = """
+nets=""; own=""
+for a in 10.0.2.1/24 192.168.9.77/24; do own="$own ${a%/*}"; nets="$nets $(( $(ip2int "${a%/*}") & $(mask "${a#*/}") ))/${a#*/}"; done
+
+""";
+        var run = RemoteOracle.Shell(functions + subnets + $"tunnel_address {ShellQuote.Quote(allowedIPs)}\n");
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(expected, run.StdOut.Trim());
+    }
+
+    /// <summary>The real script, run here by bash with the real ip and ping: a missing interface and a loopback target.</summary>
+    [SkippableFact]
+    public void TheScriptRunByBashIsReadBackAsTheToolsPrintIt()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "ip", "ping");
+        var run = RemoteOracle.Shell(TunnelProbe.Script("wgt-none9", 2, [IPAddress.Loopback], IPAddress.Loopback));
+        Assert.True(run.Ok, run.StdErr);
+
+        var probe = TunnelProbe.Parse(run.StdOut);
+        var results = TunnelCheck.Evaluate(probe, "here", "wgt-none9", Options);
+
+        Assert.True(probe.Complete);
+        Assert.False(probe.LinkExists);
+        var target = Assert.Single(results);
+        Assert.Equal(("Target", "127.0.0.1", "127.0.0.1"), (target.Kind, target.Address, target.Source));
+        Assert.Equal((2, 2), (target.PingsSent, target.PingsReceived));
+        Assert.NotNull(target.RttAvgMs);
+        Assert.Equal(["127.0.0.1 dev lo"], target.Routes);
+        Assert.Contains("wgt-none9 does not exist", target.Reasons);
+        Assert.Contains("no route to 127.0.0.1 through wgt-none9 (it leaves through lo)", target.Reasons);
+        Assert.Contains("127.0.0.1 is in no peer's AllowedIPs on wgt-none9", target.Reasons);
+    }
+}
+
+/// <summary>
+/// Test-WgTunnel's probe for real: two scratch network namespaces joined by a veth pair, each with a
+/// userspace WireGuard link (wireguard-go) and a "LAN" link, and the probe run by bash in the first
+/// (its /etc/wireguard a private tmpfs, see GatewaySandbox). Real ip, ss, ping and wg output goes
+/// through the same parser and judgement as the table tests; the lab suite does the same on booted
+/// gateways across NAT.
+/// </summary>
+public class TunnelProbeLiveTests
+{
+    private static WgInterface Side(string name, string address, int port, WgPrivateKey key, WgPublicKey peer, string peerName, string peerTunnel, string peerLan, string peerEndpoint) => new()
+    {
+        Name = name,
+        PrivateKey = key,
+        ListenPort = port,
+        Address = [WgPrefix.Parse(address)],
+        Mtu = 1420,
+        Peers =
+        [
+            new WgPeer(peer)
+            {
+                Name = peerName,
+                Endpoint = WgEndpoint.Parse(peerEndpoint),
+                AllowedIPs = [WgPrefix.Parse(peerTunnel), WgPrefix.Parse(peerLan)],
+            },
+        ],
+    };
+
+    private static void BringUp(ScratchNamespace ns, WgInterface config, string farLan)
+    {
+        using var dir = new SecretTempDir();
+        var stripped = dir.Write("stripped.conf", WgConfigWriter.Write(config, WgSecretMode.Include, strip: true));
+        ns.Check(ns.Exec(["wg", "setconf", config.Name!, stripped]), "wg setconf");
+        ns.Check(ns.Exec(["ip", "address", "add", config.Address[0].ToString(), "dev", config.Name!]), "ip address add");
+        ns.Check(ns.Exec(["ip", "link", "set", "mtu", "1420", "up", "dev", config.Name!]), "ip link set up");
+        ns.Check(ns.Exec(["ip", "route", "add", farLan, "dev", config.Name!]), "ip route add");
+    }
+
+    [SkippableFact]
+    public void AWorkingTunnelBetweenTwoNamespacesPassesEveryCheckAndABrokenRouteIsNamed()
+    {
+        GatewaySandbox.Require("wireguard-go", "wg", "ss", "ping", "awk");
+        using var a = ScratchNamespace.Create("wgadm-tna");
+        using var b = ScratchNamespace.Create("wgadm-tnb");
+        var suffix = RemoteOracle.RandomSuffix();
+        var (wgA, wgB) = ("wta" + suffix, "wtb" + suffix);
+        var (keyA, keyB) = (WgPrivateKey.Generate(), WgPrivateKey.Generate());
+        var (portA, portB) = (Random.Shared.Next(40000, 50000), Random.Shared.Next(50000, 60000));
+
+        // The "internet": a veth pair; the LANs: a link each.
+        a.Check(Tool.Run("ip", ["-n", a.Name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth0", "netns", b.Name]), "ip link add veth");
+        a.Check(a.Exec(["ip", "address", "add", "192.0.2.1/24", "dev", "veth0"]), "address");
+        b.Check(b.Exec(["ip", "address", "add", "192.0.2.2/24", "dev", "veth0"]), "address");
+        a.Check(a.Exec(["ip", "link", "set", "veth0", "up"]), "up");
+        b.Check(b.Exec(["ip", "link", "set", "veth0", "up"]), "up");
+        a.AddLink("lan0");
+        b.AddLink("lan0");
+        a.Check(a.Exec(["ip", "address", "add", "10.71.1.1/24", "dev", "lan0"]), "address");
+        b.Check(b.Exec(["ip", "address", "add", "10.71.2.1/24", "dev", "lan0"]), "address");
+        a.Check(a.Exec(["ip", "link", "set", "lan0", "up"]), "up");
+        b.Check(b.Exec(["ip", "link", "set", "lan0", "up"]), "up");
+        a.Check(a.Exec(["sysctl", "-qw", "net.ipv4.ip_forward=1"]), "forwarding");
+
+        var sideA = Side(wgA, "10.70.0.1/24", portA, keyA, keyB.PublicKey, "site-b", "10.70.0.2/32", "10.71.2.0/24", $"192.0.2.2:{portB}");
+        var sideB = Side(wgB, "10.70.0.2/24", portB, keyB, keyA.PublicKey, "site-a", "10.70.0.1/32", "10.71.1.0/24", $"192.0.2.1:{portA}");
+        a.StartWireGuardGo(wgA);
+        b.StartWireGuardGo(wgB);
+        BringUp(a, sideA, "10.71.2.0/24");
+        BringUp(b, sideB, "10.71.1.0/24");
+        var files = new Dictionary<string, string> { [wgA + ".conf"] = WgConfigWriter.Write(sideA, WgSecretMode.Include) };
+        var script = TunnelProbe.Script(wgA, 3, [IPAddress.Parse("10.71.2.1")], IPAddress.Parse("10.71.1.1"));
+
+        var run = GatewaySandbox.Run(a, files, script)[0];
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.DoesNotContain(keyA.Reveal(), run.StdOut, StringComparison.Ordinal);
+        var results = TunnelCheck.Evaluate(TunnelProbe.Parse(run.StdOut), "a", wgA, new TunnelCheckOptions(TimeSpan.FromMinutes(3), 3));
+        Assert.Equal(2, results.Count);
+        // No wg-quick@ unit runs these links, whatever this machine has: that reason (or warning) is expected.
+        static string[] Others(IEnumerable<string> reasons) => reasons.Where(r => !r.Contains("wg-quick@", StringComparison.Ordinal)).ToArray();
+        var peer = results[0];
+        Assert.Empty(Others(peer.Reasons));
+        Assert.Equal(("site-b", "10.70.0.2", $"192.0.2.2:{portB}"), (peer.Peer, peer.Address, peer.Endpoint));
+        Assert.Equal((3, 3), (peer.PingsSent, peer.PingsReceived));
+        Assert.NotNull(peer.RttAvgMs);
+        Assert.InRange(peer.HandshakeAgeSeconds!.Value, 0, 10);
+        Assert.True(peer.ReceivedBytesDelta > 0);
+        Assert.Equal((1420, 1420), (peer.PathMtu, peer.InterfaceMtu));
+        Assert.Equal(["10.71.2.0/24 dev " + wgA], peer.Routes);
+        var target = results[1];
+        Assert.Empty(Others(target.Reasons));
+        Assert.Equal(("site-b", "10.71.2.1", "10.71.1.1", 3), (target.Peer, target.Address, target.Source, target.PingsReceived));
+
+        // The far LAN's route gone: named, and the target's pings fail.
+        a.Check(a.Exec(["ip", "route", "del", "10.71.2.0/24", "dev", wgA]), "ip route del");
+        var broken = TunnelCheck.Evaluate(TunnelProbe.Parse(GatewaySandbox.Run(a, files, script)[0].StdOut), "a", wgA, new TunnelCheckOptions(TimeSpan.FromMinutes(3), 3));
+        Assert.Equal(["no route to 10.71.2.0/24 (RTNETLINK answers: Network is unreachable)"], Others(broken[0].Reasons));
+        Assert.Equal(["no route to 10.71.2.1 (RTNETLINK answers: Network is unreachable)", "0 of 3 pings from 10.71.1.1 to 10.71.2.1 answered"], Others(broken[1].Reasons));
+        Assert.Equal((3, 3), (broken[0].PingsSent, broken[0].PingsReceived));
+    }
+}
