@@ -61,7 +61,8 @@ Get-Content $topologyFile | Out-Host
 Show '3. Apply over SSH: package, forwarding, NAT, config, service'
 $applied = $topology.Interfaces | Set-WgInterface -InstallPackage -EnableForwarding -Masquerade eth0 @ssh
 $applied | Format-Table | Out-Host
-if ($applied.Error) { throw "Set-WgInterface failed: $($applied.Error -join '; ')" }
+$failed = @($applied | Where-Object Error)
+if ($failed) { throw "Set-WgInterface failed: $(($failed | ForEach-Object { "$($_.ComputerName): $($_.Error)" }) -join '; ')" }
 
 Show '4. Routes for the LAN hosts (the seed''s last step), set and persisted over SSH'
 Get-WgLanRoute -Topology $topology | Format-Table | Out-Host
@@ -85,4 +86,4 @@ if ($LASTEXITCODE -ne 0) { throw "The ping from $LanHostA to $LanHostBAddress fa
 Show '7. A scheduled job re-applies the saved topology: nothing changes'
 $again = Import-WgTopology -Path $topologyFile | Set-WgInterface @ssh
 $again | Format-Table | Out-Host
-if ($again.Changed -contains $true -or $again.Error) { throw 'The re-apply changed something.' }
+if (@($again | Where-Object { $_.Changed -or $_.Error })) { throw 'The re-apply changed something or failed.' }
