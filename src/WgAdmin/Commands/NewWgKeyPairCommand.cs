@@ -22,11 +22,13 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string InterfaceName { get; set; } = "";
 
     [Parameter(ParameterSetName = ComputerNameSet)]
