@@ -7,6 +7,7 @@
 BeforeAll {
     $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
     $modulePath = (Resolve-Path $modulePath).Path
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
 
     $fakeHome = Join-Path $TestDrive 'home'
     $ssh = Join-Path $fakeHome '.ssh'
@@ -53,37 +54,10 @@ gw-a,198.51.100.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
         "Get-WgInterface -ComputerName 127.0.0.1 -Port $silentPort -Name "
         'New-WgInterface -Name '
     )
-    $linesFile = Join-Path $TestDrive 'lines.json'
-    ConvertTo-Json -InputObject $lines | Set-Content $linesFile
-    $script = Join-Path $TestDrive 'complete.ps1'
-    Set-Content $script @'
-param([string] $ModulePath, [string] $LinesFile, [string] $Location)
-$ErrorActionPreference = 'Stop'
-Import-Module $ModulePath
-Set-Location $Location
-$results = foreach ($line in Get-Content -Raw $LinesFile | ConvertFrom-Json) {
-    $clock = [Diagnostics.Stopwatch]::StartNew()
-    $found = TabExpansion2 -inputScript $line -cursorColumn $line.Length
-    [pscustomobject]@{ Line = $line; Matches = @($found.CompletionMatches | ForEach-Object CompletionText); Tooltips = @($found.CompletionMatches | ForEach-Object ToolTip); Milliseconds = $clock.ElapsedMilliseconds }
-}
-ConvertTo-Json -InputObject @($results) -Depth 4
-'@
-
-    $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-    foreach ($argument in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $modulePath, '-LinesFile', $linesFile, '-Location', $empty) { $start.ArgumentList.Add($argument) }
-    $start.Environment['HOME'] = $fakeHome
-    $start.Environment['WGADMIN_WIREGUARD_DIR'] = $wireguard
-    $start.RedirectStandardOutput = $true
-    $start.RedirectStandardError = $true
-    $start.UseShellExecute = $false
-    $process = [Diagnostics.Process]::Start($start)
-    $stderr = $process.StandardError.ReadToEndAsync()
-    $stdout = $process.StandardOutput.ReadToEnd()
-    if (-not $process.WaitForExit(120000)) { $process.Kill($true); throw 'The completing pwsh did not finish within 2 minutes.' }
+    $results = Invoke-TabCompletion -ModulePath $modulePath -Line $lines -Location $empty -Environment @{ HOME = $fakeHome; WGADMIN_WIREGUARD_DIR = $wireguard }
     $silent.Stop()
-    if ($process.ExitCode -ne 0) { throw "The completing pwsh failed ($($process.ExitCode)): $($stderr.Result)" }
     $completions = @{}
-    foreach ($result in $stdout | ConvertFrom-Json) { $completions[$result.Line] = $result }
+    foreach ($result in $results) { $completions[$result.Line] = $result }
 
     function Get-Completion([string] $Line) {
         if (-not $completions.ContainsKey($Line)) { throw "No completion was asked for '$Line'." }
