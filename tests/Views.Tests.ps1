@@ -72,7 +72,7 @@ BeforeAll {
         'WgAdmin.Net.WgEndpoint'         = { @('198.51.100.2', '10086') }
         'WgAdmin.Net.WgPrefix'           = { @('172.19.16.0/20', 'IPv4') }
         'WgAdmin.Topology.WgSite'        = { @('site-a', 'gw-a', '192.168.10.0/24') }
-        'WgAdmin.Remote.WgInterfaceStatus' = { @('gw-a', 'wg0', $pair.PublicKey.ToString()) }
+        'WgAdmin.Remote.WgInterfaceStatus' = { @('gw-a', 'wg0', $pair.PublicKey.ToString(), '1 minute, 4 seconds ago') }
         'WgAdmin.Remote.WgPeerStatus'    = { @('site-b', '1 minute, 4 seconds ago', '1.21 MiB', '3.40 KiB', 'never', '0 B') }
         'WgAdmin.Remote.WgDifference'    = { @('ListenPort', '10087', '10086', 'PeerExtra') }
         'WgAdmin.Remote.WgApplyResult'   = { @('127.0.0.1', 'wg0') }

@@ -45,19 +45,23 @@ Describe 'Completion, views and -WhatIf on the lab gateways' -Tag 'Lab' -Skip:(-
 
         $emptyHome = Join-Path $TestDrive 'home'
         New-Item -ItemType Directory $emptyHome | Out-Null
-        $lines = @(
+        # HOME is empty: only what is on the line (or a kept session) can reach the gateway.
+        $environment = @{ HOME = $emptyHome }
+        $script:completions = @{}
+        # First a pwsh with no session: completion connects on its own.
+        $alone = @(
             "Get-WgInterface -SshConfigPath '$sshConfig' -ComputerName gw-r"
             "Get-WgInterface -SshConfigPath '$sshConfig' -ComputerName $gw -Name "
-            'Get-WgInterface -Session $session -Name '
-            "Set-WgNat -ComputerName $gw -Name w"
             "Get-WgInterface -SshConfigPath '$strictConfig' -ComputerName $gw -Name "
         )
-        # HOME is empty: without -SshConfigPath, only the kept session can reach the gateway.
-        $script:completions = @{}
+        foreach ($result in Invoke-TabCompletion -ModulePath $modulePath -Line $alone -Environment $environment) { $completions[$result.Line] = $result }
+        # Then one that keeps a session to the gateway: no ssh config on the line could reach it.
+        $kept = @(
+            'Get-WgInterface -Session $session -Name '
+            "Set-WgNat -ComputerName $gw -Name w"
+        )
         $setup = "`$session = New-WgSession -ComputerName $gw -SshConfigPath '$sshConfig'"
-        foreach ($result in Invoke-TabCompletion -ModulePath $modulePath -Line $lines -Setup $setup -Environment @{ HOME = $emptyHome }) {
-            $completions[$result.Line] = $result
-        }
+        foreach ($result in Invoke-TabCompletion -ModulePath $modulePath -Line $kept -Setup $setup -Environment $environment) { $completions[$result.Line] = $result }
         Write-Host ($completions.Values | ForEach-Object { "completion: $($_.Milliseconds) ms for $($_.Line)" } | Out-String)
     }
 
@@ -136,7 +140,7 @@ Describe 'Completion, views and -WhatIf on the lab gateways' -Tag 'Lab' -Skip:(-
 
     Context '-WhatIf on every cmdlet that changes a gateway' {
         BeforeAll {
-            $script:state = 'cd /etc/wireguard && ls -A . wgadmin 2>/dev/null; ls /etc/sysctl.d; systemctl is-active wg-quick@wg6; { iptables-save; nft list ruleset; } 2>/dev/null | grep -c -i wgadmin'
+            $script:state = 'cd /etc/wireguard && ls -A . wgadmin 2>/dev/null; ls /etc/sysctl.d; systemctl is-active wg-quick@wg6; { iptables-save; nft list ruleset; } 2>/dev/null | grep -c -i wgadmin; true'
             $script:before = Invoke-Gateway $gw $state
         }
 
