@@ -10,69 +10,32 @@ namespace WgAdmin.Remote;
 /// </summary>
 public static class WgCompletion
 {
-    /// <summary>ssh's own limit on nested Include (READCONF_MAX_DEPTH).</summary>
-    private const int MaxIncludeDepth = 16;
-
     /// <summary>The folder local interface names come from: /etc/wireguard, or WGADMIN_WIREGUARD_DIR (tests point it at a scratch folder).</summary>
     public static string LocalConfigDirectory =>
         Environment.GetEnvironmentVariable("WGADMIN_WIREGUARD_DIR") is { Length: > 0 } dir ? dir : "/etc/wireguard";
 
     /// <summary>
     /// The names that can be typed after ssh: every Host pattern of the file and the files it
-    /// includes that has no wildcard and no negation, in the order they appear.
+    /// includes that has no wildcard and no negation, in the order ssh reads them. A file that
+    /// cannot be read or parsed offers nothing.
     /// </summary>
     public static IReadOnlyList<string> SshConfigHosts(string configPath, string homeDirectory)
     {
-        var hosts = new List<string>();
-        Read(configPath, 0);
-        return hosts.Distinct(StringComparer.Ordinal).ToArray();
-
-        void Read(string path, int depth)
+        try
         {
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return;
-            }
-            foreach (var (keyword, arguments) in SshConfigLines(text))
-            {
-                if (keyword.Equals("Host", StringComparison.OrdinalIgnoreCase))
-                    hosts.AddRange(arguments.Where(IsPlainName));
-                else if (keyword.Equals("Include", StringComparison.OrdinalIgnoreCase) && depth < MaxIncludeDepth)
-                    foreach (var argument in arguments)
-                        foreach (var included in ExpandInclude(argument, homeDirectory))
-                            Read(included, depth + 1);
-            }
+            return PlainHosts(SshConfigFile.Load(configPath, homeDirectory));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or WgException)
+        {
+            return Array.Empty<string>();
         }
     }
 
     /// <summary>The Host aliases of one ssh_config text, Include lines not followed.</summary>
-    public static IReadOnlyList<string> SshConfigHosts(string text) =>
-        SshConfigLines(text).Where(l => l.Keyword.Equals("Host", StringComparison.OrdinalIgnoreCase))
-            .SelectMany(l => l.Arguments).Where(IsPlainName).Distinct(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> SshConfigHosts(string text) => PlainHosts(SshConfigFile.Parse(text));
 
-    /// <summary>
-    /// The files an Include argument names, as ssh reads them: "~/" is the home folder, a
-    /// relative path is under ~/.ssh, and wildcards in the file name expand in sorted order.
-    /// </summary>
-    public static IReadOnlyList<string> ExpandInclude(string argument, string homeDirectory)
-    {
-        var path = argument.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(homeDirectory, argument[2..])
-            : Path.IsPathRooted(argument) ? argument
-            : Path.Combine(homeDirectory, ".ssh", argument);
-        var directory = Path.GetDirectoryName(path);
-        var pattern = Path.GetFileName(path);
-        if (string.IsNullOrEmpty(directory) || string.IsNullOrEmpty(pattern) || HasWildcard(directory) || !Directory.Exists(directory))
-            return Array.Empty<string>();
-        if (!HasWildcard(pattern))
-            return File.Exists(path) ? new[] { path } : Array.Empty<string>();
-        return Directory.EnumerateFiles(directory).Where(f => SshConfigFile.Matches([pattern], Path.GetFileName(f)) && !Path.GetFileName(f).StartsWith('.'))
-            .Order(StringComparer.Ordinal).ToArray();
-    }
+    private static IReadOnlyList<string> PlainHosts(SshConfigFile config) =>
+        config.HostPatterns.Where(IsPlainName).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// The host names of a known_hosts text: plain names and addresses, "[host]:port" as host;
@@ -193,33 +156,6 @@ echo @@end
     {
         var prefix = (wordToComplete ?? "").Trim('\'', '"');
         return candidates.Where(c => c.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-    }
-
-    private static IEnumerable<(string Keyword, string[] Arguments)> SshConfigLines(string text)
-    {
-        foreach (var rawLine in text.Split('\n'))
-        {
-            var line = rawLine.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-                continue;
-            var match = Regex.Match(line, @"^(\S+?)(?:\s*=\s*|\s+)(.*)$");
-            if (!match.Success)
-                continue;
-            yield return (match.Groups[1].Value, SplitArguments(match.Groups[2].Value));
-        }
-    }
-
-    /// <summary>Arguments as ssh splits them: on blanks, double quotes group, a word starting with '#' ends the line.</summary>
-    private static string[] SplitArguments(string value)
-    {
-        var arguments = new List<string>();
-        foreach (Match word in Regex.Matches(value, "\"([^\"]*)\"|(\\S+)"))
-        {
-            if (word.Groups[2].Success && word.Value.StartsWith('#'))
-                break;
-            arguments.Add(word.Groups[1].Success ? word.Groups[1].Value : word.Groups[2].Value);
-        }
-        return arguments.ToArray();
     }
 
     private static bool HasWildcard(string text) => text.IndexOfAny(['*', '?']) >= 0;

@@ -39,13 +39,14 @@ public class WgCompletionTests
     }
 
     [Fact]
-    public void AnIncludeLoopStopsAtSshsDepth()
+    public void AnIncludeLoopOffersNothing()
     {
         using var home = new SecretTempDir();
         Directory.CreateDirectory(Path.Combine(home.Path, ".ssh"));
         home.Write(".ssh/config", "Host looped\nInclude config\n");
 
-        Assert.Equal(["looped"], WgCompletion.SshConfigHosts(Path.Combine(home.Path, ".ssh", "config"), home.Path));
+        // ssh refuses the file (too many nested includes); completion offers nothing rather than fail.
+        Assert.Empty(WgCompletion.SshConfigHosts(Path.Combine(home.Path, ".ssh", "config"), home.Path));
     }
 
     [Fact]
