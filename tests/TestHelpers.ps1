@@ -120,3 +120,54 @@ function Get-CorruptKey {
         'BadCharacter' { $Key.Substring(0, 20) + '!' + $Key.Substring(21) }
     }
 }
+
+# Tab completion as an admin meets it: TabExpansion2 on each line, in a fresh pwsh that imports
+# the module after running $Setup, with the given environment variables (HOME, for one) and
+# current folder. One object per line: the completion texts, their tooltips, and how long it took.
+function Invoke-TabCompletion {
+    param(
+        [Parameter(Mandatory)] [string] $ModulePath,
+        [Parameter(Mandatory)] [string[]] $Line,
+        [hashtable] $Environment = @{},
+        [string] $Setup = '',
+        [string] $Location = $TestDrive
+    )
+    $work = Join-Path $TestDrive ([guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory $work | Out-Null
+    $linesFile = Join-Path $work 'lines.json'
+    ConvertTo-Json -InputObject @($Line) | Set-Content $linesFile
+    $setupFile = Join-Path $work 'setup.ps1'
+    Set-Content $setupFile $Setup
+    $script = Join-Path $work 'complete.ps1'
+    Set-Content $script @'
+param([string] $ModulePath, [string] $LinesFile, [string] $SetupFile, [string] $Location)
+$ErrorActionPreference = 'Stop'
+Import-Module $ModulePath
+Set-Location $Location
+. $SetupFile
+$results = foreach ($line in Get-Content -Raw $LinesFile | ConvertFrom-Json) {
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $found = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+    [pscustomobject]@{ Line = $line; Matches = @($found.CompletionMatches | ForEach-Object CompletionText); Tooltips = @($found.CompletionMatches | ForEach-Object ToolTip); Milliseconds = $clock.ElapsedMilliseconds }
+}
+ConvertTo-Json -InputObject @($results) -Depth 4
+'@
+    $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+    foreach ($argument in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script, '-ModulePath', $ModulePath,
+        '-LinesFile', $linesFile, '-SetupFile', $setupFile, '-Location', $Location) { $start.ArgumentList.Add($argument) }
+    foreach ($key in $Environment.Keys) { $start.Environment[$key] = $Environment[$key] }
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.UseShellExecute = $false
+    $process = [Diagnostics.Process]::Start($start)
+    try {
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $stdout = $process.StandardOutput.ReadToEnd()
+        if (-not $process.WaitForExit(120000)) { $process.Kill($true); throw 'The completing pwsh did not finish within 2 minutes.' }
+        if ($process.ExitCode -ne 0) { throw "The completing pwsh failed ($($process.ExitCode)): $($stderr.Result)" }
+        $stdout | ConvertFrom-Json
+    }
+    finally {
+        $process.Dispose()
+    }
+}

@@ -6,7 +6,7 @@ namespace WgAdmin.Commands;
 public abstract class WgCmdlet : PSCmdlet
 {
     /// <summary>The runspace this command runs in: kept sessions belong to it.</summary>
-    protected static Guid RunspaceId => System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
+    protected internal static Guid RunspaceId => System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.InstanceId ?? Guid.Empty;
 
     /// <summary>Writes one non-terminating error record per problem, each with its fixed ID.</summary>
     protected void WriteWgErrors(WgException exception, object? target, ErrorCategory category = ErrorCategory.InvalidData)

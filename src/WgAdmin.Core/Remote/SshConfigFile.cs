@@ -4,31 +4,59 @@ namespace WgAdmin.Remote;
 
 /// <summary>
 /// The subset of OpenSSH's client configuration (ssh_config(5)) WgAdmin honours: Host blocks
-/// with wildcard and negated patterns, and HostName, User, Port, IdentityFile, UserKnownHostsFile.
+/// with wildcard and negated patterns, Include (when loaded from a file), and HostName, User,
+/// Port, IdentityFile, UserKnownHostsFile.
 /// As in OpenSSH, the first value found for a keyword wins (IdentityFile accumulates), keywords
 /// are case-insensitive, and "Key value" and "Key=value" are both accepted.
 /// </summary>
 public sealed class SshConfigFile
 {
-    private readonly List<(string[] Patterns, List<(string Key, string Value, int Line)> Options)> _blocks = new();
+    /// <summary>ssh's limit on nested Include (READCONF_MAX_DEPTH); deeper is an error, as in ssh.</summary>
+    private const int MaxIncludeDepth = 16;
+
+    /// <summary>
+    /// Blocks in the order ssh reads them. A block applies to a host that matches its patterns and
+    /// the patterns of every Host block an Include of it sits in (ssh's conditional inclusion).
+    /// </summary>
+    private readonly List<Block> _blocks = new();
+
+    private sealed record Block(string[] Patterns, string[][] Guards, List<(string Key, string Value, int Line)> Options, bool IsHostLine = false);
 
     public string? Path { get; private set; }
 
     public static SshConfigFile Empty { get; } = new();
 
-    public static SshConfigFile Load(string path)
+    /// <summary>
+    /// Reads a user's ssh config file, and the files its Include lines name (relative paths are
+    /// under <paramref name="homeDirectory"/>/.ssh, as ssh reads a user's config).
+    /// </summary>
+    public static SshConfigFile Load(string path, string? homeDirectory = null)
     {
-        var file = Parse(File.ReadAllText(path));
-        file.Path = path;
+        var file = new SshConfigFile { Path = path };
+        file.Read(File.ReadAllText(path), homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ["*"], [], 0);
         return file;
     }
 
+    /// <summary>One config text; Include lines are not followed (there is no file to be relative to).</summary>
     public static SshConfigFile Parse(string text)
     {
         var file = new SshConfigFile();
+        file.Read(text, null, ["*"], [], 0);
+        return file;
+    }
+
+    /// <summary>The patterns of every Host line, in the order they were read (included files in place).</summary>
+    public IEnumerable<string> HostPatterns => _blocks.Where(b => b.IsHostLine).SelectMany(b => b.Patterns);
+
+    /// <summary>
+    /// Reads one file's lines into blocks. Lines before its first Host line continue the including
+    /// block (<paramref name="patterns"/>); after an Include the including block continues, as in ssh.
+    /// </summary>
+    private void Read(string text, string? homeDirectory, string[] patterns, string[][] guards, int depth)
+    {
         // Options before any Host line apply to every host, like "Host *".
-        var current = (Patterns: new[] { "*" }, Options: new List<(string, string, int)>());
-        file._blocks.Add(current);
+        var current = new Block(patterns, guards, new List<(string, string, int)>());
+        _blocks.Add(current);
         var lineNumber = 0;
         foreach (var rawLine in text.Split('\n'))
         {
@@ -43,30 +71,75 @@ public sealed class SshConfigFile
             var value = Unquote(WithoutComment(match.Groups[2].Value).Trim());
             if (key.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
-                current = (value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), new List<(string, string, int)>());
-                file._blocks.Add(current);
+                current = new Block(value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), guards, new List<(string, string, int)>(), IsHostLine: true);
+                _blocks.Add(current);
             }
             else if (key.Equals("Match", StringComparison.OrdinalIgnoreCase))
             {
                 // Match blocks need evaluation WgAdmin does not do; their options are skipped.
-                current = (Array.Empty<string>(), new List<(string, string, int)>());
-                file._blocks.Add(current);
+                current = new Block(Array.Empty<string>(), guards, new List<(string, string, int)>());
+                _blocks.Add(current);
+            }
+            else if (key.Equals("Include", StringComparison.OrdinalIgnoreCase) && homeDirectory is not null)
+            {
+                if (depth >= MaxIncludeDepth)
+                    throw new WgException(new WgError(WgErrorId.SshConfigError, $"ssh config line {lineNumber}: too many nested Include lines (more than {MaxIncludeDepth}).", lineNumber, line));
+                // What an included file says applies only where the including block does.
+                var inner = current.Patterns.SequenceEqual(["*"]) ? current.Guards : [.. current.Guards, current.Patterns];
+                foreach (var argument in value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    foreach (var included in ExpandInclude(argument, homeDirectory))
+                    {
+                        string includedText;
+                        try
+                        {
+                            includedText = File.ReadAllText(included);
+                        }
+                        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                        {
+                            throw new WgException(new WgError(WgErrorId.SshConfigError, $"Cannot read {Quote.Value(included)}, included by ssh config line {lineNumber}: {ex.Message}", lineNumber, included));
+                        }
+                        Read(includedText, homeDirectory, current.Patterns, inner, depth + 1);
+                    }
+                }
+                current = new Block(current.Patterns, current.Guards, new List<(string, string, int)>());
+                _blocks.Add(current);
             }
             else
             {
                 current.Options.Add((key, value, lineNumber));
             }
         }
-        return file;
+    }
+
+    /// <summary>
+    /// The files an Include argument names, as ssh reads a user's config: "~/" is the home
+    /// folder, a relative path is under ~/.ssh, and wildcards in the file name expand in sorted
+    /// order (a name that matches no file is no error).
+    /// </summary>
+    public static IReadOnlyList<string> ExpandInclude(string argument, string homeDirectory)
+    {
+        var path = argument.StartsWith("~/", StringComparison.Ordinal) ? System.IO.Path.Combine(homeDirectory, argument[2..])
+            : System.IO.Path.IsPathRooted(argument) ? argument
+            : System.IO.Path.Combine(homeDirectory, ".ssh", argument);
+        var directory = System.IO.Path.GetDirectoryName(path);
+        var pattern = System.IO.Path.GetFileName(path);
+        if (string.IsNullOrEmpty(directory) || string.IsNullOrEmpty(pattern) || directory.IndexOfAny(['*', '?']) >= 0 || !Directory.Exists(directory))
+            return Array.Empty<string>();
+        if (pattern.IndexOfAny(['*', '?']) < 0)
+            return File.Exists(path) ? new[] { path } : Array.Empty<string>();
+        return Directory.EnumerateFiles(directory)
+            .Where(f => !System.IO.Path.GetFileName(f).StartsWith('.') && Glob(pattern, System.IO.Path.GetFileName(f), ignoreCase: false))
+            .Order(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>The options that apply to <paramref name="host"/>, first value per keyword.</summary>
     public SshHostOptions Resolve(string host)
     {
         var options = new SshHostOptions();
-        foreach (var (patterns, entries) in _blocks)
+        foreach (var (patterns, guards, entries, _) in _blocks)
         {
-            if (!Matches(patterns, host))
+            if (!Matches(patterns, host) || !guards.All(guard => Matches(guard, host)))
                 continue;
             foreach (var (key, value, line) in entries)
             {

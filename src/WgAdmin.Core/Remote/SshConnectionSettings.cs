@@ -29,7 +29,7 @@ public sealed record SshConnectionSettings
         {
             try
             {
-                return SshConfigFile.Load(path);
+                return SshConfigFile.Load(path, HomeDirectory);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -6,9 +6,10 @@ namespace WgAdmin.Commands;
 
 /// <summary>
 /// Add-WgPeer: adds peers to an interface object. A peer whose key is already there is refused
-/// unless -Force, which replaces it. The interface is changed only when every peer is acceptable.
+/// unless -Force, which replaces it. The interface is changed only when every peer is acceptable
+/// (and not at all under -WhatIf).
 /// </summary>
-[Cmdlet(VerbsCommon.Add, "WgPeer")]
+[Cmdlet(VerbsCommon.Add, "WgPeer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(WgInterface))]
 public sealed class AddWgPeerCommand : WgCmdlet
 {
@@ -46,6 +47,9 @@ public sealed class AddWgPeerCommand : WgCmdlet
             WriteWgErrors(new WgException(errors), InputObject, ErrorCategory.InvalidArgument);
             return;
         }
+        // The interface object is changed in place: -WhatIf leaves it as it was.
+        if (!ShouldProcess(InputObject.ToString(), $"Add peer(s) {string.Join(", ", Peer.Where(p => p is not null).Select(p => p.ToString()))}"))
+            return;
         InputObject.Peers = candidate.Peers;
         if (PassThru)
             WriteObject(InputObject);

@@ -21,6 +21,7 @@ public sealed class CompareWgInterfaceCommand : WgRemoteCmdlet
     /// <summary>The gateway; taken from the interface's ComputerName when not given.</summary>
     [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string? ComputerName { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = SessionSet)]

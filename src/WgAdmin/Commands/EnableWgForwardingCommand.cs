@@ -10,11 +10,13 @@ public sealed class EnableWgForwardingCommand : WgApplyCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     /// <summary>The interface the forwarding is for; it names the sysctl file (90-wgadmin-NAME.conf).</summary>
     [Parameter]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Name { get; set; } = "wg0";
 
     [Parameter]

@@ -18,6 +18,7 @@ public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
@@ -26,6 +27,7 @@ public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
     [Parameter]
     [SupportsWildcards]
     [Alias("InterfaceName")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string[] Name { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()

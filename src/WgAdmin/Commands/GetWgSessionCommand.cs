@@ -12,6 +12,7 @@ public sealed class GetWgSessionCommand : WgCmdlet
 
     [Parameter]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     protected override void ProcessRecord()

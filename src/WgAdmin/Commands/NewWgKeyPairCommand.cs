@@ -8,9 +8,9 @@ namespace WgAdmin.Commands;
 /// New-WgKeyPair: generates X25519 key pairs, as `wg genkey | wg pubkey` does. With
 /// -ComputerName the private key is generated on the gateway into /etc/wireguard/NAME.key
 /// (mode 0600) and never leaves it; only the public key comes back. An existing key file is
-/// kept, so running it again returns the same public key.
+/// kept, so running it again returns the same public key; -WhatIf connects to nothing.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "WgKeyPair", DefaultParameterSetName = LocalSet)]
+[Cmdlet(VerbsCommon.New, "WgKeyPair", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = LocalSet)]
 [OutputType(typeof(WgKeyPair))]
 public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
 {
@@ -22,11 +22,13 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string InterfaceName { get; set; } = "";
 
     [Parameter(ParameterSetName = ComputerNameSet)]
@@ -44,7 +46,9 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
         {
             try
             {
-                WriteObject(GenerateOn(host));
+                // Only the gateway's key file is a change; a key made here in memory is not.
+                if (ShouldProcess($"{host}: /etc/wireguard/{InterfaceName}.key", "Create a private key on the gateway (an existing one is kept)"))
+                    WriteObject(GenerateOn(host));
             }
             catch (WgException ex)
             {

@@ -12,6 +12,7 @@ public sealed class NewWgSessionCommand : WgRemoteCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter]

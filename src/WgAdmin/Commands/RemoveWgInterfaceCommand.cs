@@ -13,11 +13,13 @@ public sealed class RemoveWgInterfaceCommand : WgApplyCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     [Alias("InterfaceName")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Name { get; set; } = "";
 
     /// <summary>Also delete NAME.key, a private key generated on the gateway.</summary>

@@ -4,8 +4,8 @@ using WgAdmin.Model;
 
 namespace WgAdmin.Commands;
 
-/// <summary>Remove-WgPeer: removes peers from an interface object, by public key or by name.</summary>
-[Cmdlet(VerbsCommon.Remove, "WgPeer", DefaultParameterSetName = ByKeySet)]
+/// <summary>Remove-WgPeer: removes peers from an interface object, by public key or by name (not under -WhatIf).</summary>
+[Cmdlet(VerbsCommon.Remove, "WgPeer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ByKeySet)]
 [OutputType(typeof(WgInterface))]
 public sealed class RemoveWgPeerCommand : WgCmdlet
 {
@@ -45,6 +45,10 @@ public sealed class RemoveWgPeerCommand : WgCmdlet
                     WritePeerNotFound($"No peer named {Quote.Value(name)} is on interface {Quote.Value(InputObject.ToString())}.", name);
             }
         }
+        var removed = InputObject.Peers.Except(peers).ToArray();
+        // The interface object is changed in place: -WhatIf leaves it as it was.
+        if (removed.Length > 0 && !ShouldProcess(InputObject.ToString(), $"Remove peer(s) {string.Join(", ", removed.Select(p => p.ToString()))}"))
+            return;
         InputObject.Peers = peers.ToArray();
         if (PassThru)
             WriteObject(InputObject);

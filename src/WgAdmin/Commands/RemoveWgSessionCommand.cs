@@ -4,6 +4,7 @@ namespace WgAdmin.Commands;
 
 /// <summary>Remove-WgSession: closes kept sessions.</summary>
 [Cmdlet(VerbsCommon.Remove, "WgSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = "Session")]
+[OutputType(typeof(WgSession))]
 public sealed class RemoveWgSessionCommand : WgCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = "Session")]
@@ -11,6 +12,10 @@ public sealed class RemoveWgSessionCommand : WgCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = "Id")]
     public int[] Id { get; set; } = Array.Empty<int>();
+
+    /// <summary>Write each closed session (its State is then Closed).</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
@@ -25,8 +30,11 @@ public sealed class RemoveWgSessionCommand : WgCmdlet
         }
         foreach (var session in sessions)
         {
-            if (ShouldProcess(session.ToString(), "Close WgAdmin session"))
-                WgSessionRegistry.Remove(session);
+            if (!ShouldProcess(session.ToString(), "Close WgAdmin session"))
+                continue;
+            WgSessionRegistry.Remove(session);
+            if (PassThru)
+                WriteObject(session);
         }
     }
 }

@@ -21,6 +21,7 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
     /// <summary>Hosts to apply to; taken from the interface's ComputerName when not given.</summary>
     [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter]

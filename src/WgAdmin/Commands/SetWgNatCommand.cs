@@ -13,10 +13,12 @@ public sealed class SetWgNatCommand : WgApplyCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Name { get; set; } = "wg0";
 
     /// <summary>The interface traffic from the tunnel is masqueraded out of (the seed's eth0).</summary>

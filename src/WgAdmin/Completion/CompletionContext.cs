@@ -1,0 +1,43 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace WgAdmin.Commands;
+
+/// <summary>What a completer reads of the command line typed so far: the parameters already bound.</summary>
+internal static class CompletionContext
+{
+    public static string? String(IDictionary bound, string name) =>
+        bound.Contains(name) && bound[name] is { } value && LanguagePrimitives.TryConvertTo<string>(value, out var text) && !string.IsNullOrEmpty(text) ? text : null;
+
+    public static string[] Strings(IDictionary bound, string name) =>
+        bound.Contains(name) && bound[name] is { } value && LanguagePrimitives.TryConvertTo<string[]>(value, out var texts)
+            ? texts.Where(t => !string.IsNullOrEmpty(t)).ToArray()
+            : Array.Empty<string>();
+
+    public static int? Int(IDictionary bound, string name) =>
+        bound.Contains(name) && bound[name] is { } value && LanguagePrimitives.TryConvertTo<int>(value, out var number) ? number : null;
+
+    public static WgSession[] Sessions(IDictionary bound) =>
+        bound.Contains("Session") && bound["Session"] is { } value && LanguagePrimitives.TryConvertTo<WgSession[]>(value, out var sessions)
+            ? sessions.Where(s => s is not null).ToArray()
+            : Array.Empty<WgSession>();
+
+    /// <summary>A path as the cmdlet would resolve it (relative to the current location, ~ expanded).</summary>
+    public static string ResolvePath(string path)
+    {
+        try
+        {
+            if (Runspace.DefaultRunspace?.SessionStateProxy.Path is { } paths)
+                return paths.GetUnresolvedProviderPathFromPSPath(path);
+        }
+        catch (Exception ex) when (ex is PSInvalidOperationException or ItemNotFoundException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException)
+        {
+            // Fall through to the process's own view of the path.
+        }
+        return Path.GetFullPath(path);
+    }
+
+    public static CompletionResult Result(string text, string tooltip) =>
+        new(text, text, CompletionResultType.ParameterValue, tooltip);
+}

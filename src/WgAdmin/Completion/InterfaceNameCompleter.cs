@@ -1,0 +1,94 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using WgAdmin.Remote;
+
+namespace WgAdmin.Commands;
+
+/// <summary>
+/// Completes interface names (-Name, -InterfaceName). With -Session or -ComputerName bound, the
+/// gateway's interfaces (its /etc/wireguard/*.conf and running links): over the kept session to
+/// that host when there is one, else over a short connection of its own that cannot ask
+/// anything (host key checked strictly, no password, no passphrase, sudo -n) and gives up after
+/// <see cref="Budget"/>; what a gateway answered (nothing, when it did not in time) is kept for a minute. Otherwise the NAME.conf
+/// files of this machine's /etc/wireguard (WGADMIN_WIREGUARD_DIR for tests).
+/// </summary>
+public sealed class InterfaceNameCompleter : IArgumentCompleter
+{
+    /// <summary>The most a TAB waits for one gateway, connecting included.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromSeconds(3);
+
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromMinutes(1);
+    private static readonly ConcurrentDictionary<string, (DateTime At, IReadOnlyList<string> Names)> Cache = new(StringComparer.Ordinal);
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var names = new List<(string Name, string Source)>();
+        var sessions = CompletionContext.Sessions(fakeBoundParameters);
+        var hosts = CompletionContext.Strings(fakeBoundParameters, "ComputerName");
+        if (sessions.Length > 0)
+        {
+            foreach (var session in sessions.Where(s => s.Connection.IsConnected))
+                names.AddRange(FromSession(session).Select(n => (n, $"{n} on {session.ComputerName}")));
+        }
+        else if (hosts.Length > 0)
+        {
+            // One TAB asks at most a few hosts: each may take the whole budget.
+            foreach (var host in hosts.Distinct(StringComparer.OrdinalIgnoreCase).Take(3))
+                names.AddRange(FromHost(host, fakeBoundParameters).Select(n => (n, $"{n} on {host}")));
+        }
+        else
+        {
+            var directory = WgCompletion.LocalConfigDirectory;
+            names.AddRange(WgCompletion.LocalInterfaceNames(directory).Select(n => (n, Path.Combine(directory, n + ".conf"))));
+        }
+        var tooltips = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, source) in names)
+            tooltips.TryAdd(name, source);
+        return WgCompletion.Filter(names.Select(n => n.Name), wordToComplete).Select(name => CompletionContext.Result(name, tooltips[name]));
+    }
+
+    private static IReadOnlyList<string> FromSession(WgSession session) =>
+        WgCompletion.RemoteInterfaceNames(_ => session.Connection, closeAfter: false, Budget);
+
+    private static IReadOnlyList<string> FromHost(string host, IDictionary bound)
+    {
+        var kept = WgSessionRegistry.List(WgCmdlet.RunspaceId)
+            .FirstOrDefault(s => string.Equals(s.ComputerName, host, StringComparison.OrdinalIgnoreCase) && s.Connection.IsConnected);
+        if (kept is not null)
+            return FromSession(kept);
+
+        SshConnectOptions options;
+        try
+        {
+            var keyFile = CompletionContext.String(bound, "KeyFilePath");
+            var settings = new SshConnectionSettings
+            {
+                UserName = CompletionContext.String(bound, "UserName"),
+                Port = CompletionContext.Int(bound, "Port"),
+                KeyFilePath = keyFile is null ? null : CompletionContext.ResolvePath(keyFile),
+                SshConfigPath = CompletionContext.String(bound, "SshConfigPath") is { } config ? CompletionContext.ResolvePath(config) : null,
+                KnownHostsPaths = CompletionContext.Strings(bound, "KnownHostsPath").Select(CompletionContext.ResolvePath).ToArray(),
+                // Completion never trusts a new host key (nor writes known_hosts) and never asks for anything.
+                HostKeyPolicy = HostKeyPolicy.Strict,
+                ConnectTimeout = ConnectTimeout,
+            };
+            options = settings.For(host, settings.LoadSshConfig());
+        }
+        catch (WgException)
+        {
+            return Array.Empty<string>();
+        }
+
+        var key = $"{options.Target}|{string.Join(',', options.KeyFiles)}|{string.Join(',', options.KnownHostsFiles)}";
+        if (Cache.TryGetValue(key, out var cached) && DateTime.UtcNow - cached.At < CacheLifetime)
+            return cached.Names;
+        var names = WgCompletion.RemoteInterfaceNames(cancel => SshConnection.Open(options, cancel), closeAfter: true, Budget);
+        // A host that gave nothing in time is not asked again for a minute either: every TAB would wait the budget.
+        Cache[key] = (DateTime.UtcNow, names);
+        return names;
+    }
+}

@@ -1,0 +1,122 @@
+# Tab completion as an admin meets it: TabExpansion2 in a fresh pwsh whose HOME is a scratch
+# folder holding an ssh config (with an Include) and a known_hosts file, and whose WireGuard
+# folder (WGADMIN_WIREGUARD_DIR) is a scratch folder standing for /etc/wireguard. Completion of
+# interface names on a real gateway, over a kept session and over its own short connection, is
+# tested in the lab (tests/lab/Completion.Tests.ps1).
+
+BeforeAll {
+    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
+    $modulePath = (Resolve-Path $modulePath).Path
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $fakeHome = Join-Path $TestDrive 'home'
+    $ssh = Join-Path $fakeHome '.ssh'
+    New-Item -ItemType Directory (Join-Path $ssh 'config.d') -Force | Out-Null
+    Set-Content (Join-Path $ssh 'config') @'
+Host gw-a gw-b
+    HostName 198.51.100.1
+Host *.lab !gw-x
+    User root
+Include config.d/*
+'@
+    Set-Content (Join-Path $ssh 'config.d/sites') "Host site-c`n    HostName 198.51.100.3"
+    Set-Content (Join-Path $ssh 'known_hosts') @'
+gw-a,198.51.100.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
+[gw-d]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
+|1|F1E1KeoE/eEWhi10WpGv4OdiO6Y=|3988QV0VE8wmZL7suNrYQLITLCg= ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
+@revoked gw-old ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
+'@
+    $otherConfig = Join-Path $TestDrive 'other_config'
+    Set-Content $otherConfig "Host gw-other`n    HostName 198.51.100.9"
+
+    $wireguard = Join-Path $TestDrive 'wireguard'
+    New-Item -ItemType Directory $wireguard | Out-Null
+    foreach ($file in 'wg0.conf', 'wg1.conf', 'site-b.conf', 'wg0.key', 'wg9.conf.wgadmin-removed') { Set-Content (Join-Path $wireguard $file) '' }
+
+    # A port that takes connections and never says anything: an SSH server that hangs.
+    $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $silent.Start()
+    $silentPort = $silent.LocalEndpoint.Port
+
+    # Where completions that fall back to file names would look: nothing there.
+    $empty = Join-Path $TestDrive 'empty'
+    New-Item -ItemType Directory $empty | Out-Null
+
+    $lines = @(
+        'Get-WgInterface -ComputerName '
+        'Get-WgInterface -ComputerName gw'
+        'Set-WgNat -ComputerName s'
+        'New-WgSession -HostName 198'
+        "Get-WgInterface -SshConfigPath '$otherConfig' -ComputerName gw"
+        'Get-WgInterface -Name '
+        'Enable-WgForwarding -Name w'
+        'Remove-WgInterface -ComputerName gw-a -Name '
+        "Get-WgInterface -ComputerName 127.0.0.1 -Port $silentPort -Name "
+        'New-WgInterface -Name '
+    )
+    $results = Invoke-TabCompletion -ModulePath $modulePath -Line $lines -Location $empty -Environment @{ HOME = $fakeHome; WGADMIN_WIREGUARD_DIR = $wireguard }
+    $silent.Stop()
+    $completions = @{}
+    foreach ($result in $results) { $completions[$result.Line] = $result }
+
+    function Get-Completion([string] $Line) {
+        if (-not $completions.ContainsKey($Line)) { throw "No completion was asked for '$Line'." }
+        @($completions[$Line].Matches)
+    }
+}
+
+Describe '-ComputerName completion' {
+    It 'offers the ssh config aliases (Include followed), then the known hosts' {
+        $all = Get-Completion 'Get-WgInterface -ComputerName '
+        # /etc/ssh/ssh_known_hosts of the machine may add names after these.
+        $all[0..4] | Should -Be 'gw-a', 'gw-b', 'site-c', '198.51.100.1', 'gw-d'
+    }
+
+    It 'leaves out wildcard and negated patterns, hashed names and revoked keys' {
+        $all = Get-Completion 'Get-WgInterface -ComputerName '
+        $all | Where-Object { $_ -match '[*?!|]' -or $_ -eq 'gw-old' } | Should -BeNullOrEmpty
+    }
+
+    It 'completes what was typed: <Line>' -ForEach @(
+        @{ Line = 'Get-WgInterface -ComputerName gw'; Expected = 'gw-a', 'gw-b', 'gw-d' }
+        @{ Line = 'Set-WgNat -ComputerName s'; Expected = @('site-c') }
+        @{ Line = 'New-WgSession -HostName 198'; Expected = @('198.51.100.1') }
+    ) {
+        Get-Completion $Line | Should -Be $Expected
+    }
+
+    It 'says where each name comes from' {
+        $tooltips = $completions['Get-WgInterface -ComputerName gw'].Tooltips
+        $tooltips | Should -Be 'gw-a (ssh config)', 'gw-b (ssh config)', 'gw-d (known_hosts)'
+    }
+
+    It 'reads the ssh config given with -SshConfigPath instead of ~/.ssh/config' {
+        Get-Completion "Get-WgInterface -SshConfigPath '$otherConfig' -ComputerName gw" | Should -Be 'gw-other', 'gw-a', 'gw-d'
+    }
+}
+
+Describe '-Name completion' {
+    It 'offers the interfaces of the local WireGuard folder without -ComputerName: <_>' -ForEach 'Get-WgInterface -Name ' {
+        Get-Completion $_ | Should -Be 'site-b', 'wg0', 'wg1'
+    }
+
+    It 'completes what was typed' {
+        Get-Completion 'Enable-WgForwarding -Name w' | Should -Be 'wg0', 'wg1'
+    }
+
+    It 'does not offer existing names for a new interface' {
+        Get-Completion 'New-WgInterface -Name ' | Should -BeNullOrEmpty
+    }
+
+    It 'asks the gateway, not the local folder, when -ComputerName is given; an unreachable one gives nothing' {
+        Get-Completion 'Remove-WgInterface -ComputerName gw-a -Name ' | Should -BeNullOrEmpty
+    }
+
+    It 'gives up on a gateway that does not answer within the budget, without asking anything' {
+        $line = "Get-WgInterface -ComputerName 127.0.0.1 -Port $silentPort -Name "
+        Get-Completion $line | Should -BeNullOrEmpty
+        $completions[$line].Milliseconds | Should -BeLessThan 4500
+        # Not at once either: it did wait for the host (the connect timeout is 2 s).
+        $completions[$line].Milliseconds | Should -BeGreaterThan 1500
+    }
+}

@@ -1,0 +1,126 @@
+# Every type a WgAdmin cmdlet says it writes has a default table view and a list view; each view,
+# given real objects that hold real secrets, shows what an admin needs (handshake ages and byte
+# counts as wg show prints them) and never a private or preshared key.
+
+BeforeDiscovery {
+    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
+    Import-Module $modulePath -Force
+    # What the cmdlets declare, and the types users meet inside them (a status's peers, a pair's private key, a peer's endpoint and prefixes).
+    $declared = Get-Command -Module WgAdmin | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.FullName -like 'WgAdmin.*' } | ForEach-Object FullName
+    $nested = 'WgAdmin.Remote.WgPeerStatus', 'WgAdmin.Keys.WgPrivateKey', 'WgAdmin.Net.WgEndpoint', 'WgAdmin.Net.WgPrefix'
+    $typeCases = @($declared) + $nested | Sort-Object -Unique | ForEach-Object { @{ TypeName = $_ } }
+    # Sessions need a real SSH server; the lab suite (tests/lab/Completion.Tests.ps1) renders them.
+    $renderCases = $typeCases | Where-Object TypeName -NE 'WgAdmin.Commands.WgSession'
+}
+
+BeforeAll {
+    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
+    Import-Module $modulePath -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+
+    $pair = New-WgKeyPair
+    $peerPair = New-WgKeyPair
+    $quietPair = New-WgKeyPair
+    $psk = New-WgPresharedKey
+    $secrets = @($pair.PrivateKey.Reveal(), $peerPair.PrivateKey.Reveal(), $quietPair.PrivateKey.Reveal(), $psk.Reveal())
+    $peer = $peerPair | New-WgPeer -Name site-b -AllowedIPs 10.0.0.2/32, 172.19.16.0/20 -Endpoint 198.51.100.2:10086 -PersistentKeepalive 25 -PresharedKey $psk
+    $interface = $pair | New-WgInterface -Name wg0 -Address 10.0.0.1/24 -ListenPort 10086 -Peer $peer
+    $site = New-WgSite -Name site-a -ComputerName gw-a -Endpoint 198.51.100.1:10086 -LanPrefix 192.168.10.0/24 -PrivateKey $pair.PrivateKey
+
+    # What gw-a's status script would print if its redaction failed: the interface's private key in
+    # the dump, the preshared key in the dump and in the config file. The views must still hide them.
+    $readAt = 1700000064
+    $output = @(
+        '@@now', $readAt
+        '@@dump'
+        "wg0`t$($pair.PrivateKey.Reveal())`t$($pair.PublicKey)`t10086`toff"
+        "wg0`t$($peerPair.PublicKey)`t$($psk.Reveal())`t198.51.100.2:10086`t10.0.0.2/32,172.19.16.0/20`t$($readAt - 64)`t1268777`t3482`t25"
+        "wg0`t$($quietPair.PublicKey)`t(none)`t(none)`t10.0.0.3/32`t0`t0`t0`toff"
+        '@@config wg0'
+        ($interface | ConvertTo-WgConfig -IncludeSecret)
+        '@@service wg0 enabled active'
+        '@@end'
+    ) -join "`n"
+    $status = [WgAdmin.Remote.InterfaceStatusReader]::Parse($output, 'gw-a', $null)[0]
+    $desired = $pair | New-WgInterface -Name wg0 -Address 10.0.0.1/24 -ListenPort 10087 -Peer ($peerPair | New-WgPeer -Name site-b -AllowedIPs 10.0.0.2/32)
+
+    $objects = @{
+        'WgAdmin.Keys.WgKeyPair'         = { $pair }
+        'WgAdmin.Keys.WgPublicKey'       = { $pair | Get-WgPublicKey }
+        'WgAdmin.Keys.WgPrivateKey'      = { $pair.PrivateKey }
+        'WgAdmin.Keys.WgPresharedKey'    = { $psk }
+        'WgAdmin.Model.WgPeer'           = { $peer }
+        'WgAdmin.Model.WgInterface'      = { $interface | ConvertTo-WgConfig -IncludeSecret | ConvertFrom-WgConfig -Name wg0 }
+        'WgAdmin.Net.WgEndpoint'         = { $peer.Endpoint }
+        'WgAdmin.Net.WgPrefix'           = { $peer.AllowedIPs[1] }
+        'WgAdmin.Topology.WgSite'        = { $site }
+        'WgAdmin.Remote.WgInterfaceStatus' = { $status }
+        'WgAdmin.Remote.WgPeerStatus'    = { $status.Peers }
+        'WgAdmin.Remote.WgDifference'    = { [WgAdmin.Remote.WgDrift]::Compare($desired, $status, 'gw-a') }
+        # A real apply result: nothing listens on port 1, so the host fails and says so.
+        'WgAdmin.Remote.WgApplyResult'   = { $interface | Set-WgInterface -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction SilentlyContinue }
+    }
+    # What each type's views must show: a broken script block renders as an empty cell, silently.
+    $expected = @{
+        'WgAdmin.Keys.WgKeyPair'         = { @($pair.PublicKey.ToString(), '(hidden)') }
+        'WgAdmin.Keys.WgPublicKey'       = { @($pair.PublicKey.ToString()) }
+        'WgAdmin.Keys.WgPrivateKey'      = { @('(hidden)', $pair.PublicKey.ToString()) }
+        # A preshared key has no properties: PowerShell renders such an object by its ToString(), views or not.
+        'WgAdmin.Keys.WgPresharedKey'    = { @('(preshared key)') }
+        'WgAdmin.Model.WgPeer'           = { @('site-b', $peerPair.PublicKey.ToString(), '172.19.16.0/20', '(hidden)') }
+        'WgAdmin.Model.WgInterface'      = { @('wg0', $pair.PublicKey.ToString(), '10.0.0.1/24') }
+        'WgAdmin.Net.WgEndpoint'         = { @('198.51.100.2', '10086') }
+        'WgAdmin.Net.WgPrefix'           = { @('172.19.16.0/20', 'IPv4') }
+        'WgAdmin.Topology.WgSite'        = { @('site-a', 'gw-a', '192.168.10.0/24') }
+        'WgAdmin.Remote.WgInterfaceStatus' = { @('gw-a', 'wg0', $pair.PublicKey.ToString(), '1 minute, 4 seconds ago') }
+        'WgAdmin.Remote.WgPeerStatus'    = { @('site-b', '1 minute, 4 seconds ago', '1.21 MiB', '3.40 KiB', 'never', '0 B') }
+        'WgAdmin.Remote.WgDifference'    = { @('ListenPort', '10087', '10086', 'PeerExtra') }
+        'WgAdmin.Remote.WgApplyResult'   = { @('127.0.0.1', 'wg0') }
+    }
+}
+
+Describe 'The views of <TypeName>' -ForEach $typeCases {
+    It 'has a default table view and a list view' {
+        $controls = @((Get-FormatData -TypeName $TypeName).FormatViewDefinition | ForEach-Object { $_.Control.GetType().Name })
+        $controls | Should -Contain 'TableControl'
+        $controls | Should -Contain 'ListControl'
+    }
+}
+
+Describe 'Rendering <TypeName>' -ForEach $renderCases {
+    BeforeAll {
+        $items = @(& $objects[$TypeName])
+        $renderings = @{
+            'Format-Table' = ($items | Format-Table | Out-String -Width 4096)
+            'Format-List'  = ($items | Format-List | Out-String -Width 4096)
+            'Out-Default'  = ($items | Out-String -Width 4096)
+        }
+    }
+
+    It 'is made of real objects of that type' {
+        $items.Count | Should -BeGreaterThan 0
+        $items | ForEach-Object { $_.GetType().FullName | Should -Be $TypeName }
+    }
+
+    It 'shows what matters in <_>' -ForEach 'Format-Table', 'Format-List', 'Out-Default' {
+        foreach ($text in & $expected[$TypeName]) {
+            $renderings[$_] | Should -BeLikeExactly "*$([WildcardPattern]::Escape($text))*"
+        }
+    }
+
+    It 'shows no key material in <_>' -ForEach 'Format-Table', 'Format-List', 'Out-Default' {
+        Find-Secret -Text $renderings[$_] -Secret $secrets | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Readable numbers' {
+    It 'a peer status reads like wg show in a list: <_>' -ForEach @('LatestHandshake     : 1 minute, 4 seconds ago', 'Transfer            : 1.21 MiB received, 3.40 KiB sent', 'PersistentKeepalive : every 25 seconds') {
+        $status.Peers | Format-List | Out-String -Width 4096 | Should -BeLikeExactly "*$_*"
+    }
+
+    It 'an interface status lists its peers with their handshakes and transfer' {
+        $text = $status | Format-List | Out-String -Width 4096
+        $text | Should -BeLikeExactly '*site-b: 10.0.0.2/32, 172.19.16.0/20, latest handshake 1 minute, 4 seconds ago; 1.21 MiB received, 3.40 KiB sent*'
+        $text | Should -BeLikeExactly '*latest handshake never; 0 B received, 0 B sent*'
+    }
+}
