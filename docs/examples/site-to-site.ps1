@@ -6,7 +6,8 @@
     gw-b at 172.19.16.7), each gateway behind a 1:1 NAT with a public address, joined by the
     tunnel 10.0.0.0/24 on UDP 10086. The script:
 
-      1. describes the two sites and checks them (overlaps, sanity) before anything changes;
+      1. describes the two sites (the tunnel addresses pinned to the seed's 10.0.0.1 and .2) and
+         checks them (overlaps, sanity) before anything changes;
       2. builds the topology (keys, tunnel addresses, AllowedIPs, keepalive) and saves it without
          secrets, for a scheduled job to compare against;
       3. applies it over SSH: package, forwarding (persisted), NAT, config (0600), service;
@@ -42,17 +43,19 @@ Import-Module $ModulePath
 $ssh = if ($SshConfigPath) { @{ SshConfigPath = $SshConfigPath } } else { @{} }
 
 function Show([string] $Step) { Write-Host "`n### $Step" -ForegroundColor Cyan }
+# Tables as wide as they need to be, also when the output goes to a log.
+function Show-Table { $input | Format-Table -AutoSize | Out-String -Width 200 | Write-Host }
 
 Show '1. The sites (checked for overlaps before anything is applied)'
 $sites = @(
-    New-WgSite -Name site-a -ComputerName $GatewayA -Endpoint $EndpointA -LanPrefix 10.11.7.0/24 -LanAddress 10.11.7.1
-    New-WgSite -Name site-b -ComputerName $GatewayB -Endpoint $EndpointB -LanPrefix 172.19.16.0/20 -LanAddress 172.19.16.7
+    New-WgSite -Name site-a -ComputerName $GatewayA -Endpoint $EndpointA -LanPrefix 10.11.7.0/24 -LanAddress 10.11.7.1 -TunnelAddress 10.0.0.1
+    New-WgSite -Name site-b -ComputerName $GatewayB -Endpoint $EndpointB -LanPrefix 172.19.16.0/20 -LanAddress 172.19.16.7 -TunnelAddress 10.0.0.2
 )
-$sites | Format-Table | Out-Host
+$sites | Show-Table
 
 Show '2. The topology: one interface per site, keys generated here, saved without secrets'
 $topology = New-WgTopology -Site $sites -TunnelPrefix 10.0.0.0/24 -AsTopology
-$topology.Interfaces | Format-Table | Out-Host
+$topology.Interfaces | Show-Table
 $null = New-Item -ItemType Directory -Force $OutputPath
 $topologyFile = Join-Path $OutputPath 'site-to-site.wgtopo'
 $topology | Export-WgTopology -Path $topologyFile -Force
@@ -60,14 +63,14 @@ Get-Content $topologyFile | Out-Host
 
 Show '3. Apply over SSH: package, forwarding, NAT, config, service'
 $applied = $topology.Interfaces | Set-WgInterface -InstallPackage -EnableForwarding -Masquerade eth0 @ssh
-$applied | Format-Table | Out-Host
+$applied | Show-Table
 $failed = @($applied | Where-Object Error)
 if ($failed) { throw "Set-WgInterface failed: $(($failed | ForEach-Object { "$($_.ComputerName): $($_.Error)" }) -join '; ')" }
 
 Show '4. Routes for the LAN hosts (the seed''s last step), set and persisted over SSH'
-Get-WgLanRoute -Topology $topology | Format-Table | Out-Host
-Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName $LanHostA @ssh | Format-Table | Out-Host
-Get-WgLanRoute -Topology $topology -Site site-b -Apply -ComputerName $LanHostB @ssh | Format-Table | Out-Host
+Get-WgLanRoute -Topology $topology | Show-Table
+Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName $LanHostA @ssh | Show-Table
+Get-WgLanRoute -Topology $topology -Site site-b -Apply -ComputerName $LanHostB @ssh | Show-Table
 
 Show '5. Proof: Test-WgTunnel on each gateway, through to a host on the far LAN'
 $proof = @(
@@ -85,5 +88,5 @@ if ($LASTEXITCODE -ne 0) { throw "The ping from $LanHostA to $LanHostBAddress fa
 
 Show '7. A scheduled job re-applies the saved topology: nothing changes'
 $again = Import-WgTopology -Path $topologyFile | Set-WgInterface @ssh
-$again | Format-Table | Out-Host
+$again | Show-Table
 if (@($again | Where-Object { $_.Changed -or $_.Error })) { throw 'The re-apply changed something or failed.' }
