@@ -53,6 +53,9 @@ gw-a,198.51.100.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
         'Remove-WgInterface -ComputerName gw-a -Name '
         "Get-WgInterface -ComputerName 127.0.0.1 -Port $silentPort -Name "
         'New-WgInterface -Name '
+        'Test-WgTunnel -ComputerName gw'
+        'Get-WgLanRoute -ComputerName s'
+        'Test-WgTunnel -Name w'
     )
     $results = Invoke-TabCompletion -ModulePath $modulePath -Line $lines -Location $empty -Environment @{ HOME = $fakeHome; WGADMIN_WIREGUARD_DIR = $wireguard }
     $silent.Stop()
@@ -81,6 +84,8 @@ Describe '-ComputerName completion' {
         @{ Line = 'Get-WgInterface -ComputerName gw'; Expected = 'gw-a', 'gw-b', 'gw-d' }
         @{ Line = 'Set-WgNat -ComputerName s'; Expected = @('site-c') }
         @{ Line = 'New-WgSession -HostName 198'; Expected = @('198.51.100.1') }
+        @{ Line = 'Test-WgTunnel -ComputerName gw'; Expected = 'gw-a', 'gw-b', 'gw-d' }
+        @{ Line = 'Get-WgLanRoute -ComputerName s'; Expected = @('site-c') }
     ) {
         Get-Completion $Line | Should -Be $Expected
     }
@@ -100,8 +105,8 @@ Describe '-Name completion' {
         Get-Completion $_ | Should -Be 'site-b', 'wg0', 'wg1'
     }
 
-    It 'completes what was typed' {
-        Get-Completion 'Enable-WgForwarding -Name w' | Should -Be 'wg0', 'wg1'
+    It 'completes what was typed: <_>' -ForEach 'Enable-WgForwarding -Name w', 'Test-WgTunnel -Name w' {
+        Get-Completion $_ | Should -Be 'wg0', 'wg1'
     }
 
     It 'does not offer existing names for a new interface' {

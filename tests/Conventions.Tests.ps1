@@ -11,16 +11,18 @@ BeforeDiscovery {
     # Cmdlets that change something outside the pipeline's new objects: a file, a gateway, a kept
     # session, or the interface object handed to them (Add-WgPeer and Remove-WgPeer change it in place).
     # New-WgKeyPair changes a gateway with -ComputerName (its key file); made here, a key is only memory.
+    # Get-WgLanRoute only lists routes, but with -Apply or -Remove it changes LAN hosts over SSH.
     $changing = 'Add-WgPeer', 'Remove-WgPeer', 'Export-WgConfig', 'Remove-WgSession', 'New-WgKeyPair',
-        'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat'
+        'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat', 'Export-WgTopology', 'Get-WgLanRoute'
     # Cmdlets that only read, or build new objects in memory: -WhatIf would promise something they cannot skip.
     # New-WgSession opens a connection and changes nothing (with -HostKeyPolicy AcceptNew it records a
-    # host key in known_hosts, as ssh does, on the admin's explicit request).
+    # host key in known_hosts, as ssh does, on the admin's explicit request). Test-WgTunnel only reads
+    # a gateway's state and pings through its tunnel.
     $readOnly = 'New-WgPresharedKey', 'Get-WgPublicKey', 'New-WgPeer', 'New-WgInterface', 'ConvertTo-WgConfig',
         'ConvertFrom-WgConfig', 'Import-WgConfig', 'New-WgSession', 'Get-WgSession', 'Get-WgInterface',
-        'Compare-WgInterface', 'New-WgSite', 'New-WgTopology'
+        'Compare-WgInterface', 'New-WgSite', 'New-WgTopology', 'Import-WgTopology', 'Test-WgTunnel'
     # -PassThru where the cmdlet writes nothing otherwise: what it wrote, changed or closed.
-    $passThru = @{ 'Export-WgConfig' = 'System.IO.FileInfo'; 'Add-WgPeer' = 'WgAdmin.Model.WgInterface'; 'Remove-WgPeer' = 'WgAdmin.Model.WgInterface'; 'Remove-WgSession' = 'WgAdmin.Commands.WgSession' }
+    $passThru = @{ 'Export-WgConfig' = 'System.IO.FileInfo'; 'Export-WgTopology' = 'System.IO.FileInfo'; 'Add-WgPeer' = 'WgAdmin.Model.WgInterface'; 'Remove-WgPeer' = 'WgAdmin.Model.WgInterface'; 'Remove-WgSession' = 'WgAdmin.Commands.WgSession' }
     $passThruCases = $passThru.Keys | Sort-Object | ForEach-Object { @{ Name = $_; Type = $passThru[$_] } }
     $changingCases = $changing | ForEach-Object { @{ Name = $_ } }
     $readOnlyCases = $readOnly | ForEach-Object { @{ Name = $_ } }
@@ -136,6 +138,33 @@ Describe '-WhatIf is honoured by the cmdlets that change local things' {
         # Without -WhatIf it does try, and fails: the test above would have seen that.
         New-WgKeyPair -ComputerName 127.0.0.1 -Port 1 -InterfaceName wg0 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorVariable errors -ErrorAction SilentlyContinue
         $errors.FullyQualifiedErrorId | Should -Be 'WgAdmin.ConnectionFailed,WgAdmin.Commands.NewWgKeyPairCommand'
+    }
+
+    It 'Export-WgTopology -WhatIf writes no file, and -PassThru writes nothing either' {
+        $folder = New-TestFolder
+        $topology = @(
+            New-WgSite -Name site-a -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24
+            New-WgSite -Name site-b -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20
+        ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -AsTopology
+        $output = $topology | Export-WgTopology -Path (Join-Path $folder 'sites.topology') -PassThru -WhatIf
+        $output | Should -BeNullOrEmpty
+        Get-ChildItem -Force $folder | Should -BeNullOrEmpty
+        ($topology | Export-WgTopology -Path (Join-Path $folder 'sites.topology') -PassThru).Exists | Should -BeTrue
+    }
+
+    It 'Get-WgLanRoute -Apply -WhatIf connects to nothing (nothing listens on port 1: a connection would fail)' {
+        $topology = @(
+            New-WgSite -Name site-a -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24 -LanAddress 10.11.7.1
+            New-WgSite -Name site-b -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20 -LanAddress 172.19.16.7
+        ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -AsTopology
+        $errors = $null
+        $output = Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -WhatIf -ErrorVariable errors -ErrorAction SilentlyContinue
+        $output | Should -BeNullOrEmpty
+        $errors | Should -BeNullOrEmpty
+        # Without -WhatIf it does try, and fails: the test above would have seen that.
+        $output = Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.FullyQualifiedErrorId | Should -Be 'WgAdmin.ConnectionFailed,WgAdmin.Commands.GetWgLanRouteCommand'
+        $output.Error | Should -Not -BeNullOrEmpty
     }
 
     It 'New-WgKeyPair made here needs no -WhatIf: it still makes keys under it' {

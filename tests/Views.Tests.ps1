@@ -42,6 +42,45 @@ BeforeAll {
         '@@end'
     ) -join "`n"
     $status = [WgAdmin.Remote.InterfaceStatusReader]::Parse($output, 'gw-a', $null)[0]
+    # A topology whose sites hold keys (site-a the interface's own, site-b one the topology makes) and
+    # preshared keys; the keys it made are secrets the views must hide as well. Read back from a file
+    # exported with them, it holds them again.
+    $topology = @(
+        New-WgSite -Name site-a -ComputerName gw-a -Endpoint 198.51.100.1:10086 -LanPrefix 192.168.10.0/24 -LanAddress 192.168.10.1 -PrivateKey $pair.PrivateKey
+        New-WgSite -Name site-b -ComputerName gw-b -Endpoint 198.51.100.2:10086 -LanPrefix 172.19.16.0/20 -LanAddress 172.19.16.7 -Cloud
+    ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -PresharedKeys -AsTopology
+    $secrets += @($topology.Sites | ForEach-Object { $topology.PrivateKeyOf($_).Reveal() }) + @($topology.PresharedKeyPairs() | ForEach-Object { $_.Item3.Reveal() })
+    $topologyFile = Join-Path $TestDrive 'sites.topology'
+    $topology | Export-WgTopology -Path $topologyFile -IncludeSecret
+    $importedTopology = Import-WgTopology $topologyFile -AsTopology
+    # Real remote results of hosts that cannot be reached: nothing listens on port 1.
+    $lanRouteResult = Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction SilentlyContinue
+    $tunnelResult = Test-WgTunnel -ComputerName 127.0.0.1 -Port 1 -Name wg0 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction SilentlyContinue
+    # What gw-a's tunnel probe would print (tests/WgAdmin.Core.Tests/Remote/TunnelCheckTests.cs has the
+    # lab's): site-b answers two pings of three; the target on site-b's LAN answers none, its route
+    # leaving through eth0.
+    $probe = @(
+        '@@now', $readAt
+        '@@tools', 'wg', 'ip', 'ss', 'ping', 'systemctl'
+        '@@link', '5: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc fq_codel state UNKNOWN mode DEFAULT group default qlen 500\    link/none '
+        '@@addresses', '10.0.0.1/24'
+        '@@config', '[Interface]', 'ListenPort = 10086', 'Address = 10.0.0.1/24', '', '[Peer]', '# Name = site-b', "PublicKey = $($peerPair.PublicKey)", 'AllowedIPs = 10.0.0.2/32, 172.19.16.0/20', 'Endpoint = 198.51.100.2:10086'
+        '@@service', 'enabled=enabled', 'active=active'
+        '@@listen', 'port=10086', 'socket=0.0.0.0:10086'
+        '@@forwarding', 'ipv4=1', 'ipv6=0'
+        '@@nat', 'present'
+        '@@before', "$($peerPair.PublicKey)`t$($psk.Reveal())`t198.51.100.2:10086`t10.0.0.2/32,172.19.16.0/20`t$($readAt - 64)`t1000`t2000`t25"
+        "@@peer $($peerPair.PublicKey) 10.0.0.2"
+        '@@ping', '3 packets transmitted, 2 received, 33.3333% packet loss, time 404ms', 'rtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms'
+        '@@mtu', '1420'
+        '@@routes', '10.0.0.2/32 10.0.0.2 dev wg0 src 10.0.0.1 uid 0', '172.19.16.0/20 172.19.16.0 dev wg0 src 10.0.0.1 uid 0'
+        '@@target 172.19.16.100 192.168.10.1'
+        '@@routes', '172.19.16.100 via 198.51.100.254 dev eth0 src 198.51.100.1 uid 0'
+        '@@ping', '3 packets transmitted, 0 received, 100% packet loss, time 2040ms'
+        '@@after', "$($peerPair.PublicKey)`t$($psk.Reveal())`t198.51.100.2:10086`t10.0.0.2/32,172.19.16.0/20`t$($readAt - 64)`t1592`t2624`t25"
+        '@@end', ''
+    ) -join "`n"
+    $probeResults = [WgAdmin.Remote.TunnelCheck]::Evaluate([WgAdmin.Remote.TunnelProbe]::Parse($probe), 'gw-a', 'wg0', [WgAdmin.Remote.TunnelCheckOptions]::new([TimeSpan]::FromMinutes(3), 3), 2.5)
     $desired = $pair | New-WgInterface -Name wg0 -Address 10.0.0.1/24 -ListenPort 10087 -Peer ($peerPair | New-WgPeer -Name site-b -AllowedIPs 10.0.0.2/32)
 
     $objects = @{
@@ -59,6 +98,10 @@ BeforeAll {
         'WgAdmin.Remote.WgDifference'    = { [WgAdmin.Remote.WgDrift]::Compare($desired, $status, 'gw-a') }
         # A real apply result: nothing listens on port 1, so the host fails and says so.
         'WgAdmin.Remote.WgApplyResult'   = { $interface | Set-WgInterface -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction SilentlyContinue }
+        'WgAdmin.Topology.WgTopology'    = { $topology; $importedTopology }
+        'WgAdmin.Topology.WgLanRoute'    = { Get-WgLanRoute -Topology $importedTopology }
+        'WgAdmin.Remote.WgLanRouteResult' = { $lanRouteResult }
+        'WgAdmin.Remote.WgTunnelTestResult' = { $tunnelResult; $probeResults }
     }
     # What each type's views must show: a broken script block renders as an empty cell, silently.
     $expected = @{
@@ -76,6 +119,10 @@ BeforeAll {
         'WgAdmin.Remote.WgPeerStatus'    = { @('site-b', '1 minute, 4 seconds ago', '1.21 MiB', '3.40 KiB', 'never', '0 B') }
         'WgAdmin.Remote.WgDifference'    = { @('ListenPort', '10087', '10086', 'PeerExtra') }
         'WgAdmin.Remote.WgApplyResult'   = { @('127.0.0.1', 'wg0') }
+        'WgAdmin.Topology.WgTopology'    = { @('Mesh', '10.0.0.0/24', 'site-a', 'site-b') }
+        'WgAdmin.Topology.WgLanRoute'    = { @('site-a', '172.19.16.0/20', '192.168.10.1', 'ip route replace 172.19.16.0/20 via 192.168.10.1', 'ip route replace 192.168.10.0/24 via 172.19.16.7') }
+        'WgAdmin.Remote.WgLanRouteResult' = { @('127.0.0.1', 'site-a', $lanRouteResult.Error) }
+        'WgAdmin.Remote.WgTunnelTestResult' = { @('127.0.0.1', 'wg0', $tunnelResult.Reasons[0], 'site-b', '10.0.0.2', '172.19.16.100 from 192.168.10.1', '0 of 3 pings from 192.168.10.1 to 172.19.16.100 answered') }
     }
 }
 
@@ -116,6 +163,28 @@ Describe 'Rendering <TypeName>' -ForEach $renderCases {
 Describe 'Readable numbers' {
     It 'a peer status reads like wg show in a list: <_>' -ForEach @('LatestHandshake     : 1 minute, 4 seconds ago', 'Transfer            : 1.21 MiB received, 3.40 KiB sent', 'PersistentKeepalive : every 25 seconds') {
         $status.Peers | Format-List | Out-String -Width 4096 | Should -BeLikeExactly "*$_*"
+    }
+
+    It 'a tunnel test reads in a list: <_>' -ForEach @(
+        'Pings           : 3 sent, 2 received, 33.3% lost'
+        'Rtt             : min 0.41 ms, avg 0.53 ms, max 0.70 ms'
+        'LatestHandshake : 2023-11-14T22:13:20Z (1 minute, 4 seconds ago)'
+        'Transfer        : 592 B received, 624 B sent during the probe'
+        'Mtu             : interface 1420, path 1420'
+        'Duration        : 2.5 s'
+    ) {
+        $probeResults | Where-Object Kind -EQ Peer | Format-List | Out-String -Width 4096 | Should -BeLike "*$_*"
+    }
+
+    It 'a tunnel test lists its reasons and warnings one per line' {
+        $peer = $probeResults | Where-Object Kind -EQ Peer
+        $peer.Warnings.Count | Should -BeGreaterThan 0
+        $text = $peer | Format-List | Out-String -Width 4096
+        $text | Should -BeLikeExactly "*Warnings        : $([WildcardPattern]::Escape($peer.Warnings[0]))`n*"
+        $target = $probeResults | Where-Object Kind -EQ Target
+        $target.Reasons.Count | Should -BeGreaterThan 1
+        $text = $target | Format-List | Out-String -Width 4096
+        $text | Should -BeLikeExactly "*Reasons         : $([WildcardPattern]::Escape($target.Reasons[0]))`n                  $([WildcardPattern]::Escape($target.Reasons[1]))`n*"
     }
 
     It 'an interface status lists its peers with their handshakes and transfer' {

@@ -38,6 +38,7 @@ public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
     /// <summary>The Linux LAN hosts to change (SSH, as for the gateways).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet)]
     [Alias("CN", "HostName")]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get; set; } = Array.Empty<string>();
 
     [Parameter(ParameterSetName = ComputerNameSet)]

@@ -33,6 +33,7 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
     [Parameter(Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
     [AllowNull]
+    [ArgumentCompleter(typeof(ComputerNameCompleter))]
     public string[] ComputerName { get => _computerName; set => _computerName = value ?? Array.Empty<string>(); }
 
     private string[] _computerName = Array.Empty<string>();
@@ -43,6 +44,7 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("InterfaceName")]
     [AllowNull]
+    [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string? Name { get; set; }
 
     /// <summary>Addresses on the far LANs, pinged from the gateway's LAN address (-SourceAddress).</summary>
