@@ -63,7 +63,7 @@ Get-Content $topologyFile | Out-Host
 
 Show '3. Apply over SSH: package, forwarding, NAT, config, service'
 $applied = $topology.Interfaces | Set-WgInterface -InstallPackage -EnableForwarding -Masquerade eth0 @ssh
-$applied | Show-Table
+$applied | Format-List | Out-String -Width 200 | Write-Host
 $failed = @($applied | Where-Object Error)
 if ($failed) { throw "Set-WgInterface failed: $(($failed | ForEach-Object { "$($_.ComputerName): $($_.Error)" }) -join '; ')" }
 
