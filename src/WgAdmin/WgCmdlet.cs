@@ -29,4 +29,33 @@ public abstract class WgCmdlet : PSCmdlet
         };
         return record;
     }
+
+    /// <summary>
+    /// The end of every Export-* cmdlet: refuses an existing file without -Force, asks
+    /// ShouldProcess ("Write"/"Replace" + <paramref name="what"/>), writes atomically with mode
+    /// 0600 and gives the file with -PassThru.
+    /// </summary>
+    protected void WriteKeyFile(string target, string text, string what, bool force, bool passThru)
+    {
+        var exists = File.Exists(target);
+        if (exists && !force)
+        {
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.FileExists,
+                $"The file {Quote.Value(target)} already exists; use -Force to replace it.", Offender: target), target, ErrorCategory.ResourceExists));
+            return;
+        }
+        if (!ShouldProcess(target, exists ? $"Replace {what}" : $"Write {what}"))
+            return;
+        try
+        {
+            WgAdmin.Config.WgConfigFile.WriteAtomic(target, text, overwrite: force);
+        }
+        catch (WgException ex)
+        {
+            WriteWgErrors(ex, target, ErrorCategory.WriteError);
+            return;
+        }
+        if (passThru)
+            WriteObject(new FileInfo(target));
+    }
 }

@@ -10,11 +10,7 @@ BeforeDiscovery {
 
 Describe 'LAN routes and topology files on the lab' -Tag 'Lab' -Skip:(-not $script:labReady) {
     BeforeAll {
-        $script:modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
-        Import-Module $modulePath -Force
-        Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
-        $script:lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
-        $script:ssh = @{ SshConfigPath = $lab.sshConfig }
+        . (Join-Path $PSScriptRoot 'LabSuite.ps1')   # WgAdmin, WgLab, $lab, $ssh, Invoke-Gateway, Test-Ping, Wait-Until
         $script:siteL = $lab.sites | Where-Object name -EQ 'l'
         $script:siteM = $lab.sites | Where-Object name -EQ 'm'
         $script:gwL = $lab.hosts | Where-Object name -EQ $siteL.gateway
@@ -22,15 +18,6 @@ Describe 'LAN routes and topology files on the lab' -Tag 'Lab' -Skip:(-not $scri
         $script:hostM = $lab.hosts | Where-Object name -EQ $siteM.lanHosts[0]
         $script:work = Join-Path $env:WGADMIN_LAB_OUTPUT 'lanroute'
         New-Item -ItemType Directory -Force $work | Out-Null
-
-        function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 60, [string] $What = 'condition') {
-            $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-            while ([DateTime]::UtcNow -lt $deadline) {
-                if (& $Condition) { return }
-                Start-Sleep -Milliseconds 250
-            }
-            throw "Timed out after $TimeoutSec s waiting for $What."
-        }
 
         # Runs a command on the LAN machine over plain ssh (not through WgAdmin).
         function Invoke-LanMachine([string] $Command) {

@@ -10,11 +10,7 @@ BeforeDiscovery {
 
 Describe 'Test-WgTunnel on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) {
     BeforeAll {
-        $script:modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
-        Import-Module $modulePath -Force
-        Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
-        $script:lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
-        $script:ssh = @{ SshConfigPath = $lab.sshConfig }
+        . (Join-Path $PSScriptRoot 'LabSuite.ps1')   # WgAdmin, WgLab, $lab, $ssh, Invoke-Gateway, Test-Ping, Wait-Until
         $script:siteJ = $lab.sites | Where-Object name -EQ 'j'
         $script:siteK = $lab.sites | Where-Object name -EQ 'k'
         $script:gwJ = $lab.hosts | Where-Object name -EQ $siteJ.gateway
@@ -24,25 +20,6 @@ Describe 'Test-WgTunnel on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labR
         $script:natJ = $lab.hosts | Where-Object name -EQ $siteJ.nat
         $script:natK = $lab.hosts | Where-Object name -EQ $siteK.nat
         $script:endpointK = "$($siteK.publicAddress):10087"
-
-        # Runs a shell command inside a gateway's container (not over SSH: nothing reaches its command log).
-        function Invoke-Gateway([string] $Gateway, [string] $Script) {
-            Invoke-WgLabCommand -Machine $Gateway -Command bash, -c, $Script -ErrorAction Stop
-        }
-
-        function Test-Ping([string] $Namespace, [string] $Target, [int] $Count = 3) {
-            $null = ip netns exec $Namespace ping -c $Count -W 2 -q $Target 2>&1
-            $LASTEXITCODE -eq 0
-        }
-
-        function Wait-Until([scriptblock] $Condition, [int] $TimeoutSec = 60, [string] $What = 'condition') {
-            $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
-            while ([DateTime]::UtcNow -lt $deadline) {
-                if (& $Condition) { return }
-                Start-Sleep -Milliseconds 500
-            }
-            throw "Timed out after $TimeoutSec s waiting for $What."
-        }
 
         # Waits until the tunnel from gw-j passes again, after a break was undone.
         function Wait-Healthy([string] $What) {

@@ -50,25 +50,6 @@ public sealed class ExportWgConfigCommand : WgCmdlet
             return;
         }
 
-        var exists = File.Exists(target);
-        if (exists && !Force)
-        {
-            WriteError(CreateErrorRecord(new WgError(WgErrorId.FileExists,
-                $"The file {Quote.Value(target)} already exists; use -Force to replace it.", Offender: target), target, ErrorCategory.ResourceExists));
-            return;
-        }
-        if (!ShouldProcess(target, exists ? "Replace WireGuard configuration" : "Write WireGuard configuration"))
-            return;
-        try
-        {
-            WgConfigFile.WriteAtomic(target, text, overwrite: Force);
-        }
-        catch (WgException ex)
-        {
-            WriteWgErrors(ex, target, ErrorCategory.WriteError);
-            return;
-        }
-        if (PassThru)
-            WriteObject(new FileInfo(target));
+        WriteKeyFile(target, text, "WireGuard configuration", Force, PassThru);
     }
 }

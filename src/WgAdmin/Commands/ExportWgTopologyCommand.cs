@@ -49,26 +49,7 @@ public sealed class ExportWgTopologyCommand : WgCmdlet
             WriteWgErrors(ex, InputObject, ErrorCategory.InvalidArgument);
             return;
         }
-        var exists = File.Exists(target);
-        if (exists && !Force)
-        {
-            WriteError(CreateErrorRecord(new WgError(WgErrorId.FileExists,
-                $"The file {Quote.Value(target)} already exists; use -Force to replace it.", Offender: target), target, ErrorCategory.ResourceExists));
-            return;
-        }
-        var what = IncludeSecret ? "topology with its private and preshared keys" : "topology (public keys only)";
-        if (!ShouldProcess(target, exists ? $"Replace WireGuard {what}" : $"Write WireGuard {what}"))
-            return;
-        try
-        {
-            WgConfigFile.WriteAtomic(target, text, overwrite: Force);
-        }
-        catch (WgException ex)
-        {
-            WriteWgErrors(ex, target, ErrorCategory.WriteError);
-            return;
-        }
-        if (PassThru)
-            WriteObject(new FileInfo(target));
+        var what = IncludeSecret ? "WireGuard topology with its private and preshared keys" : "WireGuard topology (public keys only)";
+        WriteKeyFile(target, text, what, Force, PassThru);
     }
 }
