@@ -156,6 +156,15 @@ Describe 'Get-WgLanRoute' {
             Should -Throw -ErrorId 'WgAdmin.SiteNotFound,WgAdmin.Commands.GetWgLanRouteCommand'
     }
 
+    It 'refuses -ComputerName without one action, with both, or -Apply without a topology, before connecting anywhere' {
+        foreach ($call in @(
+                { Get-WgLanRoute -ComputerName 'lan-host.invalid' -ErrorAction Stop }
+                { Get-WgLanRoute -Topology $topology -Site site-a -Apply -Remove -ComputerName 'lan-host.invalid' -ErrorAction Stop }
+                { Get-WgLanRoute -Apply -ComputerName 'lan-host.invalid' -ErrorAction Stop })) {
+            $call | Should -Throw -ErrorId 'WgAdmin.LanRouteActionRequired,WgAdmin.Commands.GetWgLanRouteCommand'
+        }
+    }
+
     It 'refuses a LAN address outside the site''s LAN' {
         New-WgSite -Name x -Endpoint 198.51.100.1:1 -LanPrefix 10.1.0.0/16 -LanAddress 10.2.0.1 -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidLanAddress,WgAdmin.Commands.NewWgSiteCommand'

@@ -54,8 +54,8 @@ public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
         }
         if (Apply == Remove)
         {
-            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidComputerName,
-                "With -ComputerName, say what to do: -Apply (with -Topology) or -Remove.")), ComputerName);
+            ThrowWgError(new WgException(new WgError(WgErrorId.LanRouteActionRequired,
+                Apply ? "-Apply and -Remove do opposite things; give one of them." : "With -ComputerName, say what to do: -Apply (with -Topology) or -Remove.")), ComputerName);
             return;
         }
         if (Remove)
@@ -65,7 +65,7 @@ public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
         }
         if (Topology is null)
         {
-            ThrowWgError(new WgException(new WgError(WgErrorId.SiteNotFound, "-Apply needs the -Topology whose routes to set.")), ComputerName);
+            ThrowWgError(new WgException(new WgError(WgErrorId.LanRouteActionRequired, "-Apply needs the -Topology whose routes to set.")), ComputerName);
             return;
         }
         var sites = Topology.Sites.Where(s => s is not null).ToList();
