@@ -37,6 +37,10 @@ gw-a,198.51.100.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
     $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
     $silent.Start()
     $silentPort = $silent.LocalEndpoint.Port
+    # Three names for that port: a TAB that asks them one after another would wait three budgets.
+    $silentConfig = Join-Path $TestDrive 'silent_config'
+    # (each with its own user: an answer, or none, is kept per user, host and port for a minute)
+    Set-Content $silentConfig (@(1..3 | ForEach-Object { "Host silent-$_`n    HostName 127.0.0.1`n    Port $silentPort`n    User silent$_" }) -join "`n")
 
     # Where completions that fall back to file names would look: nothing there.
     $empty = Join-Path $TestDrive 'empty'
@@ -52,6 +56,7 @@ gw-a,198.51.100.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
         'Enable-WgForwarding -Name w'
         'Remove-WgInterface -ComputerName gw-a -Name '
         "Get-WgInterface -ComputerName 127.0.0.1 -Port $silentPort -Name "
+        "Get-WgInterface -SshConfigPath '$silentConfig' -ComputerName silent-1, silent-2, silent-3 -Name "
         'New-WgInterface -Name '
         'Test-WgTunnel -ComputerName gw'
         'Get-WgLanRoute -ComputerName s'
@@ -122,6 +127,13 @@ Describe '-Name completion' {
         Get-Completion $line | Should -BeNullOrEmpty
         $completions[$line].Milliseconds | Should -BeLessThan 4500
         # Not at once either: it did wait for the host (the connect timeout is 2 s).
+        $completions[$line].Milliseconds | Should -BeGreaterThan 1500
+    }
+
+    It 'asks several silent gateways at once: the TAB still waits about one budget, not one per gateway' {
+        $line = "Get-WgInterface -SshConfigPath '$silentConfig' -ComputerName silent-1, silent-2, silent-3 -Name "
+        Get-Completion $line | Should -BeNullOrEmpty
+        $completions[$line].Milliseconds | Should -BeLessThan 4500
         $completions[$line].Milliseconds | Should -BeGreaterThan 1500
     }
 }

@@ -29,16 +29,29 @@ public sealed class InterfaceNameCompleter : IArgumentCompleter
         var names = new List<(string Name, string Source)>();
         var sessions = CompletionContext.Sessions(fakeBoundParameters);
         var hosts = CompletionContext.Strings(fakeBoundParameters, "ComputerName");
-        if (sessions.Length > 0)
+        // One TAB asks at most a few gateways, all at once: each is bounded by the budget, so the
+        // TAB waits about one budget however many it asks.
+        var asks = sessions.Length > 0
+            ? sessions.Where(s => s.Connection.IsConnected).Take(3)
+                .Select(session => (Where: session.ComputerName, Ask: (Func<IReadOnlyList<string>>)(() => FromSession(session)))).ToList()
+            : hosts.Distinct(StringComparer.OrdinalIgnoreCase).Take(3)
+                .Select(host => (Where: host, Ask: (Func<IReadOnlyList<string>>)(() => FromHost(host, fakeBoundParameters)))).ToList();
+        if (sessions.Length > 0 || hosts.Length > 0)
         {
-            foreach (var session in sessions.Where(s => s.Connection.IsConnected))
-                names.AddRange(FromSession(session).Select(n => (n, $"{n} on {session.ComputerName}")));
-        }
-        else if (hosts.Length > 0)
-        {
-            // One TAB asks at most a few hosts: each may take the whole budget.
-            foreach (var host in hosts.Distinct(StringComparer.OrdinalIgnoreCase).Take(3))
-                names.AddRange(FromHost(host, fakeBoundParameters).Select(n => (n, $"{n} on {host}")));
+            var answers = asks.Select(a => Task.Run(a.Ask)).ToArray();
+            try
+            {
+                Task.WaitAll(answers, Budget + TimeSpan.FromMilliseconds(500));
+            }
+            catch (AggregateException)
+            {
+                // A gateway that failed offers nothing; the others still count.
+            }
+            for (var i = 0; i < asks.Count; i++)
+            {
+                if (answers[i].IsCompletedSuccessfully)
+                    names.AddRange(answers[i].Result.Select(n => (n, $"{n} on {asks[i].Where}")));
+            }
         }
         else
         {
