@@ -69,6 +69,7 @@ public static class WgErrorId
     public const string SecretNotInFile = "WgAdmin.SecretNotInFile";
     public const string LanAddressUnknown = "WgAdmin.LanAddressUnknown";
     public const string SiteNotFound = "WgAdmin.SiteNotFound";
+    public const string DuplicateKey = "WgAdmin.DuplicateKey";
 
     // Test-WgTunnel
     public const string InvalidTunnelTarget = "WgAdmin.InvalidTunnelTarget";
