@@ -272,6 +272,7 @@ public static class WgTopologyFile
             }
         }
         var siteNames = built.Select(s => s.Name).ToList();
+        var pairLines = new Dictionary<(string, string), int>();
         foreach (var draft in pairs)
         {
             if (draft.Sites is not { } value || draft.Key is null)
@@ -279,8 +280,13 @@ public static class WgTopologyFile
             else
             {
                 var splits = SplitSites(value, siteNames);
-                if (splits.Count == 1)
+                if (splits.Count == 1 && pairLines.TryGetValue(Ordered(splits[0]), out var firstLine))
+                    errors.Add(new WgError(WgErrorId.DuplicateKey, $"A second preshared key for {Quote.Value(splits[0].Item1)} and {Quote.Value(splits[0].Item2)}; the first is in the [PresharedKey] section on line {firstLine}.", draft.Line, value));
+                else if (splits.Count == 1)
+                {
                     draft.Pair = splits[0];
+                    pairLines[Ordered(splits[0])] = draft.Line;
+                }
                 else if (splits.Count > 1)
                     errors.Add(new WgError(WgErrorId.InvalidTopologyFile, $"Sites {Quote.Value(value)} splits into two sites in more than one way (the site names hold commas).", draft.Line, value));
                 else if (value.Split(',') is [var a, var b] && MissingSite(a.Trim(), b.Trim(), siteNames) is { } missing)
@@ -346,6 +352,9 @@ public static class WgTopologyFile
         }
         return splits;
     }
+
+    private static (string, string) Ordered((string, string) pair) =>
+        string.CompareOrdinal(pair.Item1, pair.Item2) < 0 ? pair : (pair.Item2, pair.Item1);
 
     private static string? MissingSite(string a, string b, IReadOnlyList<string> names) =>
         a.Length == 0 || b.Length == 0 || a.Equals(b, StringComparison.OrdinalIgnoreCase) ? null

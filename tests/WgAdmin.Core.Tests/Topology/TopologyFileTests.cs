@@ -317,6 +317,16 @@ public class TopologyFileTests
     }
 
     [Fact]
+    public void ASecondPresharedKeyForThePairIsAnError()
+    {
+        var text = TwoSiteFile("a", "b", "a, b") + $"[PresharedKey]\nSites = B, A\nKey = {WgPresharedKey.Generate().Reveal()}\n";
+        var error = Assert.Throws<WgException>(() => WgTopologyFile.Parse(text));
+        var found = Assert.Single(error.Errors);
+        Assert.Equal((WgErrorId.DuplicateKey, 16), (found.ErrorId, found.Line));
+        Assert.Contains("line 13", found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ParseGivesTheLineOfEachSiteSection()
     {
         WgTopologyFile.Parse(TwoSiteFile("a", "Site-B", "a, site-b"), out var lines);
