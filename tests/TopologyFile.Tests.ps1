@@ -106,6 +106,50 @@ Describe 'Topology files' {
         (Get-Content -Raw $file).Replace('LanPrefix = 172.19.16.0/20', 'LanPrefix = 10.11.0.0/16').Replace('LanAddress = 172.19.16.7', 'LanAddress = 10.11.0.7') | Set-Content $file
         Import-WgTopology $file -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.LanOverlap,WgAdmin.Commands.ImportWgTopologyCommand'
+        # The check's error names the file and the line of site-b's [Site] section.
+        $lines = Get-Content $file
+        $siteB = ([array]::IndexOf($lines, 'Name = site-b')) # the line before Name is [Site]; IndexOf is 0-based
+        $lines[$siteB - 1] | Should -BeExactly '[Site]'
+        $failed[0].ToString() | Should -Match ([regex]::Escape("overlap.topology: line $siteB`:"))
+    }
+
+    It 'never shows a key from a mistyped key line, in any part of the error record' {
+        $key = (New-WgKeyPair).PrivateKey.Reveal()
+        $file = Join-Path $TestDrive 'pasted.topology'
+        foreach ($line in "PrivateKey: $key", "Privatekey $key", $key, "PrivateKey: $key # gw-a", "PrivateKey $($key.TrimEnd('='))") {
+            Set-Content $file "[Topology]`nTunnelPrefix = 10.0.0.0/24`n[Site]`nName = a`nEndpoint = 198.51.100.1:1`nLanPrefix = 10.1.0.0/16`n$line"
+            Import-WgTopology $file -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $failed.Count | Should -BeGreaterThan 0
+            ($failed | ForEach-Object ToString) -join "`n" | Should -Match 'pasted\.topology: line 7: '
+            foreach ($record in $failed) {
+                $text = "$record $($record.Exception.Message) $($record.ErrorDetails.Message) $($record.TargetObject) $($record.Exception.Errors.Offender) $($record | Format-List * -Force | Out-String)"
+                $text | Should -Not -Match ([regex]::Escape($key.Substring(0, 20)))
+            }
+        }
+    }
+
+    It 'refuses a key given twice in a section, with both lines' {
+        $file = Join-Path $TestDrive 'twice.topology'
+        Set-Content $file "[Topology]`nTunnelPrefix = 10.0.0.0/24`n[Site]`nName = a`nEndpoint = 198.51.100.1:1`nLanPrefix = 10.1.0.0/16`nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=`nName = b"
+        Import-WgTopology $file -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.DuplicateKey,WgAdmin.Commands.ImportWgTopologyCommand'
+        $failed[0].ToString() | Should -Match 'twice\.topology: line 8: .*line 4'
+    }
+
+    It 'round-trips site names with commas and preshared keys' {
+        $commas = @(
+            New-WgSite -Name 'Hamburg, Hafen' -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24
+            New-WgSite -Name 'Kiel,' -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20
+            New-WgSite -Name ',Lübeck' -Endpoint 198.51.100.30:10086 -LanPrefix 192.168.50.0/24
+        ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -PresharedKeys -AsTopology
+        $file = Join-Path $TestDrive 'commas.topology'
+        $commas | Export-WgTopology -Path $file -IncludeSecret
+        (Get-Content -Raw $file) | Should -Match ([regex]::Escape('Sites = Hamburg, Hafen, Kiel,'))
+        $read = @(Import-WgTopology $file)
+        $read.Count | Should -Be 3
+        for ($i = 0; $i -lt 3; $i++) {
+            ($read[$i] | ConvertTo-WgConfig -IncludeSecret) | Should -BeExactly ($commas.Interfaces[$i] | ConvertTo-WgConfig -IncludeSecret)
+        }
     }
 }
 

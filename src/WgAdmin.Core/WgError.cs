@@ -43,6 +43,20 @@ public static partial class Quote
     /// </summary>
     public static string Value(string value) => Escape(KeyShaped().Replace(value, "(key-shaped value hidden)"));
 
+    // A key name is a short word. Anything else before the '=' may be key material: a bare
+    // key line still has an '=' (its padding), as has "PrivateKey <key>" with its '=' lost.
+
+    /// <summary>True when the text before a line's '=' looks like a key name, and so may be quoted.</summary>
+    public static bool LooksLikeKeyName(string key) =>
+        key.Length <= 24 && key.All(c => char.IsAsciiLetter(c) || c is ' ' or '\t' or '_' or '-');
+
+    /// <summary>Quotes the text before a line's '=' when it looks like a key name; otherwise says it is not shown.</summary>
+    public static string KeyName(string key) =>
+        LooksLikeKeyName(key) ? Value(key) : "(not shown: it is not a key name and may be key material)";
+
+    /// <summary>The text before a line's '=' as an error's offender, or null when it may be key material.</summary>
+    public static string? KeyNameOffender(string key) => LooksLikeKeyName(key) ? key : null;
+
     /// <summary>Quotes a public key (or what was given as one), which is not secret.</summary>
     public static string PublicKey(string value) => Escape(value);
 

@@ -70,6 +70,7 @@ public static class WgErrorId
     public const string LanAddressUnknown = "WgAdmin.LanAddressUnknown";
     public const string SiteNotFound = "WgAdmin.SiteNotFound";
     public const string LanRouteActionRequired = "WgAdmin.LanRouteActionRequired";
+    public const string DuplicateKey = "WgAdmin.DuplicateKey";
 
     // Test-WgTunnel
     public const string InvalidTunnelTarget = "WgAdmin.InvalidTunnelTarget";

@@ -171,7 +171,7 @@ public static class WgConfigParser
             var key = TrimCSpace(content[..equals]);
             if (_section == Section.None)
             {
-                Error(WgErrorId.KeyOutsideSection, $"{QuoteKeyName(key)} appears before any [Interface] or [Peer] section.", KeyNameOffender(key));
+                Error(WgErrorId.KeyOutsideSection, $"{Quote.KeyName(key)} appears before any [Interface] or [Peer] section.", Quote.KeyNameOffender(key));
                 return;
             }
             if (_section == Section.Interface && _wgQuickSeesInterface && MatchWgQuickKey(key) is { } wgQuickKey)
@@ -406,18 +406,8 @@ public static class WgConfigParser
 
         private void UnknownKey(string key, string writtenKey, string section)
         {
-            Error(WgErrorId.UnknownKey, $"Unknown key {QuoteKeyName(writtenKey)} in {section}{UnknownKeyHint(key, writtenKey, section)}.", KeyNameOffender(writtenKey));
+            Error(WgErrorId.UnknownKey, $"Unknown key {Quote.KeyName(writtenKey)} in {section}{UnknownKeyHint(key, writtenKey, section)}.", Quote.KeyNameOffender(writtenKey));
         }
-
-        // A key name is a short word. Anything else before the '=' may be key material: a bare
-        // key line still has an '=' (its padding), as has "PrivateKey <key>" with its '=' lost.
-        private static bool LooksLikeKeyName(string key) =>
-            key.Length <= 24 && key.All(c => char.IsAsciiLetter(c) || c is ' ' or '\t' or '_' or '-');
-
-        private static string QuoteKeyName(string key) =>
-            LooksLikeKeyName(key) ? Quote.Value(key) : "(not shown: it is not a key name and may be key material)";
-
-        private static string? KeyNameOffender(string key) => LooksLikeKeyName(key) ? key : null;
 
         private string UnknownKeyHint(string key, string writtenKey, string section)
         {

@@ -11,7 +11,9 @@ namespace WgAdmin.Topology;
 /// The topology file: an INI like wg's own, one [Topology] section, one [Site] section per site
 /// and, only when secrets are included, one [PresharedKey] section per pair of sites. Keys are
 /// case-insensitive, a line whose first non-blank character is '#' or ';' is a comment, values
-/// are trimmed, and a repeated LanPrefix adds to the list. Each site's tunnel address is written,
+/// are trimmed, a repeated LanPrefix adds to the list and any other repeated key is an error.
+/// A line is never quoted whole, nor the text before its '=' unless it looks like a key name: a
+/// mistyped key line ("PrivateKey: ...") splits at the key's '=' padding. Each site's tunnel address is written,
 /// so a file pins the addresses it was exported with. Every problem is reported with its line.
 /// </summary>
 public static class WgTopologyFile
@@ -74,8 +76,14 @@ public static class WgTopologyFile
 
         if (includeSecrets && topology.PresharedKeys)
         {
+            var names = sites.Select(s => s.Name).ToList();
             foreach (var (first, second, key) in topology.PresharedKeyPairs())
             {
+                // A name may hold a comma; the reader splits Sites where both sides name a site, so the split must be the only one.
+                if (SplitSites($"{first}, {second}", names) is not [var only] || only != (first, second))
+                    errors.Add(new WgError(WgErrorId.InvalidTopologyFile,
+                        $"The sites {Quote.Value(first)} and {Quote.Value(second)} cannot be named in one Sites line that reads back the same: with the commas in the site names, it splits in more than one way. Rename one of the sites.",
+                        Offender: $"{first}, {second}"));
                 text.Append("\n[PresharedKey]\n");
                 Line(text, "Sites", $"{first}, {second}", errors);
                 Line(text, "Key", key.Reveal(), errors);
@@ -101,9 +109,17 @@ public static class WgTopologyFile
     private enum Section { None, Topology, Site, PresharedKey, Unknown }
 
     /// <summary>Reads a topology file; throws <see cref="WgException"/> with every problem found, each with its line.</summary>
-    public static WgTopology Parse(string text)
+    public static WgTopology Parse(string text) => Parse(text, out _);
+
+    /// <summary>
+    /// Reads a topology file, and gives the line of each site's [Site] section by name (case-insensitive),
+    /// so that the problems <see cref="WgTopology.Check"/> finds later can name their line.
+    /// </summary>
+    public static WgTopology Parse(string text, out IReadOnlyDictionary<string, int> siteLines)
     {
         ArgumentNullException.ThrowIfNull(text);
+        var lineOf = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        siteLines = lineOf;
         var errors = new List<WgError>();
         var section = Section.None;
         var topologyLine = 0;
@@ -116,6 +132,7 @@ public static class WgTopologyFile
         var pairs = new List<PairDraft>();
         SiteDraft? site = null;
         PairDraft? pair = null;
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal); // the known keys of the current section, by line
 
         var lines = text.Split('\n');
         for (var i = 0; i < lines.Length; i++)
@@ -133,6 +150,7 @@ public static class WgTopologyFile
             {
                 site = null;
                 pair = null;
+                seen.Clear();
                 switch (line.ToLowerInvariant())
                 {
                     case "[topology]":
@@ -152,7 +170,8 @@ public static class WgTopologyFile
                         break;
                     default:
                         section = Section.Unknown;
-                        errors.Add(new WgError(WgErrorId.UnknownSection, $"Unknown section {Quote.Value(line)}; a topology file has [Topology], [Site] and [PresharedKey].", number, line));
+                        var name = line.TrimStart('[').TrimEnd(']');
+                        errors.Add(new WgError(WgErrorId.UnknownSection, $"Unknown section {(Quote.LooksLikeKeyName(name) ? Quote.Value(line) : Quote.KeyName(name))}; a topology file has [Topology], [Site] and [PresharedKey].", number, Quote.LooksLikeKeyName(name) ? line : null));
                         break;
                 }
                 continue;
@@ -160,22 +179,34 @@ public static class WgTopologyFile
             var equals = line.IndexOf('=');
             if (equals < 0)
             {
-                errors.Add(new WgError(WgErrorId.MissingEquals, $"{Quote.Value(line)} is not 'Key = Value'.", number, line));
+                // Never quote the line: it may be a private key pasted without its "PrivateKey =".
+                errors.Add(new WgError(WgErrorId.MissingEquals, "The line has no '=': expected Key = Value.", number));
                 continue;
             }
             var key = line[..equals].Trim();
             var value = line[(equals + 1)..].Trim();
             if (section == Section.None)
             {
-                errors.Add(new WgError(WgErrorId.KeyOutsideSection, $"{Quote.Value(key)} comes before any section.", number, key));
+                errors.Add(new WgError(WgErrorId.KeyOutsideSection, $"{Quote.KeyName(key)} comes before any section.", number, Quote.KeyNameOffender(key)));
                 continue;
             }
             if (section == Section.Unknown)
                 continue;
             if (value.Length == 0)
             {
-                errors.Add(new WgError(WgErrorId.EmptyValue, $"{Quote.Value(key)} has no value.", number, key));
+                errors.Add(new WgError(WgErrorId.EmptyValue, $"{Quote.KeyName(key)} has no value.", number, Quote.KeyNameOffender(key)));
                 continue;
+            }
+            var known = key.ToLowerInvariant();
+            if (IsKnownKey(section, known) && known != "lanprefix")
+            {
+                // wg keeps the last of a repeated key; here a second value is more likely a mistake than a change.
+                if (seen.TryGetValue(known, out var first))
+                {
+                    errors.Add(new WgError(WgErrorId.DuplicateKey, $"{Quote.Value(key)} is given again; it is already on line {first}, and a section takes each key once (only LanPrefix repeats).", number, key));
+                    continue;
+                }
+                seen[known] = number;
             }
             try
             {
@@ -206,10 +237,10 @@ public static class WgTopologyFile
                         switch (key.ToLowerInvariant())
                         {
                             case "sites":
-                                var names = value.Split(',').Select(n => n.Trim()).ToArray();
-                                if (names.Length != 2 || names.Any(n => n.Length == 0) || names[0] == names[1])
+                                // Split once the sites are known: a site name may hold a comma.
+                                if (!value.Contains(','))
                                     throw Fail(WgErrorId.InvalidTopologyFile, $"Sites {Quote.Value(value)} must name two different sites, separated by a comma.", number, value);
-                                pair!.Sites = (names[0], names[1]);
+                                pair!.Sites = value;
                                 break;
                             case "key":
                                 pair!.Key = WgPresharedKey.TryParse(value, out var psk) ? psk
@@ -235,15 +266,34 @@ public static class WgTopologyFile
         foreach (var draft in sites)
         {
             if (draft.ToSite(errors) is { } made)
+            {
                 built.Add(made);
+                lineOf.TryAdd(made.Name, draft.Line);
+            }
         }
-        var byName = built.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var siteNames = built.Select(s => s.Name).ToList();
+        var pairLines = new Dictionary<(string, string), int>();
         foreach (var draft in pairs)
         {
-            if (draft.Sites is not var (a, b) || draft.Key is null)
+            if (draft.Sites is not { } value || draft.Key is null)
                 errors.Add(new WgError(WgErrorId.InvalidTopologyFile, "A [PresharedKey] section needs both Sites and Key.", draft.Line));
-            else if (!byName.Contains(a) || !byName.Contains(b))
-                errors.Add(new WgError(WgErrorId.SiteNotFound, $"The preshared key is for {Quote.Value(a)} and {Quote.Value(b)}, but the file has no site {Quote.Value(byName.Contains(a) ? b : a)}.", draft.Line, byName.Contains(a) ? b : a));
+            else
+            {
+                var splits = SplitSites(value, siteNames);
+                if (splits.Count == 1 && pairLines.TryGetValue(Ordered(splits[0]), out var firstLine))
+                    errors.Add(new WgError(WgErrorId.DuplicateKey, $"A second preshared key for {Quote.Value(splits[0].Item1)} and {Quote.Value(splits[0].Item2)}; the first is in the [PresharedKey] section on line {firstLine}.", draft.Line, value));
+                else if (splits.Count == 1)
+                {
+                    draft.Pair = splits[0];
+                    pairLines[Ordered(splits[0])] = draft.Line;
+                }
+                else if (splits.Count > 1)
+                    errors.Add(new WgError(WgErrorId.InvalidTopologyFile, $"Sites {Quote.Value(value)} splits into two sites in more than one way (the site names hold commas).", draft.Line, value));
+                else if (value.Split(',') is [var a, var b] && MissingSite(a.Trim(), b.Trim(), siteNames) is { } missing)
+                    errors.Add(new WgError(WgErrorId.SiteNotFound, $"The preshared key is for {Quote.Value(a.Trim())} and {Quote.Value(b.Trim())}, but the file has no site {Quote.Value(missing)}.", draft.Line, missing));
+                else
+                    errors.Add(new WgError(WgErrorId.InvalidTopologyFile, $"Sites {Quote.Value(value)} must name two different sites of the file, separated by a comma.", draft.Line, value));
+            }
         }
         if (errors.Count > 0)
             throw new WgException(errors.OrderBy(e => e.Line ?? 0).ToList());
@@ -257,14 +307,14 @@ public static class WgTopologyFile
             GenerateMissingSecrets = false,
         };
         foreach (var draft in pairs)
-            topology.SetPresharedKey(draft.Sites!.Value.Item1, draft.Sites.Value.Item2, draft.Key!);
+            topology.SetPresharedKey(draft.Pair!.Value.Item1, draft.Pair.Value.Item2, draft.Key!);
         return topology;
     }
 
     private static WgException Fail(string id, string message, int line, string? offender = null) => new(new WgError(id, message, line, offender));
 
     private static WgException Unknown(string key, string section, int line) =>
-        Fail(WgErrorId.UnknownKey, $"Unknown key {Quote.Value(key)} in {section}.", line, key);
+        Fail(WgErrorId.UnknownKey, $"Unknown key {Quote.KeyName(key)} in {section}.", line, Quote.KeyNameOffender(key));
 
     private static WgPrefix ParsePrefix(string value) => WgPrefix.Parse(value);
 
@@ -275,10 +325,49 @@ public static class WgTopologyFile
         _ => throw Fail(WgErrorId.InvalidBoolean, $"{Quote.Value(value)} is neither true nor false.", line, value),
     };
 
+    private static readonly string[] TopologyKeys = ["tunnelprefix", "shape", "hub", "interfacename", "presharedkeys"];
+    private static readonly string[] SiteKeys = ["name", "computername", "endpoint", "lanprefix", "lanaddress", "cloud", "listenport", "waninterface", "behindnat", "tunneladdress", "publickey", "privatekey"];
+    private static readonly string[] PairKeys = ["sites", "key"];
+
+    private static bool IsKnownKey(Section section, string lowerKey) => section switch
+    {
+        Section.Topology => TopologyKeys.Contains(lowerKey),
+        Section.Site => SiteKeys.Contains(lowerKey),
+        Section.PresharedKey => PairKeys.Contains(lowerKey),
+        _ => false,
+    };
+
+    /// <summary>
+    /// Every way a Sites value splits at a comma into two different sites of <paramref name="names"/>,
+    /// matched case-insensitively (an exact match first) and given as the sites' own names.
+    /// </summary>
+    private static List<(string, string)> SplitSites(string value, IReadOnlyList<string> names)
+    {
+        var splits = new List<(string, string)>();
+        for (var comma = value.IndexOf(','); comma >= 0; comma = value.IndexOf(',', comma + 1))
+        {
+            if (Find(value[..comma].Trim(), names) is { } first && Find(value[(comma + 1)..].Trim(), names) is { } second
+                && !first.Equals(second, StringComparison.OrdinalIgnoreCase) && !splits.Contains((first, second)))
+                splits.Add((first, second));
+        }
+        return splits;
+    }
+
+    private static (string, string) Ordered((string, string) pair) =>
+        string.CompareOrdinal(pair.Item1, pair.Item2) < 0 ? pair : (pair.Item2, pair.Item1);
+
+    private static string? MissingSite(string a, string b, IReadOnlyList<string> names) =>
+        a.Length == 0 || b.Length == 0 || a.Equals(b, StringComparison.OrdinalIgnoreCase) ? null
+            : Find(a, names) is null ? a : Find(b, names) is null ? b : null;
+
+    private static string? Find(string name, IReadOnlyList<string> names) =>
+        names.FirstOrDefault(n => n.Equals(name, StringComparison.Ordinal)) ?? names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+
     private sealed class PairDraft(int line)
     {
         public int Line { get; } = line;
-        public (string, string)? Sites { get; set; }
+        public string? Sites { get; set; }
+        public (string, string)? Pair { get; set; }
         public WgPresharedKey? Key { get; set; }
     }
 
@@ -289,6 +378,7 @@ public static class WgTopologyFile
         private readonly List<WgPrefix> _lan = new();
         private IPAddress? _lanAddress, _tunnelAddress;
         private bool _cloud;
+        public int Line { get; } = line;
         private bool _behindNat = true;
         private int? _listenPort;
         private WgPublicKey? _publicKey;
@@ -338,11 +428,11 @@ public static class WgTopologyFile
         {
             var before = errors.Count;
             if (_name is null)
-                errors.Add(new WgError(WgErrorId.InvalidTopologyFile, "The [Site] section has no Name.", line));
+                errors.Add(new WgError(WgErrorId.InvalidTopologyFile, "The [Site] section has no Name.", Line));
             if (_endpoint is null)
-                errors.Add(new WgError(WgErrorId.InvalidTopologyFile, $"The [Site] section {Quote.Value(_name ?? "")} has no Endpoint.", line));
+                errors.Add(new WgError(WgErrorId.InvalidTopologyFile, $"The [Site] section {Quote.Value(_name ?? "")} has no Endpoint.", Line));
             if (_publicKey is null && _privateKey is null)
-                errors.Add(new WgError(WgErrorId.MissingPublicKey, $"The [Site] section {Quote.Value(_name ?? "")} has neither PublicKey nor PrivateKey.", line));
+                errors.Add(new WgError(WgErrorId.MissingPublicKey, $"The [Site] section {Quote.Value(_name ?? "")} has neither PublicKey nor PrivateKey.", Line));
             if (_publicKey is not null && _privateKey is not null && _privateKey.PublicKey != _publicKey)
                 errors.Add(new WgError(WgErrorId.RemoteKeyMismatch, $"The PublicKey {Quote.PublicKey(_publicKey.ToString())} of site {Quote.Value(_name ?? "")} is not the public key of its PrivateKey.", _publicKeyLine));
             if (errors.Count > before)

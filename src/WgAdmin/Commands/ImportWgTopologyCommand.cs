@@ -29,9 +29,10 @@ public sealed class ImportWgTopologyCommand : WgCmdlet
             return;
         }
         WgTopology topology;
+        IReadOnlyDictionary<string, int> siteLines;
         try
         {
-            topology = WgTopologyFile.Parse(File.ReadAllText(file));
+            topology = WgTopologyFile.Parse(File.ReadAllText(file), out siteLines);
         }
         catch (WgException ex)
         {
@@ -44,10 +45,12 @@ public sealed class ImportWgTopologyCommand : WgCmdlet
             return;
         }
 
+        // The checks know sites, not lines: a problem of one site points at its [Site] section.
+        int? LineOf(WgTopologyProblem problem) => problem.Site is { } name && siteLines.TryGetValue(name, out var line) ? line : null;
         var problems = topology.Check();
         foreach (var warning in problems.Where(p => p.Severity == WgTopologySeverity.Warning))
-            WriteWarning($"{file}: {warning.Message} ({warning.ErrorId})");
-        var errors = problems.Where(p => p.Severity == WgTopologySeverity.Error).Select(p => p.ToError()).ToList();
+            WriteWarning($"{file}: {(warning.ToError() with { Line = LineOf(warning) })} ({warning.ErrorId})");
+        var errors = problems.Where(p => p.Severity == WgTopologySeverity.Error).Select(p => p.ToError() with { Line = LineOf(p) }).ToList();
         if (errors.Count > 0)
         {
             WriteLocated(new WgException(errors), file);
