@@ -49,6 +49,16 @@ Describe 'Test-WgTunnel parameters' {
         Test-WgTunnel -ComputerName gw-j -Name 'wg0;reboot' -Quiet -ErrorAction SilentlyContinue | Should -BeFalse
     }
 
+    It 'refuses the names wg reads as keywords, <Name>, before connecting' -ForEach @(@{ Name = 'all' }, @{ Name = 'interfaces' }) {
+        # `wg show all dump` has another shape: its fields would be read in the wrong places.
+        $errors = $null
+        $out = Test-WgTunnel -ComputerName gw-j -Name $Name -ErrorVariable errors -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -Be "WgAdmin.InvalidInterfaceName,$command"
+        $errors[0].Exception.Message | Should -BeLike "The interface name '$Name' is not valid: wg reads it as a keyword*"
+    }
+
     It 'refuses -Count out of range' {
         { Test-WgTunnel -ComputerName gw-j -Count 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,WgAdmin.Commands.TestWgTunnelCommand'
     }

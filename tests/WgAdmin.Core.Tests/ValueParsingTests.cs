@@ -241,10 +241,14 @@ public class ValueParsingTests
     [InlineData("wgé")]
     [InlineData("wg0\n")]
     [InlineData(null)]
+    [InlineData("all")]          // wg show all: every interface
+    [InlineData("interfaces")]   // wg show interfaces: their names
     public void OtherInterfaceNamesAreRefused(string? name)
     {
         Assert.False(WgValues.IsValidInterfaceName(name));
         Assert.Equal(WgErrorId.InvalidInterfaceName, WgValues.CheckInterfaceName(name)!.ErrorId);
+        if (name is "all" or "interfaces")
+            Assert.Equal($"The interface name '{name}' is not valid: wg reads it as a keyword ('wg show {name}'), not as an interface.", WgValues.CheckInterfaceName(name)!.Message);
     }
 
     [Theory]

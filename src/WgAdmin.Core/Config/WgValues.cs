@@ -26,11 +26,18 @@ public static partial class WgValues
     [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z")]
     private static partial Regex TableNamePattern();
 
-    public static bool IsValidInterfaceName(string? name) => name is not null && InterfaceNamePattern().IsMatch(name);
+    /// <summary>Names wg reads as keywords (`wg show all dump`, `wg show interfaces`): an interface so named cannot be addressed.</summary>
+    private static readonly string[] ReservedInterfaceNames = ["all", "interfaces"];
+
+    private static bool IsReservedInterfaceName(string name) => ReservedInterfaceNames.Contains(name, StringComparer.Ordinal);
+
+    public static bool IsValidInterfaceName(string? name) => name is not null && InterfaceNamePattern().IsMatch(name) && !IsReservedInterfaceName(name);
 
     public static WgError? CheckInterfaceName(string? name) =>
         IsValidInterfaceName(name) ? null : new WgError(WgErrorId.InvalidInterfaceName,
-            $"The interface name {Quote.Value(name ?? "")} is not valid: use 1 to 15 of the characters a-z, A-Z, 0-9, _ = + . -.", Offender: name);
+            name is not null && IsReservedInterfaceName(name)
+                ? $"The interface name {Quote.Value(name)} is not valid: wg reads it as a keyword ('wg show {name}'), not as an interface."
+                : $"The interface name {Quote.Value(name ?? "")} is not valid: use 1 to 15 of the characters a-z, A-Z, 0-9, _ = + . -.", Offender: name);
 
     public static bool TryParsePort(string text, out int port, out WgError? error)
     {

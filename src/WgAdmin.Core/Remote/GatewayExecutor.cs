@@ -45,7 +45,7 @@ put_file() { d=$(dirname "$1"); mkdir -p "$d"; t=$(mktemp "$d/.wgadmin.XXXXXX");
         RemoteResult result;
         try
         {
-            result = connection.Run(RootShell, script.ToString(), TimeSpan.FromMinutes(15), cancellation);
+            result = connection.Run(RootShell, RemoteScript.Wrap("", script.ToString()), TimeSpan.FromMinutes(15), cancellation);
         }
         catch (WgException ex)
         {

@@ -19,7 +19,7 @@ public static class GatewayProbe
     {
         var name = ShellQuote.Quote(interfaceName);
         var text = new StringBuilder();
-        text.Append($"name={name}\nconf=/etc/wireguard/$name.conf\n");
+        var prelude = $"name={name}\nconf=/etc/wireguard/$name.conf\nnat={ShellQuote.Quote(Firewall.ScriptPath(interfaceName))}\n";
         text.Append($$"""
 export LC_ALL=C
 has() { command -v "$1" >/dev/null 2>&1; }
@@ -49,7 +49,7 @@ if ip link show dev "$name" >/dev/null 2>&1; then
   has wg && wg show "$name" public-key 2>/dev/null | sed 's/^/pubkey=/'
   has wg && wg show "$name" listen-port 2>/dev/null | sed 's/^/port=/'
   echo @@peers
-  has wg && wg show "$name" dump 2>/dev/null | tail -n +2 | awk -F '\t' 'BEGIN { OFS = "\t" } { if ($2 != "(none)") $2 = "(set)"; print }'
+  has wg && wg show "$name" dump 2>/dev/null | {{DumpFilter.PeerLines}}
   echo @@addresses
   ip -o addr show dev "$name" 2>/dev/null | awk '{ print $4 }'
 fi
@@ -66,9 +66,9 @@ echo @@managed
 """);
         foreach (var file in managedFiles)
             text.Append($"[ -f {ShellQuote.Quote(file)} ] && echo \"$(sha256sum < {ShellQuote.Quote(file)} | cut -d' ' -f1) \"{ShellQuote.Quote(file)}\n");
-        text.Append($"echo @@nat\nnat={ShellQuote.Quote(Firewall.ScriptPath(interfaceName))}\n");
+        text.Append("echo @@nat\n");
         text.Append("if [ -x \"$nat\" ]; then \"$nat\" check >/dev/null 2>&1 && echo present || echo missing; fi\necho @@end\n");
-        return text.ToString();
+        return RemoteScript.Wrap(prelude, text.ToString());
     }
 
     public static GatewayState Parse(string output)

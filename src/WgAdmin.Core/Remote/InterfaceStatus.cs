@@ -46,17 +46,11 @@ public sealed class WgInterfaceStatus
 /// <summary>Reads interface status: the remote script, its parser, and the local `wg show all dump` redaction.</summary>
 public static class InterfaceStatusReader
 {
-    /// <summary>
-    /// The awk that drops the private key of interface lines and reduces preshared keys to "(set)",
-    /// so that nothing secret leaves the host (or is kept in memory, locally).
-    /// </summary>
-    private const string RedactDump = "awk -F '\\t' 'BEGIN { OFS = \"\\t\" } NF == 5 { $2 = \"(hidden)\" } NF == 9 && $3 != \"(none)\" { $3 = \"(set)\" } { print }'";
-
-    public static string Script() => $$"""
+    public static string Script() => RemoteScript.Wrap("", $$"""
 export LC_ALL=C
 echo @@now; date +%s
 echo @@dump
-command -v wg >/dev/null 2>&1 && wg show all dump 2>/dev/null | {{RedactDump}}
+command -v wg >/dev/null 2>&1 && wg show all dump 2>/dev/null | {{DumpFilter.AllLines}}
 for f in /etc/wireguard/*.conf; do
   [ -f "$f" ] || continue
   n=$(basename "$f" .conf)
@@ -67,18 +61,10 @@ for f in /etc/wireguard/*.conf; do
   fi
 done
 echo @@end
-""";
+""");
 
-    /// <summary>Reduces one line of local `wg show all dump` output the same way the remote awk does.</summary>
-    public static string RedactLine(string line)
-    {
-        var fields = line.Split('\t');
-        if (fields.Length == 5)
-            fields[1] = "(hidden)";
-        else if (fields.Length == 9 && fields[2] != "(none)")
-            fields[2] = "(set)";
-        return string.Join('\t', fields);
-    }
+    /// <summary>Reduces one line of local `wg show all dump` output the same way the remote filter does; null for a line it drops.</summary>
+    public static string? RedactLine(string line) => DumpFilter.RedactAllLine(line);
 
     public static IReadOnlyList<WgInterfaceStatus> Parse(string output, string? computerName, DateTimeOffset? now = null)
     {
@@ -202,17 +188,15 @@ public static class RemoteKeys
         var install = installCommand is null
             ? "echo 'WgAdmin: wg is not installed' >&2; exit 3"
             : installCommand;
-        return $$"""
+        return RemoteScript.Wrap($"name={name}\n", $$"""
 set -eu
 umask 077
-name={{name}}
 f="/etc/wireguard/$name.key"
 command -v wg >/dev/null 2>&1 || { {{install}}; }
 mkdir -p /etc/wireguard && chmod 700 /etc/wireguard
 if [ ! -s "$f" ]; then t=$(mktemp /etc/wireguard/.wgadmin.XXXXXX); wg genkey > "$t"; chmod 600 "$t"; mv -f "$t" "$f"; echo created=yes; fi
 chmod 600 "$f"
 echo "pubkey=$(wg pubkey < "$f")"
-
-""";
+""");
     }
 }

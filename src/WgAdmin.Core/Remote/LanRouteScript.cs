@@ -130,8 +130,7 @@ fi
         script.Append("helper_text=$(printf '%s' \"$helper_text\" | tr '\\t' '\\n')\n");
         script.Append("unit_text=").Append(ShellQuote.Quote(UnitText.Replace("\n", "\t", StringComparison.Ordinal))).Append('\n');
         script.Append("unit_text=$(printf '%s' \"$unit_text\" | tr '\\t' '\\n')\n");
-        script.Append(Body).Append('\n');
-        return script.ToString();
+        return RemoteScript.Wrap(script.ToString(), Body);
     }
 
     /// <summary>Reads the script's output into a result.</summary>

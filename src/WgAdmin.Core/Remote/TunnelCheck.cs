@@ -187,7 +187,9 @@ public static class TunnelCheck
 
         var ping = measured?.Ping;
         var address = measured?.TunnelAddress;
-        if (address is null)
+        if (address is null && measured?.AmbiguousPrefix is { } wide)
+            warnings.Add($"{label}'s AllowedIPs {wide} hold several addresses of {interfaceName}'s tunnel subnet and none names the peer's own: not pinged (add the peer's tunnel address as a /32 to its AllowedIPs)");
+        else if (address is null)
             warnings.Add($"{label} has no address in {interfaceName}'s IPv4 tunnel subnet ({string.Join(", ", tunnelNets.Select(n => n.ToString()))}): not pinged");
         else
             PingVerdict(ping, $"to {address}", reasons, warnings);
@@ -250,7 +252,7 @@ public static class TunnelCheck
                 reasons.Add(problem);
         }
         if (target.Source is null)
-            reasons.Add($"no source address to ping {target.Address} from: the gateway has no default route with an address (give -SourceAddress)");
+            reasons.Add($"no source address to ping {target.Address} from: the gateway has no global address outside its WireGuard links (give -SourceAddress)");
         else
             PingVerdict(target.Ping, $"from {target.Source} to {target.Address}", reasons, warnings);
 

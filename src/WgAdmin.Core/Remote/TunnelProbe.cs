@@ -29,6 +29,8 @@ public sealed class PeerProbe
 {
     public required string PublicKey { get; init; }
     public string? TunnelAddress { get; set; }
+    /// <summary>The peer's prefix in the tunnel subnet when several of its addresses could be the peer's own: not pinged.</summary>
+    public string? AmbiguousPrefix { get; set; }
     public PingSummary? Ping { get; set; }
     /// <summary>The largest IP packet that crossed with don't-fragment set; 0 when even the smallest did not.</summary>
     public int? PathMtu { get; set; }
@@ -92,6 +94,82 @@ public static class TunnelProbe
     /// <summary>The smallest packet every IPv4 path must carry (576), as a ping size.</summary>
     public const int MinimumPingSize = 576 - IcmpOverhead;
 
+    /// <summary>
+    /// The script's functions, defined before its body runs (tests run them alone). A peer's tunnel
+    /// address: a /32 (or /31) of its AllowedIPs inside one of the interface's IPv4 subnets; else, for a
+    /// wider prefix there, its only host address that is neither the gateway's own nor inside another
+    /// peer's more specific prefix, or "ambiguous PREFIX" when several are left (then not pinged). The
+    /// source of target pings: the first global address of the family on an interface that is neither
+    /// the default route's, nor a WireGuard link, nor lo (the LAN side of a two-armed gateway); else the
+    /// default route's interface (a one-armed gateway). Ping counts are read from the summary of iputils
+    /// ("0 received") and BusyBox ("0 packets received"); a lost don't-fragment ping is sent again once.
+    /// </summary>
+    public static readonly string Functions = $$"""
+has() { command -v "$1" >/dev/null 2>&1; }
+ip2int() { local IFS=.; set -- $1; echo $(( ($1 << 24) | ($2 << 16) | ($3 << 8) | $4 )); }
+int2ip() { echo "$(( ($1 >> 24) & 255 )).$(( ($1 >> 16) & 255 )).$(( ($1 >> 8) & 255 )).$(( $1 & 255 ))"; }
+mask() { [ "$1" -eq 0 ] && echo 0 || echo $(( (0xFFFFFFFF << (32 - $1)) & 0xFFFFFFFF )); }
+dump() { wg show "$name" dump 2>/dev/null | {{DumpFilter.PeerLines}}; }
+pings() { ping -n -q -c "$count" -i 0.2 -W 1 "$@" </dev/null 2>&1 | grep -v -e '^PING ' -e '^---' -e '^$' | tail -n 4; }
+received() { sed -n 's/.*transmitted, \([0-9][0-9]*\) \(packets \)\{0,1\}received.*/\1/p' | head -n 1; }
+fits_once() { r=$(ping -n -q -c 1 -W 1 -M do -s "$2" "$1" </dev/null 2>&1 | received); [ "${r:-0}" -gt 0 ]; }
+fits() { fits_once "$1" "$2" || fits_once "$1" "$2"; }
+# The largest IP packet that crosses to $1 with don't-fragment set, below the interface MTU $2.
+path_mtu() {
+  hi=$(( $2 - {{IcmpOverhead}} ))
+  if fits "$1" "$hi"; then echo "$2"; return; fi
+  lo={{MinimumPingSize}}
+  if ! fits "$1" "$lo"; then echo 0; return; fi
+  while [ $(( hi - lo )) -gt 1 ]; do mid=$(( (lo + hi) / 2 )); if fits "$1" "$mid"; then lo=$mid; else hi=$mid; fi; done
+  echo $(( lo + {{IcmpOverhead}} ))
+}
+# $1: the peer's allowed IPs (comma-separated); $2: the other peers' (spaced); $nets, $own: the interface's.
+tunnel_address() {
+  wide=""
+  for p in $(echo "$1" | tr ',' ' '); do
+    case "$p" in *:*|'(none)') continue ;; esac
+    a=${p%/*}; l=${p#*/}; n=$(ip2int "$a")
+    for s in $nets; do
+      sn=${s%/*}; sl=${s#*/}
+      [ "$l" -ge "$sl" ] && [ $(( n & $(mask "$sl") )) -eq "$sn" ] || continue
+      if [ "$l" -ge 31 ]; then echo "$a"; return; fi
+      [ -n "$wide" ] || wide=$p
+    done
+  done
+  [ -n "$wide" ] || return 0
+  l=${wide#*/}; n=$(( $(ip2int "${wide%/*}") & $(mask "$l") )); last=$(( n + (1 << (32 - l)) - 2 ))
+  found=""; k=$(( n + 1 ))
+  while [ "$k" -le "$last" ]; do
+    end=-1
+    for o in $own; do [ "$(ip2int "$o")" -eq "$k" ] && end=$k; done
+    for q in $2; do
+      case "$q" in *:*|'(none)') continue ;; esac
+      ql=${q#*/}; [ "$ql" -gt "$l" ] || continue
+      qn=$(( $(ip2int "${q%/*}") & $(mask "$ql") )); qe=$(( qn + (1 << (32 - ql)) - 1 ))
+      [ $(( k & $(mask "$ql") )) -eq "$qn" ] && [ "$qe" -gt "$end" ] && end=$qe
+    done
+    if [ "$end" -lt 0 ]; then
+      [ -z "$found" ] || { echo "ambiguous $wide"; return; }
+      found=$k; end=$k
+    fi
+    k=$(( end + 1 ))
+  done
+  [ -z "$found" ] || int2ip "$found"
+}
+default_source() {
+  dev=$(ip "$1" route show default 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
+  wgs=" $(wg show interfaces 2>/dev/null) $name "
+  ip "$1" -o addr show scope global 2>/dev/null | awk -v dev="$dev" -v wgs="$wgs" '
+    / tentative| deprecated/ { next }
+    { split($4, a, "/"); d = $2; sub(/@.*/, "", d) }
+    d == "lo" || index(wgs, " " d " ") { next }
+    d == dev { if (fallback == "") fallback = a[1]; next }
+    lan == "" { lan = a[1] }
+    END { if (lan != "") print lan; else if (fallback != "") print fallback }'
+}
+
+""";
+
     public static string Script(string interfaceName, int count, IReadOnlyList<IPAddress> targets, IPAddress? sourceAddress)
     {
         var text = new StringBuilder();
@@ -105,42 +183,8 @@ public static class TunnelProbe
         foreach (var target in targets)
             text.Append(' ').Append(ShellQuote.Quote(target.ToString()));
         text.Append('\n');
-        text.Append($$"""
-export LC_ALL=C
-has() { command -v "$1" >/dev/null 2>&1; }
-ip2int() { local IFS=.; set -- $1; echo $(( ($1 << 24) | ($2 << 16) | ($3 << 8) | $4 )); }
-int2ip() { echo "$(( ($1 >> 24) & 255 )).$(( ($1 >> 16) & 255 )).$(( ($1 >> 8) & 255 )).$(( $1 & 255 ))"; }
-mask() { [ "$1" -eq 0 ] && echo 0 || echo $(( (0xFFFFFFFF << (32 - $1)) & 0xFFFFFFFF )); }
-dump() { wg show "$name" dump 2>/dev/null | tail -n +2 | awk -F '\t' 'BEGIN { OFS = "\t" } { if ($2 != "(none)") $2 = "(set)"; print }'; }
-pings() { ping -n -q -c "$count" -i 0.2 -W 1 "$@" </dev/null 2>&1 | grep -v -e '^PING ' -e '^---' -e '^$' | tail -n 4; }
-fits() { ping -n -q -c 1 -W 1 -M do -s "$2" "$1" </dev/null >/dev/null 2>&1; }
-# The largest IP packet that crosses to $1 with don't-fragment set, below the interface MTU $2.
-path_mtu() {
-  hi=$(( $2 - {{IcmpOverhead}} ))
-  if fits "$1" "$hi"; then echo "$2"; return; fi
-  lo={{MinimumPingSize}}
-  if ! fits "$1" "$lo"; then echo 0; return; fi
-  while [ $(( hi - lo )) -gt 1 ]; do mid=$(( (lo + hi) / 2 )); if fits "$1" "$mid"; then lo=$mid; else hi=$mid; fi; done
-  echo $(( lo + {{IcmpOverhead}} ))
-}
-# The first host address of a peer's allowed IPs (comma-separated) inside the interface's IPv4 subnets.
-tunnel_address() {
-  for p in $(echo "$1" | tr ',' ' '); do
-    case "$p" in *:*|'(none)') continue ;; esac
-    a=${p%/*}; l=${p#*/}; n=$(ip2int "$a")
-    for s in $nets; do
-      sn=${s%/*}; sl=${s#*/}
-      [ "$l" -ge "$sl" ] && [ $(( n & $(mask "$sl") )) -eq "$sn" ] || continue
-      if [ "$l" -ge 31 ]; then echo "$a"; return; fi
-      c=$(int2ip $(( n + 1 ))); case " $own " in *" $c "*) c=$(int2ip $(( n + 2 ))) ;; esac
-      echo "$c"; return
-    done
-  done
-}
-default_source() {
-  dev=$(ip "$1" route show default 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
-  [ -n "$dev" ] && ip "$1" -o addr show dev "$dev" scope global 2>/dev/null | awk '{ split($4, a, "/"); print a[1]; exit }'
-}
+        text.Append("export LC_ALL=C\n").Append(Functions);
+        return RemoteScript.Wrap(text.ToString(), $$"""
 echo @@now; date +%s
 echo @@tools
 for t in wg ip ss ping systemctl; do has "$t" && echo "$t"; done
@@ -158,7 +202,7 @@ fi
 echo @@listen
 port=$(wg show "$name" listen-port 2>/dev/null)
 echo "port=$port"
-if [ -n "$port" ] && [ "$port" != 0 ] && has ss; then ss -H -l -u -n "sport = :$port" 2>/dev/null | awk '{ print "socket=" $4 }'; fi
+if [ -n "$port" ] && [ "$port" != 0 ] && has ss; then ss -l -u -n "sport = :$port" 2>/dev/null | awk 'NR == 1 && $1 == "State" { next } { print "socket=" $4 }'; fi
 echo @@forwarding
 echo "ipv4=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
 echo "ipv6=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
@@ -174,12 +218,14 @@ done
 mtu=$(ip -o link show dev "$name" 2>/dev/null | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
 while IFS="$(printf '\t')" read -r key psk endpoint allowed rest; do
   [ -n "$key" ] || continue
-  address=$(tunnel_address "$allowed")
-  echo "@@peer $key ${address:-none}"
+  others=$(printf '%s\n' "$before" | awk -F '\t' -v k="$key" '$1 != k { print $4 }' | tr ',\n' '  ')
+  address=$(tunnel_address "$allowed" "$others")
+  case "$address" in ambiguous*) echo "@@peer $key none ${address#ambiguous }"; address="" ;; *) echo "@@peer $key ${address:-none}" ;; esac
   if [ -n "$address" ]; then
     echo @@ping
     answer=$(pings "$address"); echo "$answer"
-    case "$answer" in *" 0 received"*) ;; *" received"*) [ -z "$mtu" ] || { echo @@mtu; path_mtu "$address" "$mtu"; } ;; esac
+    got=$(printf '%s\n' "$answer" | received)
+    if [ "${got:-0}" -gt 0 ] && [ -n "$mtu" ]; then echo @@mtu; path_mtu "$address" "$mtu"; fi
   fi
   echo @@routes
   for p in $(echo "$allowed" | tr ',' ' '); do
@@ -201,9 +247,7 @@ echo @@after
 dump
 echo @@now; date +%s
 echo @@end
-
 """);
-        return text.ToString();
     }
 
     public static TunnelProbeOutput Parse(string output)
@@ -242,7 +286,7 @@ echo @@end
                         break;
                     case "peer" when parts.Length >= 3:
                         target = null;
-                        peer = new PeerProbe { PublicKey = parts[1], TunnelAddress = parts[2] == "none" ? null : parts[2] };
+                        peer = new PeerProbe { PublicKey = parts[1], TunnelAddress = parts[2] == "none" ? null : parts[2], AmbiguousPrefix = parts.Length > 3 ? parts[3] : null };
                         probe.Peers[peer.PublicKey] = peer;
                         break;
                     case "target" when parts.Length >= 3:

@@ -75,7 +75,8 @@ public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
             using var process = Process.Start(start)!;
             // Each line is reduced as it is read: the private key is not kept.
             while (process.StandardOutput.ReadLine() is { } line)
-                dump.Add(InterfaceStatusReader.RedactLine(line));
+                if (InterfaceStatusReader.RedactLine(line) is { } kept)
+                    dump.Add(kept);
             process.WaitForExit();
             if (process.ExitCode != 0)
                 WriteWarning($"wg show all dump failed: {SecretFilter.Redact(process.StandardError.ReadToEnd().Trim())}");

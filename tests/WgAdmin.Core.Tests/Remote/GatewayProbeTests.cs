@@ -234,7 +234,7 @@ public class GatewayProbeTests
         RemoteOracle.AssertSyntax(script, "bash");
         Assert.StartsWith($"name={WgAdmin.Remote.ShellQuote.Quote(hostile)}\n", script, StringComparison.Ordinal);
         Assert.Contains(WgAdmin.Remote.ShellQuote.Quote("/tmp/it's here"), script, StringComparison.Ordinal);
-        Assert.EndsWith("echo @@end\n", script, StringComparison.Ordinal);
+        Assert.EndsWith("echo @@end\n}\nwgadmin_main \"$@\" </dev/null\n", script, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -296,32 +296,229 @@ public class TunnelCheckTests
         RemoteOracle.AssertSyntax(TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), "bash");
     }
 
-    /// <summary>The script's own address arithmetic, run by bash: which address of a peer's AllowedIPs is its tunnel address.</summary>
-    [SkippableTheory]
-    [InlineData("10.0.2.2/32,10.100.11.0/24", "10.0.2.2")]
-    [InlineData("10.100.11.0/24,10.0.2.7/32", "10.0.2.7")]
-    [InlineData("10.0.2.0/24", "10.0.2.2")]                    // .1 is the gateway's own
-    [InlineData("10.0.2.128/25", "10.0.2.129")]
-    [InlineData("10.0.2.2/31", "10.0.2.2")]
-    [InlineData("10.0.0.0/16", "")]                            // wider than the tunnel subnet
-    [InlineData("10.100.11.0/24,fd00::2/128", "")]
-    [InlineData("(none)", "")]
-    [InlineData("10.9.2.1/32,192.168.9.1/32", "192.168.9.1")]  // in the interface's second subnet
-    public void TheScriptFindsThePeersTunnelAddress(string allowedIPs, string expected)
-    {
-        RemoteOracle.Require(needsRoot: false, "bash");
-        var script = TunnelProbe.Script("wg2", 3, [], null);
-        var functions = script[script.IndexOf("ip2int()", StringComparison.Ordinal)..script.IndexOf("default_source()", StringComparison.Ordinal)];
-        // The subnets as the script computes them from `ip -4 -o addr show`.
-        var subnets = """
+    /// <summary>The script's functions and the interface's subnets (10.0.2.1/24 and 192.168.9.77/24), as the script computes them.</summary>
+    private static string WithFunctions(string commands) => "name=wg2\ncount=3\n" + TunnelProbe.Functions + """
 nets=""; own=""
 for a in 10.0.2.1/24 192.168.9.77/24; do own="$own ${a%/*}"; nets="$nets $(( $(ip2int "${a%/*}") & $(mask "${a#*/}") ))/${a#*/}"; done
 
-""";
-        var run = RemoteOracle.Shell(functions + subnets + $"tunnel_address {ShellQuote.Quote(allowedIPs)}\n");
+""" + commands;
+
+    /// <summary>The script's own address arithmetic, run by bash: which address of a peer's AllowedIPs is its tunnel address.</summary>
+    [SkippableTheory]
+    [InlineData("10.0.2.2/32,10.100.11.0/24", "", "10.0.2.2")]
+    [InlineData("10.100.11.0/24,10.0.2.7/32", "", "10.0.2.7")]
+    [InlineData("10.0.2.0/24,10.0.2.9/32", "", "10.0.2.9")]                    // a /32 names the peer, whatever the order
+    [InlineData("10.0.2.0/24", "", "ambiguous 10.0.2.0/24")]                   // a hub seen from a spoke: any of 253 addresses
+    [InlineData("10.0.2.0/24", "10.0.2.3/32 10.0.2.4/32", "ambiguous 10.0.2.0/24")]
+    [InlineData("10.0.2.128/25", "", "ambiguous 10.0.2.128/25")]
+    [InlineData("10.0.2.0/30", "", "10.0.2.2")]                                // .1 is the gateway's own: one address left
+    [InlineData("10.0.2.0/29", "10.0.2.2/31 10.0.2.4/31", "10.0.2.6")]         // the others' more specific prefixes are theirs
+    [InlineData("10.0.2.0/29", "10.0.2.2/31 10.0.0.0/16 10.0.2.5/32", "ambiguous 10.0.2.0/29")] // a wider prefix of another peer takes nothing
+    [InlineData("10.0.2.0/29", "10.0.2.0/28 10.0.2.2/31 10.0.2.4/30", "")]     // nothing left
+    [InlineData("10.0.2.2/31", "", "10.0.2.2")]
+    [InlineData("10.0.0.0/16", "", "")]                                        // wider than the tunnel subnet
+    [InlineData("10.100.11.0/24,fd00::2/128", "", "")]
+    [InlineData("(none)", "", "")]
+    [InlineData("10.9.2.1/32,192.168.9.1/32", "", "192.168.9.1")]              // in the interface's second subnet
+    public void TheScriptFindsThePeersTunnelAddress(string allowedIPs, string others, string expected)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash");
+        var run = RemoteOracle.Shell(WithFunctions($"tunnel_address {ShellQuote.Quote(allowedIPs)} {ShellQuote.Quote(others)}\n"));
 
         Assert.True(run.Ok, run.StdErr);
         Assert.Equal(expected, run.StdOut.Trim());
+    }
+
+    [Fact]
+    public void APeerWhoseTunnelAddressIsAmbiguousIsNotPingedAndTheWarningSaysWhy()
+    {
+        var results = Evaluate(Output(
+            ($"@@peer {PeerK} 10.0.2.2", $"@@peer {PeerK} none 10.0.2.0/24"),
+            ("@@ping", ""),
+            ("3 packets transmitted, 3 received, 0% packet loss, time 404ms", ""),
+            ("rtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms", ""),
+            ("@@mtu", ""), ("1420", "")));
+
+        var peer = results[0];
+        Assert.True(peer.Passed, string.Join("; ", peer.Reasons));
+        Assert.Null(peer.Address);
+        Assert.Equal(0, peer.PingsSent);
+        Assert.Contains("site-k's AllowedIPs 10.0.2.0/24 hold several addresses of wg2's tunnel subnet and none names the peer's own: not pinged (add the peer's tunnel address as a /32 to its AllowedIPs)", peer.Warnings);
+    }
+
+    /// <summary>Captured `ip route` and `ip -o addr` of gateways, answered by a shell function in place of ip.</summary>
+    private static string FakeIp(string route, string addresses, string wgInterfaces) => $$"""
+ip() {
+  case "$*" in
+    "-4 route show default") printf '%s\n' {{Lines(route)}} | tr '\t' '\n' ;;
+    "-4 -o addr show scope global") printf '%s\n' {{Lines(addresses)}} | tr '\t' '\n' ;;
+    *) echo "unexpected: ip $*" >&2; return 1 ;;
+  esac
+}
+wg() { [ "$*" = "show interfaces" ] && echo {{ShellQuote.Quote(wgInterfaces)}}; }
+
+""";
+
+    private static string Lines(string text) => ShellQuote.Quote(text.Replace('\n', '\t'));
+
+    private const string Lo = "1: lo    inet 10.255.0.1/32 scope global lo\\       valid_lft forever preferred_lft forever";
+    private const string Wg2 = "5: wg2    inet 10.0.2.1/24 scope global wg2\\       valid_lft forever preferred_lft forever";
+    private const string Wg9 = "6: wg9    inet 10.0.9.1/24 scope global wg9\\       valid_lft forever preferred_lft forever";
+
+    /// <summary>The source of target pings, chosen by the script's own function from captured output.</summary>
+    [SkippableTheory]
+    // The seed's one-armed cloud gateway (and the lab's): its LAN is the default route's interface.
+    [InlineData("default via 10.11.7.254 dev eth0 proto dhcp src 10.11.7.1 metric 100",
+        Lo + "\n2: eth0    inet 10.11.7.1/24 metric 100 brd 10.11.7.255 scope global dynamic eth0\\       valid_lft 3012sec preferred_lft 3012sec\n" + Wg2, "wg2", "10.11.7.1")]
+    // A two-armed gateway: WAN on eth0 (the default route), LAN on eth1; the other WireGuard link is no LAN.
+    [InlineData("default via 203.0.113.1 dev eth0 onlink",
+        "2: eth0    inet 203.0.113.5/24 brd 203.0.113.255 scope global eth0\\       valid_lft forever preferred_lft forever\n" + Wg9 +
+        "\n3: eth1    inet 10.100.10.1/24 brd 10.100.10.255 scope global eth1\\       valid_lft forever preferred_lft forever\n" + Wg2, "wg2 wg9", "10.100.10.1")]
+    // The same with the LAN on a VLAN (the name ip prints with its parent) and a tentative address first.
+    [InlineData("default via 203.0.113.1 dev ppp0",
+        "4: ppp0    inet 203.0.113.5 peer 203.0.113.1/32 scope global ppp0\\       valid_lft forever preferred_lft forever\n" +
+        "7: br0    inet 10.100.10.9/24 scope global tentative br0\\       valid_lft forever preferred_lft forever\n" +
+        "8: eth1.10@eth1    inet 10.100.10.1/24 brd 10.100.10.255 scope global eth1.10\\       valid_lft forever preferred_lft forever\n" + Wg2, "wg2", "10.100.10.1")]
+    // No default route: the first address that is not a WireGuard link's.
+    [InlineData("", Wg2 + "\n3: eth1    inet 10.100.10.1/24 scope global eth1\\       valid_lft forever preferred_lft forever", "wg2", "10.100.10.1")]
+    // Only WireGuard links and lo: none.
+    [InlineData("default dev wg2 scope link", Lo + "\n" + Wg2, "wg2", "")]
+    public void TargetPingsLeaveFromTheLanSideAndFromTheDefaultRouteOnlyWhenThereIsNoOther(string route, string addresses, string wgInterfaces, string expected)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk");
+        var run = RemoteOracle.Shell(WithFunctions(FakeIp(route, addresses, wgInterfaces) + "default_source -4\n"));
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(expected, run.StdOut.Trim());
+    }
+
+    /// <summary>The received count as the script reads it from iputils' and BusyBox's summaries.</summary>
+    [SkippableTheory]
+    [InlineData("3 packets transmitted, 3 received, 0% packet loss, time 404ms", "3")]
+    [InlineData("3 packets transmitted, 0 received, +3 errors, 100% packet loss, time 2040ms", "0")]
+    [InlineData("3 packets transmitted, 10 received, 0% packet loss", "10")]
+    [InlineData("3 packets transmitted, 0 packets received, 100% packet loss", "0")]
+    [InlineData("3 packets transmitted, 2 packets received, 33% packet loss", "2")]
+    [InlineData("ping: sendmsg: Required key not available", "")]
+    public void TheScriptReadsTheReceivedCountOfIputilsAndBusyBox(string summary, string expected)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "sed");
+        var run = RemoteOracle.Shell(WithFunctions($"printf '%s\\n' 'PING x' {ShellQuote.Quote(summary)} | received\n"));
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(expected, run.StdOut.Trim());
+        Assert.DoesNotContain("\" 0 received\"", TunnelProbe.Script("wg2", 3, [], null), StringComparison.Ordinal);
+    }
+
+    /// <summary>A don't-fragment ping lost once is sent again before the size counts as too large.</summary>
+    [SkippableFact]
+    public void APathMtuPingLostOnceIsRetriedBeforeTheSizeIsLowered()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "sed");
+        using var dir = new SecretTempDir();
+        var counter = dir.Write("count", "0");
+        // BusyBox's summary; every size up to 1300 bytes crosses, but the first ping of each pair is lost.
+        var run = RemoteOracle.Shell(WithFunctions($$"""
+counter={{ShellQuote.Quote(counter)}}
+ping() {
+  c=$(cat "$counter"); echo $(( c + 1 )) > "$counter"
+  eval "size=\${$(( $# - 1 ))}"
+  if [ $(( c % 2 )) -eq 1 ] && [ "$size" -le 1300 ]; then echo "1 packets transmitted, 1 packets received, 0% packet loss"; else echo "1 packets transmitted, 0 packets received, 100% packet loss"; fi
+}
+echo "mtu=$(path_mtu 10.0.2.2 1420)"
+echo "pings=$(cat "$counter")"
+
+"""));
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(["mtu=1328", "pings=24"], run.StdOut.Trim().Split('\n'));
+    }
+
+    [SkippableFact]
+    public void TheListeningSocketIsReadWithoutSsDashHAndItsHeaderIsSkipped()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk");
+        var line = TunnelProbe.Script("wg2", 3, [], null).Split('\n').Single(l => l.Contains("ss -l", StringComparison.Ordinal));
+        Assert.DoesNotContain(" -H", line, StringComparison.Ordinal);
+        // iproute2 before 4.15 has no -H: it refuses it, and prints this header.
+        var run = RemoteOracle.Shell(WithFunctions("""
+ss() { case " $* " in *" -H "*) echo "ss: invalid option -- 'H'" >&2; return 1 ;; esac
+  printf 'State      Recv-Q Send-Q Local Address:Port               Peer Address:Port\nUNCONN     0      0            *:10087                     *:*\nUNCONN     0      0           :::10087                    :::*\n'; }
+has() { true; }
+port=10087
+
+""" + line + "\n"));
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(["socket=*:10087", "socket=:::10087"], run.StdOut.Trim().Split('\n'));
+    }
+
+    /// <summary>
+    /// Dumps of every shape through the one filter: `wg show all dump` (what `-Name all` would read),
+    /// `wg show NAME dump`, and odd lines. No private or preshared key comes through, and the peer
+    /// filter keeps only 8-field peer lines.
+    /// </summary>
+    [SkippableFact]
+    public void TheDumpFiltersLetNoKeyThroughWhateverTheLinesLookLike()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk");
+        var priv = WgPrivateKey.Generate();
+        var own = priv.PublicKey.ToString();
+        var psk = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        string[] all =
+        [
+            $"wg2\t{priv.Reveal()}\t{own}\t10087\toff",
+            $"wg2\t{PeerK}\t{psk}\t198.51.100.20:10087\t10.0.2.2/32\t{Now}\t1\t2\t25",
+            $"wg3\t{PeerK}\t(none)\t(none)\t10.0.3.2/32\t0\t0\t0\toff",
+        ];
+        string[] single =
+        [
+            $"{priv.Reveal()}\t{own}\t10087\toff",
+            $"{PeerK}\t{psk}\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now}\t1000\t2000\t25",
+            $"{own}\t(none)\t(none)\t(none)\t0\t0\t0\toff",
+        ];
+        string[] odd = [psk, $"{psk}\t{priv.Reveal()}", $"x\t{psk}\t{priv.Reveal()}", $"a\tb\t{psk}\t{priv.Reveal()}\te\tf\tg\th\ti\tj", ""];
+        string Filter(string awk, IEnumerable<string> lines)
+        {
+            var run = Tool.Run("bash", ["-c", awk], stdin: string.Join("\n", lines) + "\n");
+            Assert.True(run.Ok, run.StdErr);
+            Assert.DoesNotContain(priv.Reveal(), run.StdOut, StringComparison.Ordinal);
+            Assert.DoesNotContain(psk, run.StdOut, StringComparison.Ordinal);
+            return run.StdOut;
+        }
+
+        Assert.Equal("", Filter(DumpFilter.PeerLines, all.Concat(odd)));
+        Assert.Equal(
+            $"{PeerK}\t(set)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now}\t1000\t2000\t25\n{own}\t(none)\t(none)\t(none)\t0\t0\t0\toff\n",
+            Filter(DumpFilter.PeerLines, single.Concat(odd)));
+        var kept = Filter(DumpFilter.AllLines, all.Concat(single).Concat(odd));
+        Assert.Equal(all.Select(DumpFilter.RedactAllLine).Select(l => l + "\n"), kept.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + "\n"));
+        Assert.All(all.Concat(single).Concat(odd), l => Assert.True(DumpFilter.RedactAllLine(l) is null || !DumpFilter.RedactAllLine(l)!.Contains(psk, StringComparison.Ordinal)));
+        // The parser reads no peer from what the filter would have let through for `-Name all`.
+        Assert.Empty(TunnelProbe.Parse("@@before\n" + Filter(DumpFilter.PeerLines, all)).Before);
+    }
+
+    /// <summary>Every probe script is read whole by bash before it runs, with stdin closed: a command that reads stdin cannot eat the script.</summary>
+    [SkippableFact]
+    public void TheProbeScriptsRunAsOneFunctionWithStdinClosed()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash");
+        var wrapped = RemoteScript.Wrap("set -- one\nx=1\n", "echo start\ncat\nread -r line || echo \"nothing to read\"\necho \"end $x $1\"");
+        var run = RemoteOracle.Shell(wrapped + "echo not a command of the script\n");
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(["start", "nothing to read", "end 1 one", "not a command of the script"], run.StdOut.Trim().Split('\n'));
+        const string call = $"\n{RemoteScript.FunctionName} \"$@\" </dev/null\n";
+        Assert.EndsWith(call, TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), StringComparison.Ordinal);
+        Assert.EndsWith(call, GatewayProbe.Script("wg2", ["/etc/wireguard/wgadmin/wg2-nat"]), StringComparison.Ordinal);
+        Assert.EndsWith(call, InterfaceStatusReader.Script(), StringComparison.Ordinal);
+        Assert.EndsWith(call, LanRouteScript.Script([], remove: true), StringComparison.Ordinal);
+        Assert.EndsWith(call, RemoteKeys.GenerateScript("wg2", "apt-get install -y wireguard-tools"), StringComparison.Ordinal);
+        foreach (var script in new[] { TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), GatewayProbe.Script("wg2", []), InterfaceStatusReader.Script(), LanRouteScript.Script([], remove: true) })
+        {
+            RemoteOracle.AssertSyntax(script, "bash");
+            Assert.Single(script.Split('\n'), l => l.Contains(RemoteScript.FunctionName + "() {", StringComparison.Ordinal));
+        }
     }
 
     /// <summary>The real script, run here by bash with the real ip and ping: a missing interface and a loopback target.</summary>
