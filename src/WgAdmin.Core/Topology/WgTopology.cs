@@ -133,7 +133,10 @@ public sealed class WgTopology
             if (hub is not null && site != hub)
             {
                 // A spoke reaches everything through the hub: the whole tunnel and every other site's LAN.
-                var behindHub = sites.Where(s => s != site).SelectMany(Behind).Prepend(tunnel).Distinct().ToArray();
+                // The hub's own address comes first, as a host prefix, so that the config names it
+                // (Test-WgTunnel pings it; routing is the same, the tunnel prefix covers it).
+                var behindHub = sites.Where(s => s != site).SelectMany(Behind).Prepend(tunnel)
+                    .Prepend(new WgPrefix(addresses[hub.Name], hostLength)).Distinct().ToArray();
                 peers = [PeerFor(site, hub, behindHub)];
             }
             else

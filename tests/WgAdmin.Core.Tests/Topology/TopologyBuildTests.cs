@@ -142,7 +142,8 @@ public class TopologyBuildTests
         var onlyPeer = Assert.Single(spoke.Peers);
         Assert.Equal("site-a", onlyPeer.Name);
         Assert.Equal(hub.PublicKey, onlyPeer.PublicKey);
-        Assert.Equal([P("10.0.0.0/24"), P("10.11.7.0/24"), P("192.168.50.0/24"), P("fd00:50::/64"), P("192.168.60.0/24")], onlyPeer.AllowedIPs);
+        // The hub's own address first (Test-WgTunnel pings it), then the whole tunnel and the LANs.
+        Assert.Equal([new WgPrefix(hub.Address[0].Address, 32), P("10.0.0.0/24"), P("10.11.7.0/24"), P("192.168.50.0/24"), P("fd00:50::/64"), P("192.168.60.0/24")], onlyPeer.AllowedIPs);
     }
 
     [Fact]
