@@ -81,7 +81,7 @@ file=/etc/wgadmin/lan-routes
 unit=/etc/systemd/system/wgadmin-lan-routes.service
 helper=/usr/local/sbin/wgadmin-lan-routes
 command -v ip >/dev/null 2>&1 || { echo "error=the ip command (iproute2) is not installed" ; exit 3; }
-put() { d=$(dirname "$1"); mkdir -p "$d"; t=$(mktemp "$d/.wgadmin.XXXXXX"); printf '%s\n' "$3" > "$t"; chmod "$2" "$t"; mv -f "$t" "$1"; }
+put() { d=$(dirname "$1"); mkdir -p "$d"; t=$(mktemp "$d/.wgadmin.XXXXXX"); { printf '%s\n' "$3" > "$t" && chmod "$2" "$t" && mv -f "$t" "$1"; } || { rm -f "$t"; return 1; }; }
 fam_of() { case "$1" in *:*) echo -6 ;; *) echo -4 ;; esac; }
 has_route() { ip "$(fam_of "$1")" route show exact "$1" 2>/dev/null | grep -q " via $2 "; }
 wanted() { printf '%s\n' "$desired" | grep -qxF "$1 via $2"; }
