@@ -163,7 +163,7 @@ Describe 'Hub and spoke, preshared keys' {
         $hub.Peers.Name | Should -Be @('spoke-1', 'spoke-2')
         $hub.Peers[0].PersistentKeepalive | Should -BeNullOrEmpty
         $one.Peers.Count | Should -Be 1
-        @($one.Peers[0].AllowedIPs | ForEach-Object ToString) | Should -Be @('10.0.0.0/24', '10.11.7.0/24', '192.168.50.0/24')
+        @($one.Peers[0].AllowedIPs | ForEach-Object ToString) | Should -Be @("$($hub.Address[0].Address)/32", '10.0.0.0/24', '10.11.7.0/24', '192.168.50.0/24')
         $one.Peers[0].PersistentKeepalive | Should -Be 25
         $one.Peers[0].PresharedKey.Reveal() | Should -Be $hub.Peers[0].PresharedKey.Reveal()
         $two.Peers[0].PresharedKey.Reveal() | Should -Be $hub.Peers[1].PresharedKey.Reveal()

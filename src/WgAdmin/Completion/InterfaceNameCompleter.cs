@@ -30,12 +30,13 @@ public sealed class InterfaceNameCompleter : IArgumentCompleter
         var sessions = CompletionContext.Sessions(fakeBoundParameters);
         var hosts = CompletionContext.Strings(fakeBoundParameters, "ComputerName");
         // One TAB asks at most a few gateways, all at once: each is bounded by the budget, so the
-        // TAB waits about one budget however many it asks.
+        // TAB waits about one budget however many it asks. What to ask is worked out here, on the
+        // prompt's thread: kept sessions and relative paths belong to its runspace.
         var asks = sessions.Length > 0
             ? sessions.Where(s => s.Connection.IsConnected).Take(3)
                 .Select(session => (Where: session.ComputerName, Ask: (Func<IReadOnlyList<string>>)(() => FromSession(session)))).ToList()
             : hosts.Distinct(StringComparer.OrdinalIgnoreCase).Take(3)
-                .Select(host => (Where: host, Ask: (Func<IReadOnlyList<string>>)(() => FromHost(host, fakeBoundParameters)))).ToList();
+                .Select(host => (Where: host, Ask: AskHost(host, fakeBoundParameters))).ToList();
         if (sessions.Length > 0 || hosts.Length > 0)
         {
             var answers = asks.Select(a => Task.Run(a.Ask)).ToArray();
@@ -67,12 +68,13 @@ public sealed class InterfaceNameCompleter : IArgumentCompleter
     private static IReadOnlyList<string> FromSession(WgSession session) =>
         WgCompletion.RemoteInterfaceNames(_ => session.Connection, closeAfter: false, Budget);
 
-    private static IReadOnlyList<string> FromHost(string host, IDictionary bound)
+    /// <summary>How to ask one host: over its kept session, from the cache, or over a connection of its own.</summary>
+    private static Func<IReadOnlyList<string>> AskHost(string host, IDictionary bound)
     {
         var kept = WgSessionRegistry.List(WgCmdlet.RunspaceId)
             .FirstOrDefault(s => string.Equals(s.ComputerName, host, StringComparison.OrdinalIgnoreCase) && s.Connection.IsConnected);
         if (kept is not null)
-            return FromSession(kept);
+            return () => FromSession(kept);
 
         SshConnectOptions options;
         try
@@ -93,15 +95,18 @@ public sealed class InterfaceNameCompleter : IArgumentCompleter
         }
         catch (WgException)
         {
-            return Array.Empty<string>();
+            return Array.Empty<string>;
         }
 
         var key = $"{options.Target}|{string.Join(',', options.KeyFiles)}|{string.Join(',', options.KnownHostsFiles)}";
         if (Cache.TryGetValue(key, out var cached) && DateTime.UtcNow - cached.At < CacheLifetime)
-            return cached.Names;
-        var names = WgCompletion.RemoteInterfaceNames(cancel => SshConnection.Open(options, cancel), closeAfter: true, Budget);
-        // A host that gave nothing in time is not asked again for a minute either: every TAB would wait the budget.
-        Cache[key] = (DateTime.UtcNow, names);
-        return names;
+            return () => cached.Names;
+        return () =>
+        {
+            var names = WgCompletion.RemoteInterfaceNames(cancel => SshConnection.Open(options, cancel), closeAfter: true, Budget);
+            // A host that gave nothing in time is not asked again for a minute either: every TAB would wait the budget.
+            Cache[key] = (DateTime.UtcNow, names);
+            return names;
+        };
     }
 }
