@@ -223,8 +223,16 @@ while IFS="$(printf '\t')" read -r key psk endpoint allowed rest; do
   case "$address" in ambiguous*) echo "@@peer $key none ${address#ambiguous }"; address="" ;; *) echo "@@peer $key ${address:-none}" ;; esac
   if [ -n "$address" ]; then
     echo @@ping
-    answer=$(pings "$address"); echo "$answer"
+    answer=$(pings "$address")
     got=$(printf '%s\n' "$answer" | received)
+    if [ "${got:-0}" -eq 0 ] && [ "$(printf '%s\n' "$rest" | cut -f1)" = 0 ]; then
+      # Never shook hands: on a tunnel just brought up, a first initiation that found the far side
+      # not yet listening is retried only after 5 s (REKEY_TIMEOUT). Wait up to 7 s, then ask again.
+      i=0
+      while [ "$i" -lt 35 ] && [ "$(wg show "$name" latest-handshakes 2>/dev/null | awk -v k="$key" '$1 == k { print $2 }')" = 0 ]; do sleep 0.2; i=$((i + 1)); done
+      if [ "$i" -lt 35 ]; then answer=$(pings "$address"); got=$(printf '%s\n' "$answer" | received); fi
+    fi
+    echo "$answer"
     if [ "${got:-0}" -gt 0 ] && [ -n "$mtu" ]; then echo @@mtu; path_mtu "$address" "$mtu"; fi
   fi
   echo @@routes
