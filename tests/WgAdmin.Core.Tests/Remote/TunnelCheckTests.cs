@@ -434,6 +434,51 @@ echo "pings=$(cat "$counter")"
         Assert.Equal(["mtu=1328", "pings=24"], run.StdOut.Trim().Split('\n'));
     }
 
+    /// <summary>
+    /// The whole probe script against fake wg, ip and ping: a peer that has never shaken hands does
+    /// not answer until its first handshake arrives (the fake's third poll), as on a tunnel just
+    /// brought up whose first initiation waits out the rekey timeout. The probe waits for it and
+    /// pings again; a peer whose handshake never comes is given up on after the wait.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(3, 3)]
+    [InlineData(1000, 0)]
+    public void APeerThatNeverShookHandsGetsItsFirstHandshakeBeforeItsPingsCount(int handshakeAfterPolls, int expectedReceived)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk", "sed", "cut");
+        using var dir = new SecretTempDir();
+        var state = dir.Write("polls", "0");
+        var fakes = $$"""
+polls={{ShellQuote.Quote(state)}}
+shaken() { [ "$(cat "$polls")" -ge {{handshakeAfterPolls}} ]; }
+wg() {
+  case "$*" in
+    "show wg2 dump") printf 'PRIV\tPUB\t10087\toff\n'; printf 'PEER\t(none)\t198.51.100.20:10087\t10.0.2.2/32,172.19.16.0/20\t%s\t100\t200\t25\n' "$(shaken && echo 1700000000 || echo 0)" ;;
+    "show wg2 latest-handshakes") echo $(( $(cat "$polls") + 1 )) > "$polls"; printf 'PEER\t%s\n' "$(shaken && echo 1700000000 || echo 0)" ;;
+    "show wg2 listen-port") echo 10087 ;;
+  esac
+}
+ip() {
+  case "$*" in
+    "-o link show dev wg2") echo "9: wg2: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc noqueue state UNKNOWN" ;;
+    *"addr show dev wg2"*) echo "9: wg2    inet 10.0.2.1/24 scope global wg2" ;;
+    "route get "*) echo "$3 dev wg2 src 10.0.2.1 uid 0" ;;
+  esac
+}
+ping() { if shaken; then echo "3 packets transmitted, 3 received, 0% packet loss, time 400ms"; echo "rtt min/avg/max/mdev = 0.5/0.6/0.7/0.1 ms"; else echo "3 packets transmitted, 0 received, 100% packet loss, time 2000ms"; fi; }
+sleep() { :; }
+
+""";
+        var run = RemoteOracle.Shell(fakes + TunnelProbe.Script("wg2", 3, [], null));
+
+        Assert.True(run.Ok, run.StdErr);
+        var peer = TunnelProbe.Parse(run.StdOut).Peers["PEER"];
+        Assert.Equal("10.0.2.2", peer.TunnelAddress);
+        Assert.Equal(expectedReceived, peer.Ping!.Received);
+        // It polled until the handshake came, or 35 times (7 s) when it never did.
+        Assert.Equal(Math.Min(handshakeAfterPolls, 35), int.Parse(File.ReadAllText(state).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [SkippableFact]
     public void TheListeningSocketIsReadWithoutSsDashHAndItsHeaderIsSkipped()
     {
