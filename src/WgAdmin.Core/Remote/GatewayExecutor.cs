@@ -19,9 +19,8 @@ set -eu
 set -o pipefail
 umask 077
 export LC_ALL=C
-put_file() { d=$(dirname "$1"); mkdir -p "$d"; t=$(mktemp "$d/.wgadmin.XXXXXX"); cat > "$t"; chmod "$2" "$t"; mv -f "$t" "$1"; }
 
-""";
+""" + RemoteScript.PutFileFunction + "\n\n";
 
     public static GatewayState Probe(SshConnection connection, string interfaceName, CancellationToken cancellation = default)
     {

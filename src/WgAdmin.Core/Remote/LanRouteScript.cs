@@ -73,7 +73,8 @@ WantedBy=multi-user.target
 
     // Variables set before it: desired (the wanted file, "PREFIX via ADDRESS" lines), remove (0 or 1),
     // helper_text, unit_text. Prints "action=..." for every change and "route=..." for the result.
-    private const string Body = """
+    private const string Body = RemoteScript.PutFileFunction + """
+
 set -eu
 export LC_ALL=C
 umask 022
@@ -81,7 +82,6 @@ file=/etc/wgadmin/lan-routes
 unit=/etc/systemd/system/wgadmin-lan-routes.service
 helper=/usr/local/sbin/wgadmin-lan-routes
 command -v ip >/dev/null 2>&1 || { echo "error=the ip command (iproute2) is not installed" ; exit 3; }
-put() { d=$(dirname "$1"); mkdir -p "$d"; t=$(mktemp "$d/.wgadmin.XXXXXX"); { printf '%s\n' "$3" > "$t" && chmod "$2" "$t" && mv -f "$t" "$1"; } || { rm -f "$t"; return 1; }; }
 fam_of() { case "$1" in *:*) echo -6 ;; *) echo -4 ;; esac; }
 has_route() { ip "$(fam_of "$1")" route show exact "$1" 2>/dev/null | grep -q " via $2 "; }
 wanted() { printf '%s\n' "$desired" | grep -qxF "$1 via $2"; }
@@ -107,10 +107,10 @@ printf '%s\n' "$desired" | while read -r dest via gw rest; do
     if ! has_route "$dest" "$gw"; then ip "$(fam_of "$dest")" route replace "$dest" via "$gw"; echo "action=add $dest via $gw"; fi
     echo "route=$dest via $gw"
 done
-if [ ! -f "$file" ] || [ "$old" != "$desired" ]; then put "$file" 644 "$desired"; echo "action=write $file"; fi
-if [ "$(cat "$helper" 2>/dev/null)" != "$helper_text" ]; then put "$helper" 755 "$helper_text"; echo "action=write $helper"; fi
+if [ ! -f "$file" ] || [ "$old" != "$desired" ]; then printf '%s\n' "$desired" | put_file "$file" 644; echo "action=write $file"; fi
+if [ "$(cat "$helper" 2>/dev/null)" != "$helper_text" ]; then printf '%s\n' "$helper_text" | put_file "$helper" 755; echo "action=write $helper"; fi
 if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
-    if [ "$(cat "$unit" 2>/dev/null)" != "$unit_text" ]; then put "$unit" 644 "$unit_text"; systemctl daemon-reload; echo "action=write $unit"; fi
+    if [ "$(cat "$unit" 2>/dev/null)" != "$unit_text" ]; then printf '%s\n' "$unit_text" | put_file "$unit" 644; systemctl daemon-reload; echo "action=write $unit"; fi
     if ! systemctl is-enabled -q wgadmin-lan-routes.service 2>/dev/null; then systemctl enable -q wgadmin-lan-routes.service; echo "action=enable wgadmin-lan-routes.service"; fi
 else
     echo "note=no systemd: the routes are set now but not at boot (run $helper from the boot scripts)"

@@ -10,6 +10,14 @@ public static class RemoteScript
 {
     public const string FunctionName = "wgadmin_main";
 
+    /// <summary>
+    /// The shell function `put_file PATH MODE`: writes its standard input to PATH atomically (a
+    /// temporary file beside it, the mode, then a rename) and leaves no temporary file when a step fails.
+    /// </summary>
+    public const string PutFileFunction =
+        "put_file() { d=$(dirname \"$1\"); mkdir -p \"$d\"; t=$(mktemp \"$d/.wgadmin.XXXXXX\"); " +
+        "{ cat > \"$t\" && chmod \"$2\" \"$t\" && mv -f \"$t\" \"$1\"; } || { rm -f \"$t\"; return 1; }; }";
+
     /// <summary>The assignments (<paramref name="prelude"/>, no commands) then the body, read whole and run with stdin closed.</summary>
     public static string Wrap(string prelude, string body) =>
         $"{prelude}{FunctionName}() {{\n{body.TrimEnd('\n')}\n}}\n{FunctionName} \"$@\" </dev/null\n";

@@ -17,7 +17,6 @@ namespace WgAdmin.Commands;
 public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
 {
     private const string ListSet = "List";
-    private readonly CancellationTokenSource _cancel = new();
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ListSet)]
     [Parameter(Position = 0, ValueFromPipeline = true, ParameterSetName = ComputerNameSet)]
@@ -141,7 +140,7 @@ public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
                 WriteError(HostError(ex, host));
             }
         }
-        var fanOut = new HostFanOut(this, ThrottleLimit, _cancel.Token);
+        var fanOut = new HostFanOut(this, ThrottleLimit, StopToken);
         fanOut.Run(targets, $"Setting LAN routes on {targets.Count} host(s)", t => t.Host,
             (target, cancellation) =>
             {
@@ -161,11 +160,5 @@ public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
                 WriteError(HostError(error, target.Host));
                 WriteObject(new WgLanRouteResult { ComputerName = target.Host, Site = site, Error = error.Message });
             });
-    }
-
-    protected override void StopProcessing()
-    {
-        _cancel.Cancel();
-        base.StopProcessing();
     }
 }

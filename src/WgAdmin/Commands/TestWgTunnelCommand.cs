@@ -19,7 +19,6 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
 {
     private readonly List<Gateway> _targets = new();
     private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
-    private readonly CancellationTokenSource _cancel = new();
     private IPAddress[] _targetAddresses = Array.Empty<IPAddress>();
     private IPAddress? _source;
     private bool _allPassed = true;
@@ -130,7 +129,7 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
     protected override void EndProcessing()
     {
         var options = new TunnelCheckOptions(MaxHandshakeAge, Count);
-        var fanOut = new HostFanOut(this, ThrottleLimit, _cancel.Token);
+        var fanOut = new HostFanOut(this, ThrottleLimit, StopToken);
         fanOut.Run(_targets, $"Testing tunnels on {_targets.Count} gateway(s)", t => $"{t.ComputerName}/{t.InterfaceName}",
             (target, cancellation) =>
             {
@@ -186,11 +185,5 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
         }
         WriteError(HostError(error, host));
         WriteObject(TunnelCheck.Unreachable(host, name, message, Math.Round(seconds, 3)));
-    }
-
-    protected override void StopProcessing()
-    {
-        _cancel.Cancel();
-        base.StopProcessing();
     }
 }

@@ -13,7 +13,6 @@ namespace WgAdmin.Commands;
 public abstract class WgApplyCmdlet : WgRemoteCmdlet
 {
     private readonly List<Target> _targets = new();
-    private readonly CancellationTokenSource _cancel = new();
 
     /// <summary>One host to change, with what the derived cmdlet needs to plan it.</summary>
     protected sealed record Target(string ComputerName, string InterfaceName, object? Context, SshConnectOptions? Options, WgSession? Session);
@@ -54,7 +53,7 @@ public abstract class WgApplyCmdlet : WgRemoteCmdlet
 
     protected override void EndProcessing()
     {
-        var fanOut = new HostFanOut(this, ThrottleLimit, _cancel.Token);
+        var fanOut = new HostFanOut(this, ThrottleLimit, StopToken);
         var planned = new List<Planned>();
         fanOut.Run(_targets, $"Reading {_targets.Count} gateway(s)", t => t.ComputerName,
             (target, cancellation) =>
@@ -92,11 +91,5 @@ public abstract class WgApplyCmdlet : WgRemoteCmdlet
     {
         WriteError(HostError(error, target.ComputerName));
         WriteObject(new WgApplyResult { ComputerName = target.ComputerName, InterfaceName = target.InterfaceName, Error = error.Message });
-    }
-
-    protected override void StopProcessing()
-    {
-        _cancel.Cancel();
-        base.StopProcessing();
     }
 }

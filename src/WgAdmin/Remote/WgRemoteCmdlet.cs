@@ -118,10 +118,21 @@ public abstract class WgRemoteCmdlet : WgCmdlet, IDisposable
 
     // Stopping cancels the work (the fan-out waits for its workers); connections close in Dispose,
     // once nothing can still be opening one.
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Cancelled when the command is stopped (Ctrl+C): remote work in flight gives up.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    protected override void StopProcessing()
+    {
+        _stopping.Cancel();
+        base.StopProcessing();
+    }
 
     public void Dispose()
     {
         CloseConnections();
+        _stopping.Dispose();
         GC.SuppressFinalize(this);
     }
 
