@@ -43,10 +43,7 @@ public sealed class CompareWgInterfaceCommand : WgRemoteCmdlet
         try
         {
             var connection = ParameterSetName == SessionSet ? Session.Connection : Connect(OptionsFor(host), CancellationToken.None);
-            var result = connection.Run(GatewayExecutor.RootShell, InterfaceStatusReader.Script());
-            if (result.ExitCode != 0 || !result.Output.Contains("@@end", StringComparison.Ordinal))
-                throw new WgException(new WgError(WgErrorId.RemoteCommandFailed, $"{host}: reading interfaces failed (exit {result.ExitCode}): {result.Error.Trim()}", Offender: host));
-            var live = InterfaceStatusReader.Parse(result.Output, host).FirstOrDefault(s => s.Name == ReferenceObject.Name);
+            var live = RemoteRunner.Invoke(connection, InterfaceStatusReader.Operation(host)).FirstOrDefault(s => s.Name == ReferenceObject.Name);
             foreach (var difference in WgDrift.Compare(ReferenceObject, live, host))
                 WriteObject(difference);
         }

@@ -52,10 +52,7 @@ public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
     {
         try
         {
-            var result = connect().Run(GatewayExecutor.RootShell, InterfaceStatusReader.Script());
-            if (result.ExitCode != 0 || !result.Output.Contains("@@end", StringComparison.Ordinal))
-                throw new WgException(new WgError(WgErrorId.RemoteCommandFailed, $"{host}: reading interfaces failed (exit {result.ExitCode}): {result.Error.Trim()}", Offender: host));
-            Write(InterfaceStatusReader.Parse(result.Output, host));
+            Write(RemoteRunner.Invoke(connect(), InterfaceStatusReader.Operation(host)));
         }
         catch (WgException ex)
         {

@@ -122,7 +122,6 @@ public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
 
     private void Change(IReadOnlyList<WgLanRoute> routes, string? site, bool remove)
     {
-        var script = LanRouteScript.Script(routes, remove);
         var description = remove
             ? "remove the LAN routes WgAdmin set, /etc/wgadmin/lan-routes and wgadmin-lan-routes.service"
             : $"set {routes.Count} route{(routes.Count == 1 ? "" : "s")} of site {site} ({string.Join(", ", routes.Select(r => $"{r.Destination} via {r.Gateway}"))}), now and at boot";
@@ -144,10 +143,8 @@ public sealed class GetWgLanRouteCommand : WgRemoteCmdlet
         fanOut.Run(targets, $"Setting LAN routes on {targets.Count} host(s)", t => t.Host,
             (target, cancellation) =>
             {
-                var clock = Stopwatch.StartNew();
                 var connection = Connect(target.Options, cancellation);
-                var result = connection.Run(GatewayExecutor.RootShell, script, TimeSpan.FromMinutes(2), cancellation);
-                return LanRouteScript.Parse(target.Host, site, result, clock.Elapsed);
+                return RemoteRunner.Invoke(connection, LanRouteScript.Operation(target.Host, routes, site, remove), cancellation);
             },
             (_, result) =>
             {

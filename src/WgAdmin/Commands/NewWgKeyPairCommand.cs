@@ -64,16 +64,11 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
         if (InstallPackage)
         {
             var state = GatewayExecutor.Probe(connection, InterfaceName);
-            install = state.HasWireGuard ? null : PackageInstaller.InstallCommand(state.PackageManager);
+            install = state.HasWireGuard ? null : PackageInstaller.ManagerName(state.PackageManager);
         }
-        var result = connection.Run(GatewayExecutor.RootShell, RemoteKeys.GenerateScript(InterfaceName, install));
-        if (result.ExitCode == 3)
-            throw new WgException(new WgError(WgErrorId.WireGuardNotInstalled, $"{host}: wg is not installed; add -InstallPackage.", Offender: host));
-        var line = result.Output.Split('\n').FirstOrDefault(l => l.StartsWith("pubkey=", StringComparison.Ordinal));
-        if (result.ExitCode != 0 || line is null || !WgPublicKey.TryParse(line[7..].Trim(), out var publicKey))
-            throw new WgException(new WgError(WgErrorId.RemoteCommandFailed, $"{host}: generating the key failed (exit {result.ExitCode}): {result.Error.Trim()}", Offender: host));
-        if (result.Output.Contains("created=yes", StringComparison.Ordinal))
-            WriteVerbose($"{host}: created /etc/wireguard/{InterfaceName}.key");
-        return new WgKeyPair(publicKey, host, InterfaceName);
+        var outcome = RemoteRunner.Invoke(connection, RemoteKeys.Operation(InterfaceName, install));
+        if (outcome.Created)
+            WriteVerbose($"{host}: created {HostPaths.KeyFile(InterfaceName)}");
+        return new WgKeyPair(outcome.PublicKey, host, InterfaceName);
     }
 }

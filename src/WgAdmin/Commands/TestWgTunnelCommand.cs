@@ -137,12 +137,7 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
                 try
                 {
                     var connection = target.Session?.Connection ?? Connect(target.Options!, cancellation);
-                    var script = TunnelProbe.Script(target.InterfaceName, Count, _targetAddresses, _source);
-                    var result = connection.Run(GatewayExecutor.RootShell, script, TimeSpan.FromMinutes(10), cancellation);
-                    if (result.ExitCode != 0 || !result.Output.Contains("@@end", StringComparison.Ordinal))
-                        throw new WgException(new WgError(WgErrorId.RemoteCommandFailed,
-                            $"{target.ComputerName}: the tunnel probe failed (exit {result.ExitCode}): {SecretFilter.Redact(result.Error.Trim())}", Offender: target.ComputerName));
-                    var probe = TunnelProbe.Parse(result.Output);
+                    var probe = RemoteRunner.Invoke(connection, TunnelProbe.Operation(target.InterfaceName, Count, _targetAddresses, _source), cancellation);
                     return new Outcome(TunnelCheck.Evaluate(probe, target.ComputerName, target.InterfaceName, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), null, 0);
                 }
                 catch (Exception ex) when (ex is WgException or IOException or InvalidOperationException)

@@ -1,35 +1,32 @@
 using System.Diagnostics;
 using System.Text;
-using WgAdmin.Model;
 
 namespace WgAdmin.Remote;
 
 /// <summary>
-/// Carries out gateway plans over one SSH connection: one command to probe, one to apply.
-/// Scripts travel on standard input to a fixed command line, so neither keys nor values from
-/// the admin ever appear in a remote process's arguments.
+/// Carries out gateway plans over one SSH connection: one command to probe, one to apply, both
+/// through <see cref="RemoteRunner"/>. The plan's steps run as one script: lib.sh and apply.sh,
+/// the interface's paths and the steps' texts as quoted values, then the steps, each announced by
+/// a marker so that a failure names the step it happened in.
 /// </summary>
 public static class GatewayExecutor
 {
-    /// <summary>The only command line WgAdmin sends: a root shell reading its script from stdin.</summary>
-    public const string RootShell = "if [ \"$(id -u)\" -eq 0 ]; then exec bash -s; else exec sudo -n bash -s; fi";
+    public static GatewayState Probe(SshConnection connection, string interfaceName, CancellationToken cancellation = default) =>
+        RemoteRunner.Invoke(connection, GatewayProbe.Operation(interfaceName), cancellation);
 
-    private const string Preamble = """
-set -eu
-set -o pipefail
-umask 077
-export LC_ALL=C
+    /// <summary>The script that carries out <paramref name="plan"/>, exactly as it is sent (tests run it in a sandbox).</summary>
+    public static string Script(GatewayPlan plan) => Script(plan.InterfaceName, plan.Steps);
 
-""" + RemoteScript.PutFileFunction + "\n\n";
-
-    public static GatewayState Probe(SshConnection connection, string interfaceName, CancellationToken cancellation = default)
+    public static string Script(string interfaceName, IEnumerable<PlanStep> steps)
     {
-        var script = GatewayProbe.Script(interfaceName, GatewayPlanner.ManagedFiles(interfaceName));
-        var result = connection.Run(RootShell, script, TimeSpan.FromMinutes(2), cancellation);
-        if (result.ExitCode != 0 || !result.Output.Contains("@@end", StringComparison.Ordinal))
-            throw new WgException(new WgError(WgErrorId.RemoteCommandFailed,
-                $"{connection.Target}: reading the gateway's state failed (exit {result.ExitCode}): {FirstLines(result.Error)}", Offender: connection.Target.ComputerName));
-        return GatewayProbe.Parse(result.Output);
+        var values = HostPaths.For(interfaceName);
+        var body = new StringBuilder("set -eu\nset -o pipefail\n");
+        foreach (var step in steps)
+        {
+            values.Set(step.Values);
+            body.Append($"echo '@@step {step.Action}'\n{step.Script}\n");
+        }
+        return RemoteScript.Libraries("apply.sh") + RemoteScript.Wrap(values.Prelude(), body.ToString());
     }
 
     /// <summary>Runs the plan's steps in order and stops at the first that fails.</summary>
@@ -37,14 +34,10 @@ export LC_ALL=C
     {
         if (plan.IsEmpty)
             return Result(connection, plan, elapsed, Array.Empty<string>(), null);
-        var script = new StringBuilder(Preamble);
-        foreach (var step in plan.Steps)
-            script.Append($"echo '@@step {step.Action}'\n{step.Script}\n");
-        script.Append("echo '@@done'\n");
-        RemoteResult result;
+        ScriptOutput output;
         try
         {
-            result = connection.Run(RootShell, RemoteScript.Wrap("", script.ToString()), TimeSpan.FromMinutes(15), cancellation);
+            output = RemoteRunner.Run(connection, Script(plan), TimeSpan.FromMinutes(15), cancellation);
         }
         catch (WgException ex)
         {
@@ -62,14 +55,13 @@ export LC_ALL=C
             };
         }
 
-        var reached = result.Output.Split('\n').Where(l => l.StartsWith("@@step ", StringComparison.Ordinal)).Select(l => l[7..].Trim()).ToList();
-        var finished = result.ExitCode == 0 && result.Output.Contains("@@done", StringComparison.Ordinal);
-        var completed = plan.Steps.Take(finished ? plan.Steps.Count : Math.Max(0, reached.Count - 1)).Select(s => s.Description).ToList();
+        var reached = output.Sections.Count(s => s.Name == "step");
+        var completed = plan.Steps.Take(output.Complete ? plan.Steps.Count : Math.Max(0, reached - 1)).Select(s => s.Description).ToList();
         string? error = null;
-        if (!finished)
+        if (!output.Complete)
         {
-            var failed = reached.Count > 0 && reached.Count <= plan.Steps.Count ? plan.Steps[reached.Count - 1].Description : "starting the script";
-            error = $"{connection.Target}: '{failed}' failed (exit {result.ExitCode}): {FirstLines(result.Error)}";
+            var failed = reached > 0 && reached <= plan.Steps.Count ? plan.Steps[reached - 1].Description : "starting the script";
+            error = RemoteRunner.Failure(connection.Target.ComputerName, $"'{failed}'", output).Errors[0].Message;
         }
         return Result(connection, plan, elapsed, completed, error);
     }
@@ -87,10 +79,4 @@ export LC_ALL=C
         RemoteCommands = connection.CommandCount,
         Notes = plan.Notes,
     };
-
-    private static string FirstLines(string text)
-    {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? "(no error output)" : string.Join(" | ", lines.TakeLast(5));
-    }
 }

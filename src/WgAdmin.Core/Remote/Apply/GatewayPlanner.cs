@@ -14,12 +14,6 @@ namespace WgAdmin.Remote;
 /// </summary>
 public static class GatewayPlanner
 {
-    public static string SysctlPath(string name) => $"/etc/sysctl.d/90-wgadmin-{name}.conf";
-
-    public static string DropInPath(string name) => $"/etc/systemd/system/wg-quick@{name}.service.d/50-wgadmin.conf";
-
-    public static IReadOnlyList<string> ManagedFiles(string name) => new[] { SysctlPath(name), Firewall.ScriptPath(name), DropInPath(name) };
-
     public static GatewayPlan Plan(string computerName, WgInterface? desired, string interfaceName, GatewayState state, ApplyOptions options)
     {
         var plan = new GatewayPlan { ComputerName = computerName, InterfaceName = interfaceName };
@@ -51,14 +45,17 @@ public static class GatewayPlanner
     {
         var content = "# Managed by WgAdmin (Enable-WgForwarding) for " + name + ".\nnet.ipv4.ip_forward = 1\n"
             + (ipv6 ? "net.ipv6.conf.all.forwarding = 1\n" : "");
-        var path = SysctlPath(name);
+        var path = HostPaths.Sysctl(name);
         var fileChanged = !HashMatches(state, path, content);
         if (fileChanged)
-            plan.Steps.Add(new PlanStep("PersistForwarding", $"persist forwarding in {path}", PutFile(path, "644", content)));
+            plan.Steps.Add(new PlanStep("PersistForwarding", $"persist forwarding in {path}", "write_file \"$sysctl_file\" 644 \"$sysctl_text\"")
+            {
+                Values = new ScriptValues().Set("sysctl_text", content),
+            });
         var runtimeOff = state.Ipv4Forwarding != "1" || (ipv6 && state.Ipv6Forwarding != "1");
         if (fileChanged || runtimeOff)
             // sysctl -p of one file: `sysctl --system` fails in containers on read-only keys.
-            plan.Steps.Add(new PlanStep("EnableForwarding", ipv6 ? "enable IPv4 and IPv6 forwarding" : "enable IPv4 forwarding", $"sysctl -q -p {ShellQuote.Quote(path)}"));
+            plan.Steps.Add(new PlanStep("EnableForwarding", ipv6 ? "enable IPv4 and IPv6 forwarding" : "enable IPv4 forwarding", "sysctl -q -p \"$sysctl_file\""));
     }
 
     private static void PlanNat(GatewayPlan plan, GatewayState state, string name, ApplyOptions options, bool ipv6)
@@ -66,25 +63,26 @@ public static class GatewayPlanner
         var backend = ResolveBackend(options.Firewall, state);
         var spec = new NatSpec(name, options.Masquerade!, options.TwoWayNat, ipv6);
         var script = Firewall.Script(spec, backend);
-        var path = Firewall.ScriptPath(name);
+        var path = HostPaths.NatScript(name);
         var scriptChanged = !HashMatches(state, path, script);
         if (scriptChanged)
-            // The old script takes its own rules down first: a new backend or family would not know them.
             plan.Steps.Add(new PlanStep("WriteNatRules", $"write the NAT rules for {name} via {options.Masquerade} ({backend.ToString().ToLowerInvariant()})",
-                $"if [ -x {ShellQuote.Quote(path)} ]; then {ShellQuote.Quote(path)} down; fi\n" + PutFile(path, "700", script)));
+                "replace_nat_script \"$nat_script\" \"$nat_text\"") { Values = new ScriptValues().Set("nat_text", script) });
         if (state.HasSystemd)
         {
-            var dropIn = $"# Managed by WgAdmin (Set-WgNat): NAT and forwarding rules follow the interface.\n[Service]\nExecStartPost={path} up\nExecStopPost=-{path} down\n";
-            var dropInPath = DropInPath(name);
-            if (!HashMatches(state, dropInPath, dropIn))
-                plan.Steps.Add(new PlanStep("PersistNatRules", $"hook the NAT rules to wg-quick@{name}", PutFile(dropInPath, "644", dropIn) + "\nsystemctl daemon-reload"));
+            var dropIn = Firewall.DropIn(name);
+            if (!HashMatches(state, HostPaths.NatDropIn(name), dropIn))
+                plan.Steps.Add(new PlanStep("PersistNatRules", $"hook the NAT rules to wg-quick@{name}", "install_dropin \"$dropin_file\" \"$dropin_text\"")
+                {
+                    Values = new ScriptValues().Set("dropin_text", dropIn),
+                });
         }
         else
         {
             plan.Notes.Add("no systemd: NAT rules are applied now but not re-applied at boot");
         }
         if (scriptChanged || state.NatRulesPresent != true)
-            plan.Steps.Add(new PlanStep("ApplyNatRules", $"apply the NAT rules for {name}", $"{ShellQuote.Quote(path)} up"));
+            plan.Steps.Add(new PlanStep("ApplyNatRules", $"apply the NAT rules for {name}", "\"$nat_script\" up"));
     }
 
     /// <summary>Takes away the NAT rules and the files that re-apply them.</summary>
@@ -99,39 +97,30 @@ public static class GatewayPlanner
     public static GatewayPlan PlanRemoval(string computerName, string name, GatewayState state, bool removeKey)
     {
         var plan = new GatewayPlan { ComputerName = computerName, InterfaceName = name };
-        var quotedName = ShellQuote.Quote(name);
         if (state.HasSystemd && (state.ServiceActive == "active" || state.ServiceEnabled == "enabled"))
-            plan.Steps.Add(new PlanStep("StopService", $"stop and disable wg-quick@{name}", $"systemctl disable -q --now wg-quick@{quotedName}"));
+            plan.Steps.Add(new PlanStep("StopService", $"stop and disable wg-quick@{name}", "systemctl disable -q --now \"wg-quick@$name\""));
         if (state.LinkExists && !(state.HasSystemd && state.ServiceActive == "active"))
-            plan.Steps.Add(new PlanStep("StopInterface", $"take {name} down", $"wg-quick down {quotedName} >/dev/null 2>&1 || ip link del dev {quotedName}"));
+            plan.Steps.Add(new PlanStep("StopInterface", $"take {name} down", "stop_interface \"$name\""));
         AddNatRemoval(plan, state, name);
-        var sysctl = SysctlPath(name);
+        var sysctl = HostPaths.Sysctl(name);
         if (state.ManagedFileHashes.ContainsKey(sysctl))
-            plan.Steps.Add(new PlanStep("RemoveForwarding", $"remove {sysctl} (forwarding stays on until reboot)", $"rm -f {ShellQuote.Quote(sysctl)}"));
+            plan.Steps.Add(new PlanStep("RemoveForwarding", $"remove {sysctl} (forwarding stays on until reboot)", "rm -f \"$sysctl_file\""));
         if (state.ConfigExists)
-        {
-            var conf = ShellQuote.Quote(GatewayProbe.ConfigPath(name));
-            plan.Steps.Add(new PlanStep("RemoveConfig", $"remove {GatewayProbe.ConfigPath(name)} (kept as .wgadmin-removed)", $"mv -f {conf} {conf}.wgadmin-removed && chmod 600 {conf}.wgadmin-removed"));
-        }
+            plan.Steps.Add(new PlanStep("RemoveConfig", $"remove {HostPaths.Config(name)} (kept as .wgadmin-removed)", "retire_config \"$conf\""));
         if (removeKey && (state.KeyFilePublicKey is not null || state.ConfigExists))
         {
             // The key also sits in the backup and in the kept config: no copy may stay behind.
-            var conf = GatewayProbe.ConfigPath(name);
-            plan.Steps.Add(new PlanStep("RemoveKey", $"delete {GatewayProbe.KeyFilePath(name)} and every copy of the private key",
-                $"rm -f {ShellQuote.Quote(GatewayProbe.KeyFilePath(name))} {ShellQuote.Quote(conf + ".wgadmin-bak")}\n"
-                + $"if [ -f {ShellQuote.Quote(conf + ".wgadmin-removed")} ]; then sed -i '/^[[:space:]]*[Pp][Rr][Ii][Vv][Aa][Tt][Ee][[:space:]]*[Kk][Ee][Yy]/d' {ShellQuote.Quote(conf + ".wgadmin-removed")}; fi"));
+            plan.Steps.Add(new PlanStep("RemoveKey", $"delete {HostPaths.KeyFile(name)} and every copy of the private key", "forget_private_key \"$key_file\" \"$conf\""));
         }
         return plan;
     }
 
     private static void AddNatRemoval(GatewayPlan plan, GatewayState state, string name)
     {
-        var script = Firewall.ScriptPath(name);
-        if (state.ManagedFileHashes.ContainsKey(script))
-            plan.Steps.Add(new PlanStep("RemoveNatRules", $"remove the NAT rules for {name}", $"{ShellQuote.Quote(script)} down\nrm -f {ShellQuote.Quote(script)}"));
-        var dropIn = DropInPath(name);
-        if (state.ManagedFileHashes.ContainsKey(dropIn))
-            plan.Steps.Add(new PlanStep("UnhookNatRules", $"unhook the NAT rules from wg-quick@{name}", $"rm -f {ShellQuote.Quote(dropIn)}\nrmdir {ShellQuote.Quote(Path.GetDirectoryName(dropIn)!)} 2>/dev/null || true\nsystemctl daemon-reload"));
+        if (state.ManagedFileHashes.ContainsKey(HostPaths.NatScript(name)))
+            plan.Steps.Add(new PlanStep("RemoveNatRules", $"remove the NAT rules for {name}", "remove_nat_script \"$nat_script\""));
+        if (state.ManagedFileHashes.ContainsKey(HostPaths.NatDropIn(name)))
+            plan.Steps.Add(new PlanStep("UnhookNatRules", $"unhook the NAT rules from wg-quick@{name}", "remove_dropin \"$dropin_file\""));
     }
 
     private static FirewallBackend ResolveBackend(FirewallBackend requested, GatewayState state)
@@ -150,7 +139,6 @@ public static class GatewayPlanner
     private static void PlanInterface(GatewayPlan plan, GatewayState state, WgInterface desired, ApplyOptions options)
     {
         var name = desired.Name!;
-        var quotedName = ShellQuote.Quote(name);
         string text;
         var keepConfigKey = false;
         if (desired.PrivateKey is not null)
@@ -165,10 +153,10 @@ public static class GatewayPlanner
             keepConfigKey = state.KeyFilePublicKey is null && state.ConfigPublicKey == desired.PublicKey.ToString();
             if (state.KeyFilePublicKey is null && state.HasWireGuard && !keepConfigKey)
                 throw new WgException(new WgError(WgErrorId.RemoteKeyMismatch,
-                    $"{plan.ComputerName}: the interface holds only a public key, but {GatewayProbe.KeyFilePath(name)} does not exist there; create it with New-WgKeyPair -ComputerName.", Offender: plan.ComputerName));
+                    $"{plan.ComputerName}: the interface holds only a public key, but {HostPaths.KeyFile(name)} does not exist there; create it with New-WgKeyPair -ComputerName.", Offender: plan.ComputerName));
             if (state.KeyFilePublicKey is not null && state.KeyFilePublicKey != desired.PublicKey.ToString())
                 throw new WgException(new WgError(WgErrorId.RemoteKeyMismatch,
-                    $"{plan.ComputerName}: {GatewayProbe.KeyFilePath(name)} holds the private key of {state.KeyFilePublicKey}, not of {desired.PublicKey}.", Offender: plan.ComputerName));
+                    $"{plan.ComputerName}: {HostPaths.KeyFile(name)} holds the private key of {state.KeyFilePublicKey}, not of {desired.PublicKey}.", Offender: plan.ComputerName));
             text = WgConfigWriter.Write(desired, WgSecretMode.Include);
         }
         else
@@ -177,27 +165,27 @@ public static class GatewayPlanner
                 $"The interface {Quote.Value(name)} has neither a private key nor a public key generated on the gateway.", Offender: name));
         }
 
-        var wantedHash = Sha256Hex(string.Concat(text.Split('\n').Where(l => !l.StartsWith("PrivateKey = ", StringComparison.Ordinal)).Select(l => l + "\n"))[..^1]);
+        // The hash of the file as lib.sh's config_hash computes it: without its private key lines.
+        var wantedHash = Sha256Hex(string.Concat(text.Split('\n').Where(l => !KeyLines.IsPrivateKey(l)).Select(l => l + "\n"))[..^1]);
         var configChanged = state.ConfigHash != wantedHash || state.ConfigMode != "600"
             || (state.ConfigPublicKey is not null && state.ConfigPublicKey != desired.PublicKey?.ToString());
         if (configChanged)
-            plan.Steps.Add(new PlanStep("WriteConfig", $"write {GatewayProbe.ConfigPath(name)}{(state.ConfigExists ? " (previous kept as .wgadmin-bak)" : "")}",
-                WriteConfigScript(name, text, remoteKey: desired.PrivateKey is null, keyFromConfig: keepConfigKey)));
+            plan.Steps.Add(WriteConfigStep(name, state, text, remoteKey: desired.PrivateKey is null, keyFromConfig: keepConfigKey));
 
         if (state.HasSystemd)
         {
             if (state.ServiceEnabled != "enabled")
-                plan.Steps.Add(new PlanStep("EnableService", $"enable wg-quick@{name}", $"systemctl enable -q wg-quick@{quotedName}"));
+                plan.Steps.Add(new PlanStep("EnableService", $"enable wg-quick@{name}", "systemctl enable -q \"wg-quick@$name\""));
             if (state.ServiceActive != "active")
             {
                 if (state.LinkExists)
                 {
                     plan.RestartReason = $"{name} was up outside systemd";
-                    plan.Steps.Add(new PlanStep("StartService", $"restart {name} under wg-quick@{name}", $"wg-quick down {quotedName} >/dev/null 2>&1 || ip link del dev {quotedName}\nsystemctl start wg-quick@{quotedName}"));
+                    plan.Steps.Add(new PlanStep("StartService", $"restart {name} under wg-quick@{name}", "stop_interface \"$name\"\nsystemctl start \"wg-quick@$name\""));
                 }
                 else
                 {
-                    plan.Steps.Add(new PlanStep("StartService", $"start wg-quick@{name}", $"systemctl start wg-quick@{quotedName}"));
+                    plan.Steps.Add(new PlanStep("StartService", $"start wg-quick@{name}", "systemctl start \"wg-quick@$name\""));
                 }
                 return;
             }
@@ -205,7 +193,7 @@ public static class GatewayPlanner
         else if (!state.LinkExists)
         {
             plan.Notes.Add("no systemd: started with wg-quick up, not enabled at boot");
-            plan.Steps.Add(new PlanStep("StartInterface", $"start {name} with wg-quick up", $"wg-quick up {quotedName} >/dev/null"));
+            plan.Steps.Add(new PlanStep("StartInterface", $"start {name} with wg-quick up", "wg-quick up \"$name\" >/dev/null"));
             return;
         }
 
@@ -213,7 +201,7 @@ public static class GatewayPlanner
         if (state.HasSystemd && !state.LinkExists)
         {
             plan.RestartReason = $"wg-quick@{name} is active but {name} does not exist";
-            plan.Steps.Add(new PlanStep("RestartService", $"restart {name} ({plan.RestartReason})", $"systemctl restart wg-quick@{quotedName}"));
+            plan.Steps.Add(new PlanStep("RestartService", $"restart {name} ({plan.RestartReason})", "systemctl restart \"wg-quick@$name\""));
             return;
         }
 
@@ -224,76 +212,76 @@ public static class GatewayPlanner
         {
             plan.RestartReason = restartReason;
             plan.Steps.Add(new PlanStep("RestartService", $"restart {name} ({restartReason})",
-                state.HasSystemd ? $"systemctl restart wg-quick@{quotedName}" : $"wg-quick down {quotedName} >/dev/null; wg-quick up {quotedName} >/dev/null"));
+                state.HasSystemd ? "systemctl restart \"wg-quick@$name\"" : "wg-quick down \"$name\" >/dev/null\nwg-quick up \"$name\" >/dev/null"));
             return;
         }
         if (configChanged)
             PlanLiveChange(plan, state, current!, desired);
         else if (LivePeersDiffer(state, desired))
-            plan.Steps.Add(new PlanStep("SyncPeers", $"resynchronise {name}'s live peers with its config", SyncScript(quotedName, state, desired)));
+            plan.Steps.Add(new PlanStep("SyncPeers", $"resynchronise {name}'s live peers with its config", SyncScript) { Values = PeerResets(state, desired) });
     }
 
     private static void PlanLiveChange(GatewayPlan plan, GatewayState state, WgInterface current, WgInterface desired)
     {
         var name = desired.Name!;
-        var quotedName = ShellQuote.Quote(name);
-        var script = new StringBuilder();
         var changes = new List<string>();
-        foreach (var address in desired.Address.Except(current.Address))
+        var values = PeerResets(state, desired);
+        var script = new StringBuilder();
+        var added = desired.Address.Except(current.Address).ToList();
+        var removed = current.Address.Except(desired.Address).ToList();
+        changes.AddRange(added.Select(a => $"add address {a}"));
+        changes.AddRange(removed.Select(a => $"remove address {a}"));
+        if (added.Count + removed.Count > 0)
         {
-            script.Append($"ip address add {ShellQuote.Quote(address.ToString())} dev {quotedName}\n");
-            changes.Add($"add address {address}");
-        }
-        foreach (var address in current.Address.Except(desired.Address))
-        {
-            script.Append($"ip address del {ShellQuote.Quote(address.ToString())} dev {quotedName} 2>/dev/null || true\n");
-            changes.Add($"remove address {address}");
+            script.Append("update_addresses \"$name\" \"$live_add_addresses\" \"$live_del_addresses\"\n");
+            values.Set("live_add_addresses", Lines(added)).Set("live_del_addresses", Lines(removed));
         }
         if (desired.Mtu is int mtu && mtu != state.LinkMtu)
         {
-            script.Append($"ip link set mtu {mtu} dev {quotedName}\n");
+            script.Append("ip link set mtu \"$live_mtu\" dev \"$name\"\n");
+            values.Set("live_mtu", mtu);
             changes.Add($"set MTU {mtu}");
         }
-        script.Append(SyncScript(quotedName, state, desired)).Append('\n');
+        script.Append(SyncScript);
         changes.Add("sync peers (wg syncconf)");
         if (desired.Table != "off")
         {
-            var table = desired.Table is null or "auto" ? "" : $" table {ShellQuote.Quote(desired.Table)}";
             var wanted = RoutedPrefixes(desired);
             var had = RoutedPrefixes(current);
-            foreach (var prefix in wanted.Except(had))
+            var routed = wanted.Except(had).ToList();
+            var unrouted = had.Except(wanted).ToList();
+            changes.AddRange(routed.Select(p => $"route {p}"));
+            changes.AddRange(unrouted.Select(p => $"unroute {p}"));
+            if (routed.Count + unrouted.Count > 0)
             {
-                script.Append($"ip {(prefix.IsIPv6 ? "-6" : "-4")} route replace {ShellQuote.Quote(prefix.ToString())} dev {quotedName}{table}\n");
-                changes.Add($"route {prefix}");
-            }
-            foreach (var prefix in had.Except(wanted))
-            {
-                script.Append($"ip {(prefix.IsIPv6 ? "-6" : "-4")} route del {ShellQuote.Quote(prefix.ToString())} dev {quotedName}{table} 2>/dev/null || true\n");
-                changes.Add($"unroute {prefix}");
+                script.Append("\nupdate_routes \"$name\" \"$live_table\" \"$live_add_routes\" \"$live_del_routes\"");
+                values.Set("live_table", desired.Table is null or "auto" ? "" : desired.Table)
+                    .Set("live_add_routes", Lines(routed)).Set("live_del_routes", Lines(unrouted));
             }
         }
-        plan.Steps.Add(new PlanStep("UpdateLive", $"update {name} live: {string.Join(", ", changes)}", script.ToString().TrimEnd('\n')));
+        plan.Steps.Add(new PlanStep("UpdateLive", $"update {name} live: {string.Join(", ", changes)}", script.ToString()) { Values = values });
     }
 
-    // The strip is captured first: a failure inside <(...) is invisible to set -e, and an empty
-    // input to wg syncconf would remove every peer.
-    // wg syncconf leaves what the file does not mention: a keepalive or preshared key dropped from a
-    // running peer is cleared explicitly, or the peer would keep it and never converge.
-    private static string SyncScript(string quotedName, GatewayState state, WgInterface desired)
+    private static string Lines(IEnumerable<WgPrefix> prefixes) => string.Join('\n', prefixes.Select(p => p.ToString()));
+
+    private const string SyncScript = "sync_peers \"$name\"\nreset_peers \"$name\" \"$keepalive_off\" \"$psk_off\"";
+
+    /// <summary>The running peers whose keepalive or preshared key the desired config drops (wg syncconf would keep them).</summary>
+    private static ScriptValues PeerResets(GatewayState state, WgInterface desired)
     {
-        var script = new StringBuilder($"stripped=$(wg-quick strip {quotedName})\n[ -n \"$stripped\" ]\nwg syncconf {quotedName} <(printf '%s\\n' \"$stripped\")\nunset stripped");
         var live = state.LivePeers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
+        var keepaliveOff = new List<string>();
+        var pskOff = new List<string>();
         foreach (var peer in desired.Peers)
         {
             if (!live.TryGetValue(peer.PublicKey.ToString(), out var running))
                 continue;
-            var key = ShellQuote.Quote(peer.PublicKey.ToString());
             if (peer.PersistentKeepalive is null or 0 && running.PersistentKeepalive is not null)
-                script.Append($"\nwg set {quotedName} peer {key} persistent-keepalive off");
+                keepaliveOff.Add(peer.PublicKey.ToString());
             if (!peer.HasPresharedKey && running.HasPresharedKey)
-                script.Append($"\nwg set {quotedName} peer {key} preshared-key /dev/null");
+                pskOff.Add(peer.PublicKey.ToString());
         }
-        return script.ToString();
+        return new ScriptValues().Set("keepalive_off", string.Join('\n', keepaliveOff)).Set("psk_off", string.Join('\n', pskOff));
     }
 
     /// <summary>Why a running interface cannot take the change live, or null if it can.</summary>
@@ -355,35 +343,20 @@ public static class GatewayPlanner
 
     internal static string Sha256Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static string Delimiter() => "WGADMIN_EOF_" + Guid.NewGuid().ToString("N");
-
-    /// <summary>Writes a file atomically (temporary file, then rename) with the given mode.</summary>
-    internal static string PutFile(string path, string mode, string content)
+    /// <summary>
+    /// Writes the config: as given when it holds its private key; else with the gateway's own key
+    /// put in there (from the key file, or from the current config when that is the interface's key).
+    /// </summary>
+    private static PlanStep WriteConfigStep(string name, GatewayState state, string text, bool remoteKey, bool keyFromConfig)
     {
-        var delimiter = Delimiter();
-        return $"put_file {ShellQuote.Quote(path)} {mode} <<'{delimiter}'\n{content}{(content.EndsWith('\n') ? "" : "\n")}{delimiter}";
-    }
-
-    private static string WriteConfigScript(string name, string text, bool remoteKey, bool keyFromConfig = false)
-    {
-        var conf = ShellQuote.Quote(GatewayProbe.ConfigPath(name));
-        var delimiter = Delimiter();
-        var script = new StringBuilder();
-        script.Append("mkdir -p /etc/wireguard && chmod 700 /etc/wireguard\n");
-        script.Append($"if [ -f {conf} ]; then cp -p {conf} {conf}.wgadmin-bak && chmod 600 {conf}.wgadmin-bak; fi\n");
-        if (!remoteKey)
+        var script = "backup_config \"$conf\"\n" + (!remoteKey
+            ? "write_file \"$conf\" 600 \"$config_text\""
+            : keyFromConfig
+                ? "write_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\""
+                : "write_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"");
+        return new PlanStep("WriteConfig", $"write {HostPaths.Config(name)}{(state.ConfigExists ? " (previous kept as .wgadmin-bak)" : "")}", script)
         {
-            script.Append($"put_file {conf} 600 <<'{delimiter}'\n{text}{delimiter}");
-            return script.ToString();
-        }
-        // Insert the gateway's own key after [Interface] with shell builtins only, so the key never
-        // appears in a process's arguments.
-        var keyFile = ShellQuote.Quote(GatewayProbe.KeyFilePath(name));
-        if (keyFromConfig)
-            script.Append($"key=$(sed -n 's/^[[:space:]]*[Pp][Rr][Ii][Vv][Aa][Tt][Ee][[:space:]]*[Kk][Ee][Yy][[:space:]]*=[[:space:]]*//p' {conf} | head -n 1)\n[ -n \"$key\" ]\n");
-        else
-            script.Append($"key=$(cat {keyFile})\n");
-        script.Append($"{{ IFS= read -r first; printf '%s\\nPrivateKey = %s\\n' \"$first\" \"$key\"; cat; }} <<'{delimiter}' | put_file {conf} 600\n{text}{delimiter}\nunset key");
-        return script.ToString();
+            Values = new ScriptValues().Set("config_text", text),
+        };
     }
 }

@@ -1,8 +1,5 @@
 namespace WgAdmin.Remote;
 
-/// <summary>The package manager a gateway uses, read from /etc/os-release (ID and ID_LIKE).</summary>
-public enum PackageManagerKind { Unknown, Apt, Dnf, Apk }
-
 /// <summary>How to install the WireGuard tools on each supported family of Linux.</summary>
 public static class PackageInstaller
 {
@@ -28,18 +25,16 @@ public static class PackageInstaller
         return PackageManagerKind.Unknown;
     }
 
-    /// <summary>
-    /// The shell command that installs WireGuard. On Debian the "wireguard" package, as the seed
-    /// installs it (tools plus the kernel module dependency); the package lists are refreshed
-    /// only when the first attempt cannot find the package.
-    /// </summary>
-    public static string InstallCommand(PackageManagerKind kind) => kind switch
+    /// <summary>The package manager's name as lib.sh's install_wireguard takes it.</summary>
+    public static string ManagerName(PackageManagerKind kind) => kind switch
     {
-        PackageManagerKind.Apt =>
-            "export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q wireguard >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q wireguard >/dev/null; }",
-        PackageManagerKind.Dnf => "dnf install -y -q wireguard-tools >/dev/null",
-        PackageManagerKind.Apk => "apk add --no-cache -q wireguard-tools >/dev/null",
+        PackageManagerKind.Apt => "apt",
+        PackageManagerKind.Dnf => "dnf",
+        PackageManagerKind.Apk => "apk",
         _ => throw new WgException(new WgError(WgErrorId.UnsupportedOperatingSystem,
             "This system's package manager is not one WgAdmin knows (apt, dnf, apk); install wireguard-tools by hand.")),
     };
+
+    /// <summary>The plan step's shell: lib.sh's install_wireguard (on Debian the "wireguard" package, lists refreshed only when needed).</summary>
+    public static string InstallCommand(PackageManagerKind kind) => $"install_wireguard {ManagerName(kind)}";
 }

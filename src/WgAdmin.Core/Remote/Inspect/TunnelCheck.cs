@@ -6,62 +6,14 @@ using WgAdmin.Net;
 
 namespace WgAdmin.Remote;
 
-/// <summary>
-/// One row of Test-WgTunnel: a peer (its tunnel address pinged) or a target (a far LAN address
-/// pinged from the gateway's LAN address), with <see cref="Passed"/> and the specific reasons
-/// when it fails. Only strings, numbers and booleans, so ConvertTo-Json gives plain JSON.
-/// </summary>
-public sealed class WgTunnelTestResult
-{
-    public required string ComputerName { get; init; }
-    public required string InterfaceName { get; init; }
-    /// <summary>"Peer", "Target", or "Interface" (no peers, or the gateway could not be probed).</summary>
-    public required string Kind { get; init; }
-    /// <summary>The peer's name from the config (# Name =), else its public key.</summary>
-    public string? Peer { get; init; }
-    public string? PublicKey { get; init; }
-    public string? Endpoint { get; init; }
-    /// <summary>What was pinged: the peer's tunnel address, or the target.</summary>
-    public string? Address { get; init; }
-    /// <summary>For a target: the gateway address the pings were sent from.</summary>
-    public string? Source { get; init; }
-    public bool Passed { get; init; }
-    public string[] Reasons { get; init; } = Array.Empty<string>();
-    public string[] Warnings { get; init; } = Array.Empty<string>();
-    /// <summary>The latest handshake, ISO 8601 UTC; null when there was none.</summary>
-    public string? LatestHandshake { get; init; }
-    public long? HandshakeAgeSeconds { get; init; }
-    public int PingsSent { get; init; }
-    public int PingsReceived { get; init; }
-    public double? LossPercent { get; init; }
-    public double? RttMinMs { get; init; }
-    public double? RttAvgMs { get; init; }
-    public double? RttMaxMs { get; init; }
-    /// <summary>Bytes received from and sent to the peer while the probe ran.</summary>
-    public long? ReceivedBytesDelta { get; init; }
-    public long? SentBytesDelta { get; init; }
-    /// <summary>The largest IP packet that crossed the tunnel with don't-fragment set.</summary>
-    public int? PathMtu { get; init; }
-    public int? InterfaceMtu { get; init; }
-    /// <summary>`ip route get` per far prefix: "PREFIX dev IF [via GW]" or "PREFIX: no route".</summary>
-    public string[] Routes { get; init; } = Array.Empty<string>();
-    public double DurationSeconds { get; init; }
-
-    public override string ToString() =>
-        $"{ComputerName}/{InterfaceName} {Peer ?? Kind}{(Address is null ? "" : " " + Address)}: {(Passed ? "passed" : string.Join("; ", Reasons))}";
-}
-
-/// <summary>The limits a tunnel is judged by.</summary>
-public sealed record TunnelCheckOptions(TimeSpan MaxHandshakeAge, int Count);
-
 /// <summary>Turns what <see cref="TunnelProbe"/> found into results with specific reasons. Pure: table-tested on captured output.</summary>
 public static class TunnelCheck
 {
     public static IReadOnlyList<WgTunnelTestResult> Evaluate(TunnelProbeOutput probe, string computerName, string interfaceName, TunnelCheckOptions options, double durationSeconds = 0)
     {
         var names = PeerNames(probe.ConfigText, interfaceName);
-        var tunnelNets = probe.Addresses.Select(a => WgPrefix.TryParse(a, out var p) ? p.ToNetwork() : (WgPrefix?)null).OfType<WgPrefix>().ToArray();
-        var peers = probe.After.Count > 0 ? probe.After : probe.Before;
+        var tunnelNets = probe.LiveAddresses.Select(a => WgPrefix.TryParse(a, out var p) ? p.ToNetwork() : (WgPrefix?)null).OfType<WgPrefix>().ToArray();
+        var peers = probe.After.Count > 0 ? probe.After : probe.LivePeers;
         var farPrefixes = peers.SelectMany(p => p.AllowedIPs).Select(a => WgPrefix.TryParse(a, out var p) ? p : (WgPrefix?)null).OfType<WgPrefix>()
             .Where(p => p.Length > 0 && !tunnelNets.Any(n => n.Family == p.Family && n.Length <= p.Length && n.Contains(p.Address))).ToArray();
 
@@ -79,7 +31,7 @@ public static class TunnelCheck
             {
                 ComputerName = computerName, InterfaceName = interfaceName, Kind = "Peer",
                 Peer = peer.Name ?? peer.PublicKey.ToString(), PublicKey = peer.PublicKey.ToString(), Endpoint = peer.Endpoint?.ToString(),
-                Passed = false, Reasons = common.ToArray(), Warnings = commonWarnings.ToArray(), InterfaceMtu = probe.Mtu, DurationSeconds = durationSeconds,
+                Passed = false, Reasons = common.ToArray(), Warnings = commonWarnings.ToArray(), InterfaceMtu = probe.LinkMtu, DurationSeconds = durationSeconds,
             });
         }
         foreach (var target in probe.Targets)
@@ -92,7 +44,7 @@ public static class TunnelCheck
             results.Add(new WgTunnelTestResult
             {
                 ComputerName = computerName, InterfaceName = interfaceName, Kind = "Interface",
-                Passed = false, Reasons = reasons.ToArray(), Warnings = commonWarnings.ToArray(), InterfaceMtu = probe.Mtu, DurationSeconds = durationSeconds,
+                Passed = false, Reasons = reasons.ToArray(), Warnings = commonWarnings.ToArray(), InterfaceMtu = probe.LinkMtu, DurationSeconds = durationSeconds,
             });
         }
         return results;
@@ -119,7 +71,7 @@ public static class TunnelCheck
         {
             if (!probe.IsUp)
                 reasons.Add($"{name} is down ({LinkFlags(probe.LinkLine!)})");
-            if (probe.ListenPort is int port)
+            if (probe.LiveListenPort is int port)
             {
                 if (!probe.Tools.Contains("ss"))
                     warnings.Add($"ss is not installed: whether UDP port {port} is listening was not checked");
@@ -143,8 +95,8 @@ public static class TunnelCheck
             reasons.Add($"forwarding is off (net.ipv4.ip_forward = {Show(probe.Ipv4Forwarding)})");
         if (farPrefixes.Any(p => p.IsIPv6) && probe.Ipv6Forwarding != "1")
             reasons.Add($"IPv6 forwarding is off (net.ipv6.conf.all.forwarding = {Show(probe.Ipv6Forwarding)})");
-        if (probe.Nat == "missing")
-            reasons.Add($"NAT rules for {name} missing ({Firewall.ScriptPath(name)} check failed)");
+        if (probe.NatRulesPresent == false)
+            reasons.Add($"NAT rules for {name} missing ({HostPaths.NatScript(name)} check failed)");
     }
 
     private static WgTunnelTestResult PeerResult(TunnelProbeOutput probe, LivePeer live, IReadOnlyDictionary<string, string> names, WgPrefix[] tunnelNets,
@@ -153,7 +105,7 @@ public static class TunnelCheck
         var reasons = new List<string>(common);
         var warnings = new List<string>(commonWarnings);
         var label = names.TryGetValue(live.PublicKey, out var name) ? name : live.PublicKey;
-        var before = probe.Before.FirstOrDefault(p => p.PublicKey == live.PublicKey);
+        var before = probe.LivePeers.FirstOrDefault(p => p.PublicKey == live.PublicKey);
         var after = probe.After.FirstOrDefault(p => p.PublicKey == live.PublicKey) ?? live;
         probe.Peers.TryGetValue(live.PublicKey, out var measured);
 
@@ -194,7 +146,7 @@ public static class TunnelCheck
         else
             PingVerdict(ping, $"to {address}", reasons, warnings);
 
-        if (measured?.PathMtu is int pathMtu && probe.Mtu is int mtu)
+        if (measured?.PathMtu is int pathMtu && probe.LinkMtu is int mtu)
         {
             if (pathMtu == 0)
                 warnings.Add($"no don't-fragment ping of {TunnelProbe.MinimumPingSize + TunnelProbe.IcmpOverhead} bytes or more crossed to {address}");
@@ -221,7 +173,7 @@ public static class TunnelCheck
             PingsSent = ping?.Sent ?? 0, PingsReceived = ping?.Received ?? 0, LossPercent = ping is null ? null : ping.LossPercent,
             RttMinMs = ping?.RttMinMs, RttAvgMs = ping?.RttAvgMs, RttMaxMs = ping?.RttMaxMs,
             ReceivedBytesDelta = received, SentBytesDelta = sent,
-            PathMtu = measured?.PathMtu is > 0 ? measured.PathMtu : null, InterfaceMtu = probe.Mtu,
+            PathMtu = measured?.PathMtu is > 0 ? measured.PathMtu : null, InterfaceMtu = probe.LinkMtu,
             Routes = routes.ToArray(), DurationSeconds = durationSeconds,
         };
     }
@@ -264,7 +216,7 @@ public static class TunnelCheck
             Passed = reasons.Count == 0, Reasons = reasons.ToArray(), Warnings = warnings.ToArray(),
             PingsSent = ping?.Sent ?? 0, PingsReceived = ping?.Received ?? 0, LossPercent = ping is null ? null : ping.LossPercent,
             RttMinMs = ping?.RttMinMs, RttAvgMs = ping?.RttAvgMs, RttMaxMs = ping?.RttMaxMs,
-            InterfaceMtu = probe.Mtu, Routes = routes.ToArray(), DurationSeconds = durationSeconds,
+            InterfaceMtu = probe.LinkMtu, Routes = routes.ToArray(), DurationSeconds = durationSeconds,
         };
     }
 

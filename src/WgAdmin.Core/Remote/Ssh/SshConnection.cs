@@ -1,39 +1,9 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
 namespace WgAdmin.Remote;
-
-public enum HostKeyPolicy
-{
-    /// <summary>Only hosts whose key is in a known_hosts file (OpenSSH's StrictHostKeyChecking yes).</summary>
-    Strict,
-    /// <summary>Record the key of a host never seen before; still refuse a changed key (OpenSSH's accept-new).</summary>
-    AcceptNew,
-}
-
-/// <summary>How to reach and authenticate to one host.</summary>
-public sealed class SshConnectOptions
-{
-    public required SshTarget Target { get; init; }
-    /// <summary>Private key files to offer, in order; the first that loads is used with the others as fallback.</summary>
-    public IReadOnlyList<string> KeyFiles { get; init; } = Array.Empty<string>();
-    /// <summary>True when the admin named the key file (-KeyFilePath): then an unusable key is an error, not skipped.</summary>
-    public bool KeyFileNamed { get; init; }
-    public string? Password { get; init; }
-    public string? KeyPassphrase { get; init; }
-    public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
-    /// <summary>Every known_hosts file to read (the user's, ssh config's, -KnownHostsPath, the system's).</summary>
-    public IReadOnlyList<string> KnownHostsFiles { get; init; } = Array.Empty<string>();
-    /// <summary>Where AcceptNew records a new key.</summary>
-    public string? KnownHostsWriteFile { get; init; }
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
-}
-
-/// <summary>The outcome of one remote command. Output is text; standard error has key-shaped strings hidden.</summary>
-public sealed record RemoteResult(int ExitCode, string Output, string Error, TimeSpan Duration);
 
 /// <summary>
 /// One authenticated SSH connection (SSH.NET) whose host key was checked against known_hosts
@@ -234,37 +204,4 @@ public sealed class SshConnection : IDisposable
         _ => new WgException(new WgError(WgErrorId.HostKeyUnknown,
             $"{target}: the host is unknown; its key is {fingerprint}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
     };
-}
-
-/// <summary>Questions about SSH private key files, asked before connecting.</summary>
-public static class SshKeyFiles
-{
-    /// <summary>True when the file holds a key that cannot be read without a passphrase.</summary>
-    public static bool NeedsPassphrase(string path)
-    {
-        if (!File.Exists(path))
-            return false;
-        try
-        {
-            using var key = new PrivateKeyFile(path);
-            return false;
-        }
-        catch (SshPassPhraseNullOrEmptyException)
-        {
-            return true;
-        }
-        catch (SshException)
-        {
-            return false; // not a key SSH.NET reads; connecting reports that
-        }
-    }
-}
-
-/// <summary>Hides anything shaped like a WireGuard key in text relayed from a remote tool (`wg` quotes keys in its errors).</summary>
-public static partial class SecretFilter
-{
-    [GeneratedRegex("[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=")]
-    private static partial Regex KeyPattern();
-
-    public static string Redact(string text) => string.IsNullOrEmpty(text) ? text : KeyPattern().Replace(text, "(key hidden)");
 }

@@ -96,23 +96,19 @@ public static class WgCompletion
     public static IReadOnlyList<string> InterfaceNames(IEnumerable<string?> names) =>
         names.Where(WgValues.IsValidInterfaceName).Select(n => n!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>
-    /// The script that lists a gateway's interfaces: its config files and its running links. Run
-    /// with <see cref="GatewayExecutor.RootShell"/> (sudo -n: it fails rather than asks).
-    /// </summary>
-    public const string RemoteInterfaceScript = """
-export LC_ALL=C
-for f in /etc/wireguard/*.conf; do [ -f "$f" ] && basename "$f" .conf; done
-command -v wg >/dev/null 2>&1 && wg show interfaces 2>/dev/null | tr ' ' '\n'
-echo @@end
-""";
+    /// <summary>What lists a gateway's interfaces: its config files and its running links (interface-names.sh).</summary>
+    public static RemoteOperation<IReadOnlyList<string>> RemoteInterfaceOperation(TimeSpan budget) =>
+        new("listing interfaces", RemoteInterfaceScript, output => InterfaceNames(output.Sections.Where(s => s.Name == "").SelectMany(s => s.Lines))) { Timeout = budget };
+
+    public static string RemoteInterfaceScript => RemoteScript.Compose("interface-names.sh", new ScriptValues().Set("wireguard_dir", HostPaths.WireGuardDirectory));
 
     /// <summary>The names <see cref="RemoteInterfaceScript"/> printed; none unless it got to its end.</summary>
     public static IReadOnlyList<string> ParseRemoteInterfaces(string output)
     {
-        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        var end = lines.IndexOf("@@end");
-        return end < 0 ? Array.Empty<string>() : InterfaceNames(lines.Take(end));
+        var sections = SectionReader.Read(output);
+        return sections.Count > 0 && sections[^1].Name == RemoteScript.EndMarker[2..]
+            ? InterfaceNames(sections.Where(s => s.Name == "").SelectMany(s => s.Lines))
+            : Array.Empty<string>();
     }
 
     /// <summary>
@@ -129,8 +125,7 @@ echo @@end
             var connection = connect(cancel.Token);
             try
             {
-                var result = connection.Run(GatewayExecutor.RootShell, RemoteInterfaceScript, budget, cancel.Token);
-                return result.ExitCode == 0 ? ParseRemoteInterfaces(result.Output) : Array.Empty<string>();
+                return RemoteRunner.Invoke(connection, RemoteInterfaceOperation(budget), cancel.Token);
             }
             finally
             {
