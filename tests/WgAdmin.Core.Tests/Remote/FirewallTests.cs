@@ -82,7 +82,7 @@ public class FirewallTests
     public void AutoMustBeResolvedFirst()
     {
         Assert.Throws<ArgumentException>(() => Firewall.Script(new NatSpec("wg0", "eth0", false, false), FirewallBackend.Auto));
-        Assert.Equal("/etc/wireguard/wgadmin/wg0-nat", Firewall.ScriptPath("wg0"));
+        Assert.Equal("/etc/wireguard/wgadmin/wg0-nat", HostPaths.NatScript("wg0"));
     }
 
     [Fact]

@@ -88,29 +88,25 @@ public partial class GatewayPlannerTests
 
     private static PlanStep Step(GatewayPlan plan, string action) => Assert.Single(plan.Steps, s => s.Action == action);
 
-    [GeneratedRegex(@"<<'(WGADMIN_EOF_[0-9a-f]{32})'")]
-    private static partial Regex HeredocStart();
+    private static string Value(PlanStep step, string name) => Assert.Single(step.Values.Values, v => v.Name == name).Value;
 
-    [GeneratedRegex(@"put_file '([^']+)' (\d+)")]
-    private static partial Regex PutFileTarget();
+    [GeneratedRegex(@"^(write_file|replace_nat_script|install_dropin|write_config_with_key) ""\$([a-z_]+)"" (?:(\d+) )?.*""\$([a-z_]+)""$", RegexOptions.Multiline)]
+    private static partial Regex FileWrite();
 
-    /// <summary>The files a step writes: path, mode and the exact bytes of each heredoc body.</summary>
-    private static List<(string Path, string Mode, string Body, string Delimiter)> Heredocs(string script)
+    /// <summary>
+    /// The files a step writes: path, mode and the exact text of each (a value of the step; with
+    /// write_config_with_key the text the gateway's key is put into).
+    /// </summary>
+    private static List<(string Path, string Mode, string Body)> Writes(PlanStep step)
     {
-        var found = new List<(string, string, string, string)>();
-        var lines = script.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+        var paths = HostPaths.For(Name).Values.ToDictionary(v => v.Name, v => v.Value);
+        var texts = step.Values.Values.ToDictionary(v => v.Name, v => v.Value);
+        var found = new List<(string, string, string)>();
+        foreach (Match write in FileWrite().Matches(step.Script))
         {
-            var start = HeredocStart().Match(lines[i]);
-            if (!start.Success)
-                continue;
-            var target = PutFileTarget().Match(lines[i]);
-            Assert.True(target.Success, $"a heredoc that is not written with put_file: {lines[i]}");
-            var delimiter = start.Groups[1].Value;
-            var end = Array.IndexOf(lines, delimiter, i + 1);
-            Assert.True(end > i, $"heredoc {delimiter} is not closed");
-            found.Add((target.Groups[1].Value, target.Groups[2].Value, string.Concat(lines[(i + 1)..end].Select(l => l + "\n")), delimiter));
-            i = end;
+            var mode = write.Groups[1].Value switch { "replace_nat_script" => "700", "install_dropin" => "644", "write_config_with_key" => "600", _ => write.Groups[3].Value };
+            Assert.True(paths.ContainsKey(write.Groups[2].Value), $"{step.Action} writes to ${write.Groups[2].Value}, which is not a path of the interface");
+            found.Add((paths[write.Groups[2].Value], mode, texts[write.Groups[4].Value]));
         }
         return found;
     }
@@ -140,9 +136,9 @@ public partial class GatewayPlannerTests
         var converged = Start();
         foreach (var step in first.Steps)
         {
-            foreach (var (path, mode, body, _) in Heredocs(step.Script))
+            foreach (var (path, mode, body) in Writes(step))
             {
-                if (path == GatewayProbe.ConfigPath(Name))
+                if (path == HostPaths.Config(Name))
                 {
                     Assert.Equal("600", mode);
                     converged.ConfigExists = true;
@@ -191,17 +187,17 @@ public partial class GatewayPlannerTests
     }
 
     [Theory]
-    [InlineData("debian", "apt-get install -y -q wireguard")]
-    [InlineData("ubuntu", "apt-get install -y -q wireguard")]
-    [InlineData("fedora", "dnf install -y -q wireguard-tools")]
-    [InlineData("rocky", "dnf install -y -q wireguard-tools")]
-    [InlineData("alpine", "apk add --no-cache -q wireguard-tools")]
+    [InlineData("debian", "install_wireguard apt")]
+    [InlineData("ubuntu", "install_wireguard apt")]
+    [InlineData("fedora", "install_wireguard dnf")]
+    [InlineData("rocky", "install_wireguard dnf")]
+    [InlineData("alpine", "install_wireguard apk")]
     public void InstallPackageIsTheFirstStep(string os, string command)
     {
         var plan = Plan(Desired(), Fresh(wireGuard: false, os: os), new ApplyOptions { InstallPackage = true });
 
         Assert.Equal(["InstallPackage", "WriteConfig", "EnableService", "StartService"], Actions(plan));
-        Assert.Contains(command, plan.Steps[0].Script, StringComparison.Ordinal);
+        Assert.Equal(command, plan.Steps[0].Script);
     }
 
     [Fact]
@@ -227,10 +223,10 @@ public partial class GatewayPlannerTests
         var plan = Plan(desired, Fresh());
 
         Assert.Equal(["WriteConfig", "EnableService", "StartService"], Actions(plan));
-        Assert.Equal("systemctl enable -q wg-quick@'wg0'", Step(plan, "EnableService").Script);
-        Assert.Equal("systemctl start wg-quick@'wg0'", Step(plan, "StartService").Script);
+        Assert.Equal("systemctl enable -q \"wg-quick@$name\"", Step(plan, "EnableService").Script);
+        Assert.Equal("systemctl start \"wg-quick@$name\"", Step(plan, "StartService").Script);
         Assert.Null(plan.RestartReason);
-        var (path, mode, body, _) = Assert.Single(Heredocs(Step(plan, "WriteConfig").Script));
+        var (path, mode, body) = Assert.Single(Writes(Step(plan, "WriteConfig")));
         Assert.Equal(("/etc/wireguard/wg0.conf", "600"), (path, mode));
         Assert.Equal(WgConfigWriter.Write(desired, WgSecretMode.Include), body);
         Assert.DoesNotContain(".wgadmin-bak)", Step(plan, "WriteConfig").Description, StringComparison.Ordinal);
@@ -243,7 +239,7 @@ public partial class GatewayPlannerTests
         var plan = Plan(Desired(), Fresh(systemd: false));
 
         Assert.Equal(["WriteConfig", "StartInterface"], Actions(plan));
-        Assert.Equal("wg-quick up 'wg0' >/dev/null", Step(plan, "StartInterface").Script);
+        Assert.Equal("wg-quick up \"$name\" >/dev/null", Step(plan, "StartInterface").Script);
         Assert.Contains(plan.Notes, n => n.Contains("no systemd", StringComparison.Ordinal) && n.Contains("wg-quick up", StringComparison.Ordinal));
     }
 
@@ -331,10 +327,10 @@ public partial class GatewayPlannerTests
             case "service disabled": state.ServiceEnabled = "disabled"; break;
             case "service stopped, link gone": state.ServiceActive = "inactive"; state.LinkExists = false; break;
             case "forwarding off at runtime": state.Ipv4Forwarding = "0"; break;
-            case "sysctl file edited": state.ManagedFileHashes[GatewayPlanner.SysctlPath(Name)] = new string('1', 64); break;
+            case "sysctl file edited": state.ManagedFileHashes[HostPaths.Sysctl(Name)] = new string('1', 64); break;
             case "nat rules missing": state.NatRulesPresent = false; break;
-            case "nat script edited": state.ManagedFileHashes.Remove(Firewall.ScriptPath(Name)); break;
-            case "nat drop-in gone": state.ManagedFileHashes.Remove(GatewayPlanner.DropInPath(Name)); break;
+            case "nat script edited": state.ManagedFileHashes.Remove(HostPaths.NatScript(Name)); break;
+            case "nat drop-in gone": state.ManagedFileHashes.Remove(HostPaths.NatDropIn(Name)); break;
             case "live peer missing": state.LivePeers.RemoveAt(1); break;
             case "live port differs": state.LiveListenPort = 51821; break;
             case "live keepalive differs": state.LivePeers[0] = Live(0) with { PersistentKeepalive = null }; break;
@@ -362,11 +358,10 @@ public partial class GatewayPlannerTests
 
         var plan = Plan(desired, state, Everything());
 
-        Assert.Equal("sysctl -q -p '/etc/sysctl.d/90-wgadmin-wg0.conf'", Step(plan, "EnableForwarding").Script);
-        Assert.Equal("'/etc/wireguard/wgadmin/wg0-nat' up", Step(plan, "ApplyNatRules").Script);
-        // The strip is captured first, so a failing wg-quick strip can never feed wg syncconf nothing.
-        Assert.Equal("stripped=$(wg-quick strip 'wg0')\n[ -n \"$stripped\" ]\nwg syncconf 'wg0' <(printf '%s\\n' \"$stripped\")\nunset stripped", Step(plan, "SyncPeers").Script);
-        Assert.Equal("systemctl enable -q wg-quick@'wg0'", Step(plan, "EnableService").Script);
+        Assert.Equal("sysctl -q -p \"$sysctl_file\"", Step(plan, "EnableForwarding").Script);
+        Assert.Equal("\"$nat_script\" up", Step(plan, "ApplyNatRules").Script);
+        Assert.Equal("sync_peers \"$name\"\nreset_peers \"$name\" \"$keepalive_off\" \"$psk_off\"", Step(plan, "SyncPeers").Script);
+        Assert.Equal("systemctl enable -q \"wg-quick@$name\"", Step(plan, "EnableService").Script);
     }
 
     [Fact]
@@ -380,7 +375,7 @@ public partial class GatewayPlannerTests
 
         Assert.Equal(["StartService"], Actions(plan));
         Assert.Equal("wg0 was up outside systemd", plan.RestartReason);
-        Assert.Equal("wg-quick down 'wg0' >/dev/null 2>&1 || ip link del dev 'wg0'\nsystemctl start wg-quick@'wg0'", plan.Steps[0].Script);
+        Assert.Equal("stop_interface \"$name\"\nsystemctl start \"wg-quick@$name\"", plan.Steps[0].Script);
         Assert.Contains("[restart: wg0 was up outside systemd]", plan.ToString(), StringComparison.Ordinal);
     }
 
@@ -402,24 +397,21 @@ public partial class GatewayPlannerTests
         Assert.Equal(["WriteConfig", "UpdateLive"], Actions(plan));
         Assert.Null(plan.RestartReason);
         Assert.Contains("(previous kept as .wgadmin-bak)", Step(plan, "WriteConfig").Description, StringComparison.Ordinal);
-        var live = Step(plan, "UpdateLive").Script.Split('\n');
-        Assert.Contains("wg syncconf 'wg0' <(printf '%s\\n' \"$stripped\")", live);
-        Assert.Contains("ip -4 route replace '10.8.0.4/32' dev 'wg0'", live);
-        Assert.Contains("ip -4 route replace '10.9.0.0/24' dev 'wg0'", live);
-        Assert.Contains("ip -6 route replace 'fd00:9::/64' dev 'wg0'", live);
-        Assert.Contains("ip -4 route del '10.8.0.3/32' dev 'wg0' 2>/dev/null || true", live);
-        Assert.Contains("ip -4 route del '192.168.50.0/24' dev 'wg0' 2>/dev/null || true", live);
-        Assert.DoesNotContain(live, l => l.Contains("10.8.0.2/32", StringComparison.Ordinal));
-        Assert.DoesNotContain(live, l => l.StartsWith("ip address", StringComparison.Ordinal) || l.StartsWith("ip link", StringComparison.Ordinal));
+        var step = Step(plan, "UpdateLive");
+        var live = step.Script.Split('\n');
+        Assert.Equal("10.8.0.4/32\n10.9.0.0/24\nfd00:9::/64", Value(step, "live_add_routes"));
+        Assert.Equal("10.8.0.3/32\n192.168.50.0/24", Value(step, "live_del_routes"));
+        Assert.Equal("", Value(step, "live_table"));
+        Assert.DoesNotContain(live, l => l.StartsWith("update_addresses", StringComparison.Ordinal) || l.StartsWith("ip link", StringComparison.Ordinal));
         // Routes are added after peers are synced.
-        Assert.True(Array.FindIndex(live, l => l.StartsWith("wg syncconf", StringComparison.Ordinal)) < Array.FindIndex(live, l => l.Contains("route replace", StringComparison.Ordinal)));
+        Assert.True(Array.FindIndex(live, l => l.StartsWith("sync_peers", StringComparison.Ordinal)) < Array.FindIndex(live, l => l.StartsWith("update_routes", StringComparison.Ordinal)));
     }
 
     [Theory]
-    [InlineData("1234", " table '1234'")]
+    [InlineData("1234", "1234")]
     [InlineData("auto", "")]
     [InlineData(null, "")]
-    public void RoutesGoToTheInterfacesTable(string? table, string suffix)
+    public void RoutesGoToTheInterfacesTable(string? table, string routeTable)
     {
         var current = Desired(c => c.Table = table);
         var desired = Desired(c =>
@@ -430,7 +422,8 @@ public partial class GatewayPlannerTests
 
         var plan = Plan(desired, Converged(current));
 
-        Assert.Contains($"ip -4 route replace '10.9.0.0/24' dev 'wg0'{suffix}", Step(plan, "UpdateLive").Script.Split('\n'));
+        Assert.Equal("10.9.0.0/24", Value(Step(plan, "UpdateLive"), "live_add_routes"));
+        Assert.Equal(routeTable, Value(Step(plan, "UpdateLive"), "live_table"));
     }
 
     [Fact]
@@ -458,10 +451,10 @@ public partial class GatewayPlannerTests
 
         Assert.Equal(["WriteConfig", "UpdateLive"], Actions(plan));
         Assert.Null(plan.RestartReason);
-        var live = Step(plan, "UpdateLive").Script.Split('\n');
-        Assert.Contains("ip address add '10.8.1.1/24' dev 'wg0'", live);
-        Assert.Contains("ip address add 'fd00:8::1/64' dev 'wg0'", live);
-        Assert.Contains("ip address del '10.8.0.1/24' dev 'wg0' 2>/dev/null || true", live);
+        var step = Step(plan, "UpdateLive");
+        Assert.StartsWith("update_addresses \"$name\" \"$live_add_addresses\" \"$live_del_addresses\"\n", step.Script, StringComparison.Ordinal);
+        Assert.Equal("10.8.1.1/24\nfd00:8::1/64", Value(step, "live_add_addresses"));
+        Assert.Equal("10.8.0.1/24", Value(step, "live_del_addresses"));
     }
 
     [Fact]
@@ -471,7 +464,8 @@ public partial class GatewayPlannerTests
         var plan = Plan(Desired(c => c.Mtu = 1380), state);
 
         Assert.Null(plan.RestartReason);
-        Assert.Contains("ip link set mtu 1380 dev 'wg0'", Step(plan, "UpdateLive").Script.Split('\n'));
+        Assert.Contains("ip link set mtu \"$live_mtu\" dev \"$name\"", Step(plan, "UpdateLive").Script.Split('\n'));
+        Assert.Equal("1380", Value(Step(plan, "UpdateLive"), "live_mtu"));
     }
 
     [Fact]
@@ -528,7 +522,7 @@ public partial class GatewayPlannerTests
 
         Assert.Equal(["WriteConfig", "RestartService"], Actions(plan));
         Assert.Contains(reason, plan.RestartReason, StringComparison.Ordinal);
-        Assert.Equal("systemctl restart wg-quick@'wg0'", Step(plan, "RestartService").Script);
+        Assert.Equal("systemctl restart \"wg-quick@$name\"", Step(plan, "RestartService").Script);
         Assert.Contains(reason, Step(plan, "RestartService").Description, StringComparison.Ordinal);
     }
 
@@ -556,7 +550,7 @@ public partial class GatewayPlannerTests
         var plan = Plan(Desired(c => c.PostUp = ["echo up"]), state);
 
         Assert.Equal(["WriteConfig", "RestartService"], Actions(plan));
-        Assert.Equal("wg-quick down 'wg0' >/dev/null; wg-quick up 'wg0' >/dev/null", Step(plan, "RestartService").Script);
+        Assert.Equal("wg-quick down \"$name\" >/dev/null\nwg-quick up \"$name\" >/dev/null", Step(plan, "RestartService").Script);
     }
 
     // ---- keys generated on the gateway ----
@@ -585,13 +579,12 @@ public partial class GatewayPlannerTests
 
         var plan = Plan(desired, state);
 
-        var script = Step(plan, "WriteConfig").Script;
-        Assert.Contains("key=$(cat '/etc/wireguard/wg0.key')", script.Split('\n'));
-        Assert.Contains("printf '%s\\nPrivateKey = %s\\n' \"$first\" \"$key\"", script, StringComparison.Ordinal);
-        Assert.EndsWith("\nunset key", script, StringComparison.Ordinal);
-        Assert.DoesNotMatch(KeyValueLine(), script);
-        Assert.DoesNotContain(GatewayKey.Reveal(), script, StringComparison.Ordinal);
-        var (_, _, body, _) = Assert.Single(Heredocs(script));
+        var step = Step(plan, "WriteConfig");
+        var script = step.Script;
+        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"", script);
+        Assert.DoesNotMatch(KeyValueLine(), Value(step, "config_text"));
+        Assert.DoesNotContain(GatewayKey.Reveal(), Value(step, "config_text"), StringComparison.Ordinal);
+        var (_, _, body) = Assert.Single(Writes(step));
         Assert.Equal(WgConfigWriter.Write(desired, WgSecretMode.Include), body);
     }
 
@@ -604,12 +597,10 @@ public partial class GatewayPlannerTests
         state.ConfigPublicKey = GatewayKey.PublicKey.ToString();
         var desired = RemoteKeyed();
 
-        var script = Step(Plan(desired, state), "WriteConfig").Script;
+        var step = Step(Plan(desired, state), "WriteConfig");
 
-        Assert.Contains("/etc/wireguard/wg0.conf' | head -n 1)", script, StringComparison.Ordinal);
-        Assert.Contains("[ -n \"$key\" ]", script.Split('\n'));
-        Assert.DoesNotContain("wg0.key", script, StringComparison.Ordinal);
-        Assert.DoesNotMatch(KeyValueLine(), script);
+        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\"", step.Script);
+        Assert.DoesNotMatch(KeyValueLine(), Value(step, "config_text"));
 
         state.ConfigPublicKey = PeerC.ToString();
         Assert.Equal(WgErrorId.RemoteKeyMismatch, Assert.Throws<WgException>(() => Plan(desired, state)).ErrorId);
@@ -627,15 +618,15 @@ public partial class GatewayPlannerTests
             c.Peers[0].PresharedKey = null;
         });
 
-        var live = Step(Plan(desired, state), "UpdateLive").Script.Split('\n');
+        var live = Step(Plan(desired, state), "UpdateLive");
 
-        Assert.Contains($"wg set 'wg0' peer '{PeerA}' persistent-keepalive off", live);
-        Assert.Contains($"wg set 'wg0' peer '{PeerA}' preshared-key /dev/null", live);
-        Assert.DoesNotContain(live, l => l.Contains(PeerB.ToString(), StringComparison.Ordinal));
+        Assert.Contains("reset_peers \"$name\" \"$keepalive_off\" \"$psk_off\"", live.Script.Split('\n'));
+        Assert.Equal(PeerA.ToString(), Value(live, "keepalive_off"));
+        Assert.Equal(PeerA.ToString(), Value(live, "psk_off"));
         // A keepalive the file still wants is set by the sync itself, not cleared.
         var drifted = Converged(running);
         drifted.LivePeers[0] = drifted.LivePeers[0] with { PersistentKeepalive = null };
-        Assert.DoesNotContain("persistent-keepalive off", Step(Plan(Desired(), drifted), "SyncPeers").Script, StringComparison.Ordinal);
+        Assert.Equal("", Value(Step(Plan(Desired(), drifted), "SyncPeers"), "keepalive_off"));
     }
 
     [Fact]
@@ -658,7 +649,7 @@ public partial class GatewayPlannerTests
         var plan = Plan(null, Fresh(), new ApplyOptions { ManageInterface = false, EnableForwarding = true, IPv6 = true });
 
         Assert.Equal(["PersistForwarding", "EnableForwarding"], Actions(plan));
-        var (path, mode, body, _) = Assert.Single(Heredocs(Step(plan, "PersistForwarding").Script));
+        var (path, mode, body) = Assert.Single(Writes(Step(plan, "PersistForwarding")));
         Assert.Equal(("/etc/sysctl.d/90-wgadmin-wg0.conf", "644"), (path, mode));
         Assert.Contains("net.ipv4.ip_forward = 1\n", body, StringComparison.Ordinal);
         Assert.Contains("net.ipv6.conf.all.forwarding = 1\n", body, StringComparison.Ordinal);
@@ -677,13 +668,13 @@ public partial class GatewayPlannerTests
 
         var plan = Plan(desired, Fresh(), Everything());
 
-        var sysctl = Heredocs(Step(plan, "PersistForwarding").Script)[0].Body;
-        var nat = Heredocs(Step(plan, "WriteNatRules").Script)[0].Body;
+        var sysctl = Writes(Step(plan, "PersistForwarding"))[0].Body;
+        var nat = Writes(Step(plan, "WriteNatRules"))[0].Body;
         Assert.Equal(expectIpv6, sysctl.Contains("net.ipv6.conf.all.forwarding", StringComparison.Ordinal));
         Assert.Equal(Firewall.Script(new NatSpec(Name, "eth0", false, expectIpv6), FirewallBackend.Iptables), nat);
         // Said explicitly, it wins.
         var forced = Plan(desired, Fresh(), Everything() with { IPv6 = !expectIpv6 });
-        Assert.Equal(!expectIpv6, Heredocs(Step(forced, "PersistForwarding").Script)[0].Body.Contains("ipv6", StringComparison.Ordinal));
+        Assert.Equal(!expectIpv6, Writes(Step(forced, "PersistForwarding"))[0].Body.Contains("ipv6", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -704,7 +695,7 @@ public partial class GatewayPlannerTests
         var plan = Plan(null, state, new ApplyOptions { ManageInterface = false, Masquerade = "eth0", Firewall = FirewallBackend.Auto });
 
         Assert.Equal(["WriteNatRules", "PersistNatRules", "ApplyNatRules"], Actions(plan));
-        var (path, mode, body, _) = Assert.Single(Heredocs(Step(plan, "WriteNatRules").Script));
+        var (path, mode, body) = Assert.Single(Writes(Step(plan, "WriteNatRules")));
         Assert.Equal(("/etc/wireguard/wgadmin/wg0-nat", "700"), (path, mode));
         Assert.Equal(Firewall.Script(new NatSpec(Name, "eth0", false, false), expected), body);
         Assert.Contains(expected.ToString().ToLowerInvariant(), Step(plan, "WriteNatRules").Description, StringComparison.Ordinal);
@@ -715,11 +706,9 @@ public partial class GatewayPlannerTests
     {
         var plan = Plan(null, Fresh(), new ApplyOptions { ManageInterface = false, Masquerade = "eth0" });
 
-        var script = Step(plan, "PersistNatRules").Script;
-        var (path, mode, body, _) = Assert.Single(Heredocs(script));
+        var (path, mode, body) = Assert.Single(Writes(Step(plan, "PersistNatRules")));
         Assert.Equal(("/etc/systemd/system/wg-quick@wg0.service.d/50-wgadmin.conf", "644"), (path, mode));
         Assert.Contains("\n[Service]\nExecStartPost=/etc/wireguard/wgadmin/wg0-nat up\nExecStopPost=-/etc/wireguard/wgadmin/wg0-nat down\n", body, StringComparison.Ordinal);
-        Assert.EndsWith("\nsystemctl daemon-reload", script, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -748,17 +737,13 @@ public partial class GatewayPlannerTests
         var plan = GatewayPlanner.PlanRemoval("gw1", Name, Installed(), removeKey: true);
 
         Assert.Equal(["StopService", "RemoveNatRules", "UnhookNatRules", "RemoveForwarding", "RemoveConfig", "RemoveKey"], Actions(plan));
-        Assert.Equal("systemctl disable -q --now wg-quick@'wg0'", Step(plan, "StopService").Script);
-        Assert.Equal("'/etc/wireguard/wgadmin/wg0-nat' down\nrm -f '/etc/wireguard/wgadmin/wg0-nat'", Step(plan, "RemoveNatRules").Script);
-        Assert.Equal("rm -f '/etc/systemd/system/wg-quick@wg0.service.d/50-wgadmin.conf'\nrmdir '/etc/systemd/system/wg-quick@wg0.service.d' 2>/dev/null || true\nsystemctl daemon-reload",
-            Step(plan, "UnhookNatRules").Script);
-        Assert.Equal("rm -f '/etc/sysctl.d/90-wgadmin-wg0.conf'", Step(plan, "RemoveForwarding").Script);
-        Assert.Equal("mv -f '/etc/wireguard/wg0.conf' '/etc/wireguard/wg0.conf'.wgadmin-removed && chmod 600 '/etc/wireguard/wg0.conf'.wgadmin-removed",
-            Step(plan, "RemoveConfig").Script);
-        // The key goes with every copy of it: the backup, and the private key line of the kept config.
-        var removeKey = Step(plan, "RemoveKey").Script;
-        Assert.StartsWith("rm -f '/etc/wireguard/wg0.key' '/etc/wireguard/wg0.conf.wgadmin-bak'", removeKey);
-        Assert.Contains("sed -i", removeKey);
+        Assert.Equal("systemctl disable -q --now \"wg-quick@$name\"", Step(plan, "StopService").Script);
+        Assert.Equal("remove_nat_script \"$nat_script\"", Step(plan, "RemoveNatRules").Script);
+        Assert.Equal("remove_dropin \"$dropin_file\"", Step(plan, "UnhookNatRules").Script);
+        Assert.Equal("rm -f \"$sysctl_file\"", Step(plan, "RemoveForwarding").Script);
+        Assert.Equal("retire_config \"$conf\"", Step(plan, "RemoveConfig").Script);
+        // The key goes with every copy of it: the backup, and the private key line of the kept config (run in LiveGatewayTests).
+        Assert.Equal("forget_private_key \"$key_file\" \"$conf\"", Step(plan, "RemoveKey").Script);
     }
 
     [Fact]
@@ -773,7 +758,7 @@ public partial class GatewayPlannerTests
         var plan = GatewayPlanner.PlanRemoval("gw1", Name, Installed(systemd: false), removeKey: false);
 
         Assert.Equal(["StopInterface", "RemoveNatRules", "RemoveForwarding", "RemoveConfig"], Actions(plan));
-        Assert.Equal("wg-quick down 'wg0' >/dev/null 2>&1 || ip link del dev 'wg0'", Step(plan, "StopInterface").Script);
+        Assert.Equal("stop_interface \"$name\"", Step(plan, "StopInterface").Script);
     }
 
     [Fact]
@@ -838,7 +823,7 @@ public partial class GatewayPlannerTests
 
     [Theory]
     [MemberData(nameof(PlanScenarios))]
-    public void SecretsTravelOnlyInsideTheConfigHeredoc(string scenario)
+    public void SecretsTravelOnlyInsideTheConfigValue(string scenario)
     {
         var plan = Scenario(scenario);
         string[] secrets = [Own.Reveal(), Psk.Reveal()];
@@ -857,24 +842,20 @@ public partial class GatewayPlannerTests
             if (step.Action != "WriteConfig")
             {
                 foreach (var secret in secrets)
+                {
                     Assert.False(step.Script.Contains(secret, StringComparison.Ordinal), $"{step.Action} holds a key in its script");
+                    Assert.False(step.Values.Prelude().Contains(secret, StringComparison.Ordinal), $"{step.Action} holds a key in its values");
+                }
                 continue;
             }
-            // WriteConfig: the keys are in the heredoc body (standard input), never on a command line.
-            var outside = step.Script;
-            foreach (var (_, _, body, delimiter) in Heredocs(step.Script))
-                outside = outside.Replace("\n" + body + delimiter, "\n" + delimiter, StringComparison.Ordinal);
+            // WriteConfig: the keys are in the config's value (the prelude, on standard input), never in the step's commands.
             foreach (var secret in secrets)
-                Assert.False(outside.Contains(secret, StringComparison.Ordinal), "WriteConfig holds a key outside its heredoc");
+                Assert.False(step.Script.Contains(secret, StringComparison.Ordinal), "WriteConfig holds a key outside its value");
+            Assert.Equal(["config_text"], step.Values.Values.Select(v => v.Name));
             if (scenario.StartsWith("remote key", StringComparison.Ordinal))
-            {
-                Assert.DoesNotMatch(KeyValueLine(), step.Script);
-                Assert.DoesNotContain(Own.Reveal(), step.Script, StringComparison.Ordinal);
-            }
+                Assert.DoesNotMatch(KeyValueLine(), Value(step, "config_text"));
             else
-            {
-                Assert.Contains($"PrivateKey = {Own.Reveal()}\n", Heredocs(step.Script)[0].Body, StringComparison.Ordinal);
-            }
+                Assert.Contains($"PrivateKey = {Own.Reveal()}\n", Value(step, "config_text"), StringComparison.Ordinal);
         }
     }
 
@@ -883,14 +864,14 @@ public partial class GatewayPlannerTests
     public void EveryPlanIsValidBash(string scenario)
     {
         RemoteOracle.Require(needsRoot: false, "bash");
-        RemoteOracle.AssertSyntax(GatewaySandbox.PlanScript(Scenario(scenario).Steps), "bash");
+        RemoteOracle.AssertSyntax(GatewayExecutor.Script(Scenario(scenario)), "bash");
     }
 
     [Fact]
     public void ManagedFilesAreTheThreeWgAdminWrites()
     {
         Assert.Equal(["/etc/sysctl.d/90-wgadmin-wg0.conf", "/etc/wireguard/wgadmin/wg0-nat", "/etc/systemd/system/wg-quick@wg0.service.d/50-wgadmin.conf"],
-            GatewayPlanner.ManagedFiles("wg0"));
+            HostPaths.Managed("wg0"));
     }
 
     [Fact]

@@ -21,16 +21,17 @@ public class GatewayProbeTests
         "ID=debian",
         "@@tools",
         "wg", "wg-quick", "systemctl", "iptables", "ip6tables", "nft", "ip", "apt-get", "sysctl", "sha256sum",
-        "@@facts",
-        "systemd=yes",
+        "@@systemd",
+        "yes",
+        "@@host",
         "root=yes",
         "iptables_nft=yes",
         "iptables_forward_drop=yes",
-        "@@conf",
+        "@@confmeta",
         "mode=600",
         $"hash={Hash}",
         $"pubkey={OwnPub}",
-        "@@conftext",
+        "@@config",
         "[Interface]",
         "ListenPort = 51820",
         "Address = 10.8.0.1/24, fd00:8::1/64",
@@ -49,8 +50,7 @@ public class GatewayProbeTests
         "@@keyfile",
         OwnPub,
         "@@link",
-        "yes",
-        "mtu=1420",
+        "5: wg0: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/none ",
         "@@live",
         $"pubkey={OwnPub}",
         "port=51820",
@@ -142,12 +142,11 @@ public class GatewayProbeTests
             apt-get
             sysctl
             sha256sum
-            @@facts
-            systemd=yes
+            @@systemd
+            yes
+            @@host
             root=yes
-            @@conf
             @@keyfile
-            @@link
             @@service
             enabled=
             active=inactive
@@ -186,7 +185,7 @@ public class GatewayProbeTests
     [Fact]
     public void AConfigThatDoesNotParseIsReportedNotThrown()
     {
-        var state = GatewayProbe.Parse($"@@conf\nmode=644\nhash={Hash}\n@@conftext\n[Interface]\nListenPort = banana\n@@keyfile\n@@end\n");
+        var state = GatewayProbe.Parse($"@@confmeta\nmode=644\nhash={Hash}\n@@config\n[Interface]\nListenPort = banana\n@@keyfile\n@@end\n");
 
         Assert.True(state.ConfigExists);
         Assert.Equal("644", state.ConfigMode);
@@ -198,7 +197,7 @@ public class GatewayProbeTests
     public void AnEmptyPubkeyLineIsNoKey()
     {
         // `wg pubkey` fails on a config without a private key, and the probe prints "pubkey=".
-        var state = GatewayProbe.Parse($"@@conf\nmode=600\nhash={Hash}\npubkey=\n@@conftext\n[Interface]\n@@end\n");
+        var state = GatewayProbe.Parse($"@@confmeta\nmode=600\nhash={Hash}\npubkey=\n@@config\n[Interface]\n@@end\n");
 
         Assert.Null(state.ConfigPublicKey);
         Assert.NotNull(state.Config);
@@ -207,10 +206,10 @@ public class GatewayProbeTests
     [Theory]
     [InlineData("K\t(none)\t(none)\t(none)\t0\t0\t0\toff", "K", false, null, new string[0], 0L, 0L, 0L, null)]
     [InlineData("K\t(set)\t[2001:db8::1]:51820\tfd00::2/128,10.0.0.0/8\t1712345678\t99\t100\t5", "K", true, "[2001:db8::1]:51820", new[] { "fd00::2/128", "10.0.0.0/8" }, 1712345678L, 99L, 100L, 5)]
-    [InlineData("K\t(set)\t192.0.2.1:1\t0.0.0.0/0\tx\t-1\t\toff\textra", "K", true, "192.0.2.1:1", new[] { "0.0.0.0/0" }, 0L, 0L, 0L, null)]
+    [InlineData("K\t(set)\t192.0.2.1:1\t0.0.0.0/0\tx\t-1\t\toff", "K", true, "192.0.2.1:1", new[] { "0.0.0.0/0" }, 0L, 0L, 0L, null)]
     public void ParsePeerReadsADumpLine(string line, string key, bool psk, string? endpoint, string[] allowed, long handshake, long rx, long tx, int? keepalive)
     {
-        var peer = GatewayProbe.ParsePeer(line);
+        var peer = DumpFormat.ParsePeer(line);
 
         Assert.NotNull(peer);
         Assert.Equal((key, psk, endpoint, handshake, rx, tx, keepalive),
@@ -222,25 +221,26 @@ public class GatewayProbeTests
     [InlineData("")]
     [InlineData("K\t(none)\t(none)")]
     [InlineData("K (none) (none) (none) 0 0 0 off")]
-    public void ParsePeerIgnoresShortLines(string line) => Assert.Null(GatewayProbe.ParsePeer(line));
+    [InlineData("K\t(none)\t(none)\t(none)\t0\t0\t0\toff\textra")]
+    public void ParsePeerIgnoresShortLines(string line) => Assert.Null(DumpFormat.ParsePeer(line));
 
     [SkippableFact]
     public void TheScriptIsValidBashAndQuotesEveryValue()
     {
         RemoteOracle.Require(needsRoot: false, "bash");
         var hostile = "wg0'$(touch x)";
-        var script = GatewayProbe.Script(hostile, ["/etc/sysctl.d/90-wgadmin-wg0.conf", "/tmp/it's here"]);
+        var script = GatewayProbe.Script(hostile);
 
         RemoteOracle.AssertSyntax(script, "bash");
-        Assert.StartsWith($"name={WgAdmin.Remote.ShellQuote.Quote(hostile)}\n", script, StringComparison.Ordinal);
-        Assert.Contains(WgAdmin.Remote.ShellQuote.Quote("/tmp/it's here"), script, StringComparison.Ordinal);
-        Assert.EndsWith("echo @@end\n}\nwgadmin_main \"$@\" </dev/null\n", script, StringComparison.Ordinal);
+        Assert.Contains($"\nname={WgAdmin.Remote.ShellQuote.Quote(hostile)}\n", script, StringComparison.Ordinal);
+        Assert.Contains($"\nconf={WgAdmin.Remote.ShellQuote.Quote($"/etc/wireguard/{hostile}.conf")}\n", script, StringComparison.Ordinal);
+        Assert.EndsWith("echo @@end\n", script, StringComparison.Ordinal);
     }
 
     [Fact]
     public void PathsAreWhereWgQuickLooks()
     {
-        Assert.Equal("/etc/wireguard/wg0.conf", GatewayProbe.ConfigPath("wg0"));
-        Assert.Equal("/etc/wireguard/wg0.key", GatewayProbe.KeyFilePath("wg0"));
+        Assert.Equal("/etc/wireguard/wg0.conf", HostPaths.Config("wg0"));
+        Assert.Equal("/etc/wireguard/wg0.key", HostPaths.KeyFile("wg0"));
     }
 }

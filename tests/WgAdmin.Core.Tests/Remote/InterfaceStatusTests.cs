@@ -154,9 +154,9 @@ public class InterfaceStatusTests
         var script = InterfaceStatusReader.Script();
         RemoteOracle.AssertSyntax(script, "bash");
 
-        // The script's awk, run on lines of a real-shaped dump, next to RedactLine.
-        var awkLine = script.Split('\n').Single(l => l.Contains("wg show all dump", StringComparison.Ordinal));
-        var awk = awkLine[(awkLine.IndexOf("| awk", StringComparison.Ordinal) + 2)..];
+        // The script's filter (lib.sh's, which dump_all runs), on lines of a real-shaped dump, next to RedactLine.
+        Assert.Contains("\nif has wg; then dump_all; fi\n", script, StringComparison.Ordinal);
+        var awk = RemoteScript.Libraries() + "filter_all_dump";
         string[] dump =
         [
             $"wg0\t{Priv}\t{Own}\t51820\toff",

@@ -17,10 +17,10 @@ namespace WgAdmin.Core.Tests.Remote;
 public class LiveGatewayTests
 {
     private static readonly string[] Sections =
-        ["@@os", "@@tools", "@@facts", "@@conf", "@@keyfile", "@@link", "@@service", "@@forwarding", "@@managed", "@@nat", "@@end"];
+        ["@@tools", "@@systemd", "@@forwarding", "@@nat", "@@os", "@@host", "@@keyfile", "@@managed", "@@end"];
 
     private static readonly string[] ProbedTools =
-        ["wg", "wg-quick", "systemctl", "iptables", "ip6tables", "nft", "ip", "apt-get", "dnf", "apk", "sysctl", "sha256sum"];
+        ["wg", "wg-quick", "ip", "ss", "ping", "systemctl", "iptables", "ip6tables", "nft", "apt-get", "dnf", "apk", "sysctl", "sha256sum"];
 
     private static string UniqueName(string prefix) => prefix + RemoteOracle.RandomSuffix();
 
@@ -119,7 +119,7 @@ public class LiveGatewayTests
         [config.Name + ".key"] = config.PrivateKey!.Reveal() + "\n",
     };
 
-    private static string Probe(string name) => GatewayProbe.Script(name, GatewayPlanner.ManagedFiles(name));
+    private static string Probe(string name) => GatewayProbe.Script(name);
 
     private static GatewayState ParseProbe(SandboxRun run)
     {
@@ -211,12 +211,12 @@ public class LiveGatewayTests
         Assert.Null(plan.RestartReason);
 
         var runs = GatewaySandbox.Run(ns, GatewayFiles(current),
-            GatewaySandbox.PlanScript(plan.Steps),
+            GatewayExecutor.Script(plan),
             Probe(name),
             $"stat -c %a /etc/wireguard/{name}.conf.wgadmin-bak; sha256sum < /etc/wireguard/{name}.conf.wgadmin-bak | cut -d' ' -f1");
 
         Assert.True(runs[0].Ok, $"applying the plan failed ({runs[0].ExitCode}): {runs[0].StdErr}");
-        Assert.EndsWith("@@done\n", runs[0].StdOut, StringComparison.Ordinal);
+        Assert.EndsWith("@@end\n", runs[0].StdOut, StringComparison.Ordinal);
         var after = ParseProbe(runs[1]);
         var again = GatewayPlanner.Plan("sandbox", wanted, name, after, new ApplyOptions());
         Assert.True(again.IsEmpty, $"after applying, the plan is still: {again}");
@@ -256,7 +256,7 @@ public class LiveGatewayTests
         var write = plan.Steps.Single(s => s.Action == "WriteConfig");
 
         var runs = GatewaySandbox.Run(ns, keyFile,
-            GatewaySandbox.PlanScript([write]),
+            GatewayExecutor.Script(name, [write]),
             Probe(name),
             $"stat -c %a /etc/wireguard/{name}.conf; cat /etc/wireguard/{name}.conf");
 
@@ -298,7 +298,7 @@ public class LiveGatewayTests
         var write = GatewayPlanner.Plan("sandbox", desired, name, before, new ApplyOptions()).Steps.Single(s => s.Action == "WriteConfig");
         Assert.DoesNotContain(gatewayKey.Reveal(), write.Script, StringComparison.Ordinal);
 
-        var runs = GatewaySandbox.Run(ns, files, GatewaySandbox.PlanScript([write]), Probe(name), $"cat /etc/wireguard/{name}.conf");
+        var runs = GatewaySandbox.Run(ns, files, GatewayExecutor.Script(name, [write]), Probe(name), $"cat /etc/wireguard/{name}.conf");
 
         Assert.True(runs[0].Ok, $"writing the config failed ({runs[0].ExitCode}): {runs[0].StdErr}");
         var written = WgConfigParser.Parse(runs[2].StdOut, name);
@@ -314,7 +314,7 @@ public class LiveGatewayTests
         GatewaySandbox.Require("wg");
         using var ns = ScratchNamespace.Create("wgadm-key");
         var name = UniqueName("wgk");
-        var script = RemoteKeys.GenerateScript(name, installCommand: null);
+        var script = RemoteKeys.GenerateScript(name, installManager: null);
         RemoteOracle.AssertSyntax(script, "bash");
 
         var runs = GatewaySandbox.Run(ns, new Dictionary<string, string>(),
@@ -327,10 +327,12 @@ public class LiveGatewayTests
         Assert.True(runs[1].Ok, runs[1].StdErr);
         var key = WgPrivateKey.Parse(runs[2].StdOut.Split('\n')[1]);
         Assert.Equal("600", runs[2].StdOut.Split('\n')[0]);
-        Assert.Equal($"created=yes\npubkey={key.PublicKey}\n", runs[0].StdOut);
-        Assert.Equal($"pubkey={key.PublicKey}\n", runs[1].StdOut);
+        Assert.Equal($"created=yes\npubkey={key.PublicKey}\n@@end\n", runs[0].StdOut);
+        Assert.Equal($"pubkey={key.PublicKey}\n@@end\n", runs[1].StdOut);
         Assert.Equal(3, runs[3].ExitCode);
-        Assert.Contains("wg is not installed", runs[3].StdErr, StringComparison.Ordinal);
+        Assert.StartsWith("@@error not-installed wg is not installed", runs[3].StdOut, StringComparison.Ordinal);
+        // No temporary file is left beside the key, whatever happened.
+        Assert.Equal("", GatewaySandbox.Run(ns, new Dictionary<string, string>(), "ls -A /etc/wireguard | grep -v '\\.key$' || true")[0].StdOut);
     }
 
     [SkippableFact]

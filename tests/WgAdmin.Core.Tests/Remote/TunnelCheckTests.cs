@@ -29,13 +29,14 @@ public class TunnelCheckTests
             "@@tools", "wg", "ip", "ss", "ping", "systemctl",
             "@@link", "5: wg2: <POINTOPOINT,NOARP,UP,LOWER_UP> mtu 1420 qdisc fq_codel state UNKNOWN mode DEFAULT group default qlen 500\\    link/none ",
             "@@addresses", "10.0.2.1/24",
+            "@@live", "port=10087",
+            "@@peers", $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1000\t2000\t25",
             "@@config", "[Interface]", "ListenPort = 10087", "Address = 10.0.2.1/24", "", "[Peer]", "# Name = site-k", $"PublicKey = {PeerK}",
             "AllowedIPs = 10.0.2.2/32, 10.100.11.0/24", "Endpoint = 198.51.100.20:10087", "PersistentKeepalive = 25",
             "@@service", "enabled=enabled", "active=active",
-            "@@listen", "port=10087", "socket=0.0.0.0:10087", "socket=[::]:10087",
             "@@forwarding", "ipv4=1", "ipv6=0",
             "@@nat", "present",
-            "@@before", $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1000\t2000\t25",
+            "@@listen", "socket=0.0.0.0:10087", "socket=[::]:10087",
             $"@@peer {PeerK} 10.0.2.2",
             "@@ping", "3 packets transmitted, 3 received, 0% packet loss, time 404ms", "rtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms",
             "@@mtu", "1420",
@@ -174,7 +175,7 @@ public class TunnelCheckTests
     public void AnInterfaceWithNoPeersAndNoConfigIsOneInterfaceResult()
     {
         var output = string.Join("\n", "@@now", "1", "@@tools", "ip", "@@link", "@@addresses", "@@service", "enabled=disabled", "active=inactive",
-            "@@listen", "port=", "@@forwarding", "ipv4=0", "@@nat", "none", "@@before", "", "@@after", "@@end", "");
+            "@@listen", "port=", "@@forwarding", "ipv4=0", "@@nat", "none", "@@after", "@@end", "");
 
         var result = Assert.Single(Evaluate(output));
 
@@ -284,7 +285,9 @@ public class TunnelCheckTests
     {
         var script = TunnelProbe.Script("wg2", 3, [IPAddress.Parse("10.100.11.100"), IPAddress.Parse("fd11::5")], IPAddress.Parse("10.100.10.7"));
 
-        Assert.StartsWith("name='wg2'\ncount=3\nnat='/etc/wireguard/wgadmin/wg2-nat'\nsource4='10.100.10.7'\nsource6=''\nset -- '10.100.11.100' 'fd11::5'\n", script, StringComparison.Ordinal);
+        Assert.Contains("\nname='wg2'\n", script, StringComparison.Ordinal);
+        foreach (var assignment in new[] { "nat_script='/etc/wireguard/wgadmin/wg2-nat'", "count='3'", "source4='10.100.10.7'", "source6=''", "set -- '10.100.11.100' 'fd11::5'" })
+            Assert.Contains($"\n{assignment}\n", script, StringComparison.Ordinal);
         Assert.DoesNotContain("PrivateKey", script, StringComparison.Ordinal);
         Assert.DoesNotContain("wg showconf", script, StringComparison.Ordinal);
     }
@@ -523,24 +526,24 @@ port=10087
             $"{own}\t(none)\t(none)\t(none)\t0\t0\t0\toff",
         ];
         string[] odd = [psk, $"{psk}\t{priv.Reveal()}", $"x\t{psk}\t{priv.Reveal()}", $"a\tb\t{psk}\t{priv.Reveal()}\te\tf\tg\th\ti\tj", ""];
-        string Filter(string awk, IEnumerable<string> lines)
+        string Filter(string function, IEnumerable<string> lines)
         {
-            var run = Tool.Run("bash", ["-c", awk], stdin: string.Join("\n", lines) + "\n");
+            var run = Tool.Run("bash", ["-c", RemoteScript.Libraries() + function], stdin: string.Join("\n", lines) + "\n");
             Assert.True(run.Ok, run.StdErr);
             Assert.DoesNotContain(priv.Reveal(), run.StdOut, StringComparison.Ordinal);
             Assert.DoesNotContain(psk, run.StdOut, StringComparison.Ordinal);
             return run.StdOut;
         }
 
-        Assert.Equal("", Filter(DumpFilter.PeerLines, all.Concat(odd)));
+        Assert.Equal("", Filter("filter_peer_dump", all.Concat(odd)));
         Assert.Equal(
             $"{PeerK}\t(set)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now}\t1000\t2000\t25\n{own}\t(none)\t(none)\t(none)\t0\t0\t0\toff\n",
-            Filter(DumpFilter.PeerLines, single.Concat(odd)));
-        var kept = Filter(DumpFilter.AllLines, all.Concat(single).Concat(odd));
-        Assert.Equal(all.Select(DumpFilter.RedactAllLine).Select(l => l + "\n"), kept.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + "\n"));
-        Assert.All(all.Concat(single).Concat(odd), l => Assert.True(DumpFilter.RedactAllLine(l) is null || !DumpFilter.RedactAllLine(l)!.Contains(psk, StringComparison.Ordinal)));
+            Filter("filter_peer_dump", single.Concat(odd)));
+        var kept = Filter("filter_all_dump", all.Concat(single).Concat(odd));
+        Assert.Equal(all.Select(DumpFormat.RedactAllLine).Select(l => l + "\n"), kept.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l + "\n"));
+        Assert.All(all.Concat(single).Concat(odd), l => Assert.True(DumpFormat.RedactAllLine(l) is null || !DumpFormat.RedactAllLine(l)!.Contains(psk, StringComparison.Ordinal)));
         // The parser reads no peer from what the filter would have let through for `-Name all`.
-        Assert.Empty(TunnelProbe.Parse("@@before\n" + Filter(DumpFilter.PeerLines, all)).Before);
+        Assert.Empty(TunnelProbe.Parse("@@peers\n" + Filter("filter_peer_dump", all)).LivePeers);
     }
 
     /// <summary>Every probe script is read whole by bash before it runs, with stdin closed: a command that reads stdin cannot eat the script.</summary>
@@ -552,14 +555,14 @@ port=10087
         var run = RemoteOracle.Shell(wrapped + "echo not a command of the script\n");
 
         Assert.True(run.Ok, run.StdErr);
-        Assert.Equal(["start", "nothing to read", "end 1 one", "not a command of the script"], run.StdOut.Trim().Split('\n'));
-        const string call = $"\n{RemoteScript.FunctionName} \"$@\" </dev/null\n";
-        Assert.EndsWith(call, TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), StringComparison.Ordinal);
-        Assert.EndsWith(call, GatewayProbe.Script("wg2", ["/etc/wireguard/wgadmin/wg2-nat"]), StringComparison.Ordinal);
-        Assert.EndsWith(call, InterfaceStatusReader.Script(), StringComparison.Ordinal);
-        Assert.EndsWith(call, LanRouteScript.Script([], remove: true), StringComparison.Ordinal);
-        Assert.EndsWith(call, RemoteKeys.GenerateScript("wg2", "apt-get install -y wireguard-tools"), StringComparison.Ordinal);
-        foreach (var script in new[] { TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), GatewayProbe.Script("wg2", []), InterfaceStatusReader.Script(), LanRouteScript.Script([], remove: true) })
+        Assert.Equal(["start", "nothing to read", "end 1 one", "@@end", "not a command of the script"], run.StdOut.Trim().Split('\n'));
+        // A body that exits early ends the script without the end marker, with its status.
+        var early = RemoteOracle.Shell(RemoteScript.Wrap("", "echo before\nexit 4\necho after"));
+        Assert.Equal((4, "before\n"), (early.ExitCode, early.StdOut));
+        const string call = $"\n({RemoteScript.FunctionName} \"$@\") </dev/null\n";
+        foreach (var script in new[] { TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), GatewayProbe.Script("wg2"), InterfaceStatusReader.Script(), LanRouteScript.Script([], remove: true), RemoteKeys.GenerateScript("wg2", "apt") })
+            Assert.Contains(call, script, StringComparison.Ordinal);
+        foreach (var script in new[] { TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), GatewayProbe.Script("wg2"), InterfaceStatusReader.Script(), LanRouteScript.Script([], remove: true) })
         {
             RemoteOracle.AssertSyntax(script, "bash");
             Assert.Single(script.Split('\n'), l => l.Contains(RemoteScript.FunctionName + "() {", StringComparison.Ordinal));

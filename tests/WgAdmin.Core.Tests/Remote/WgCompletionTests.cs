@@ -104,7 +104,7 @@ public class WgCompletionTests
         dir.Write("wg0.conf", "");
         dir.Write("site-b.conf", "");
         dir.Write("wg0.key", "");
-        var script = WgCompletion.RemoteInterfaceScript.Replace("/etc/wireguard/", dir.Path + "/", StringComparison.Ordinal);
+        var script = WgCompletion.RemoteInterfaceScript.Replace("wireguard_dir='/etc/wireguard'", $"wireguard_dir={ShellQuote.Quote(dir.Path)}", StringComparison.Ordinal);
         var run = Tool.Run("bash", ["-s"], script);
         Assert.True(run.Ok, run.StdErr);
         var names = WgCompletion.ParseRemoteInterfaces(run.StdOut);

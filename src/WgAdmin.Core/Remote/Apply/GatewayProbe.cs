@@ -12,9 +12,10 @@ public static class GatewayProbe
     public static RemoteOperation<GatewayState> Operation(string interfaceName) =>
         new("reading the gateway's state", Script(interfaceName), output => Parse(output.Sections));
 
-    public static string Script(string interfaceName) =>
+    /// <summary>The probe of <paramref name="interfaceName"/>; <paramref name="managedFiles"/> (WgAdmin's files of it, by default) are hashed.</summary>
+    public static string Script(string interfaceName, IEnumerable<string>? managedFiles = null) =>
         RemoteScript.Compose("gateway-probe.sh",
-            HostPaths.For(interfaceName).Set("managed_files", string.Join('\n', HostPaths.Managed(interfaceName))), "facts.sh");
+            HostPaths.For(interfaceName).Set("managed_files", string.Join('\n', managedFiles ?? HostPaths.Managed(interfaceName))), "facts.sh");
 
     public static GatewayState Parse(string output) => Parse(SectionReader.Read(output));
 
