@@ -269,7 +269,7 @@ public static class GatewayPlanner
     /// <summary>The running peers whose keepalive or preshared key the desired config drops (wg syncconf would keep them).</summary>
     private static ScriptValues PeerResets(GatewayState state, WgInterface desired)
     {
-        var live = state.LivePeers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
+        var live = DumpFormat.Distinct(state.LivePeers).ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
         var keepaliveOff = new List<string>();
         var pskOff = new List<string>();
         foreach (var peer in desired.Peers)
@@ -322,7 +322,7 @@ public static class GatewayPlanner
             return true;
         if (state.LivePeers.Count != desired.Peers.Length)
             return true;
-        var live = state.LivePeers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
+        var live = DumpFormat.Distinct(state.LivePeers).ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
         foreach (var peer in desired.Peers)
         {
             if (!live.TryGetValue(peer.PublicKey.ToString(), out var running))

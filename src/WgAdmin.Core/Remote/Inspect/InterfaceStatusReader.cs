@@ -48,17 +48,19 @@ public static class InterfaceStatusReader
     public static IReadOnlyList<WgInterfaceStatus> Build(IReadOnlyList<string> dumpLines, IReadOnlyDictionary<string, string> configTexts,
         IReadOnlyDictionary<string, (string Enabled, string Active)> services, string? computerName, DateTimeOffset readAt)
     {
-        var live = new Dictionary<string, (string PublicKey, int? Port, uint? FwMark, List<string[]> Peers)>(StringComparer.Ordinal);
+        var live = new Dictionary<string, (string? PublicKey, int? Port, uint? FwMark, List<LivePeer> Peers)>(StringComparer.Ordinal);
         foreach (var line in dumpLines)
         {
             var fields = line.Split('\t');
-            if (fields.Length == 5)
-                live[fields[0]] = (fields[2], int.TryParse(fields[3], out var port) && port > 0 ? port : null,
+            // An interface line: a valid name and a public key (or none), as wg prints them; anything else is dropped.
+            if (fields.Length == 5 && WgValues.IsValidInterfaceName(fields[0]) && (fields[2] == "(none)" || Keys.WgPublicKey.TryParse(fields[2], out _)))
+                live[fields[0]] = (fields[2] == "(none)" ? null : fields[2], int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port > 0 ? port : null,
                     fields[4] == "off" ? null : uint.TryParse(fields[4].StartsWith("0x", StringComparison.Ordinal) ? fields[4][2..] : fields[4],
                         fields[4].StartsWith("0x", StringComparison.Ordinal) ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out var mark) ? mark : null,
-                    new List<string[]>());
-            else if (fields.Length == 9 && live.TryGetValue(fields[0], out var entry))
-                entry.Peers.Add(fields);
+                    new List<LivePeer>());
+            else if (fields.Length == 9 && live.TryGetValue(fields[0], out var entry) && DumpFormat.ParsePeer(string.Join('\t', fields[1..])) is { } peer
+                     && entry.Peers.All(p => p.PublicKey != peer.PublicKey))
+                entry.Peers.Add(peer);
         }
         var names = live.Keys.Union(configTexts.Keys).OrderBy(n => n, StringComparer.Ordinal);
         var result = new List<WgInterfaceStatus>();
@@ -94,16 +96,14 @@ public static class InterfaceStatusReader
                 ConfigPath = config is not null || configError is not null ? HostPaths.Config(name) : null,
                 Config = config,
                 ConfigError = configError,
-                Peers = isUp ? running.Peers.Select(f => Peer(f, peerNames, readAt)).ToArray() : Array.Empty<WgPeerStatus>(),
+                Peers = isUp ? running.Peers.Select(p => Peer(p, peerNames, readAt)).ToArray() : Array.Empty<WgPeerStatus>(),
             });
         }
         return result;
     }
 
-    private static WgPeerStatus Peer(string[] f, IReadOnlyDictionary<string, string> names, DateTimeOffset readAt)
+    private static WgPeerStatus Peer(LivePeer peer, IReadOnlyDictionary<string, string> names, DateTimeOffset readAt)
     {
-        // `wg show all dump` is `wg show NAME dump` with the interface in front: one parser for both.
-        var peer = DumpFormat.ParsePeer(string.Join('\t', f[1..]))!;
         DateTimeOffset? latest = peer.LatestHandshakeUnix > 0 ? DateTimeOffset.FromUnixTimeSeconds(peer.LatestHandshakeUnix) : null;
         return new WgPeerStatus
         {

@@ -98,8 +98,9 @@ public static class TunnelProbe
         return probe;
     }
 
-    private static readonly Regex SummaryPattern = new(@"(\d+) packets transmitted, (\d+) (?:packets )?received", RegexOptions.CultureInvariant);
-    private static readonly Regex RttPattern = new(@"= ([\d.]+)/([\d.]+)/([\d.]+)", RegexOptions.CultureInvariant);
+    // ASCII digits only, few enough to fit: a host's output is not trusted to be ping's.
+    private static readonly Regex SummaryPattern = new(@"\b([0-9]{1,9}) packets transmitted, ([0-9]{1,9}) (?:packets )?received", RegexOptions.CultureInvariant);
+    private static readonly Regex RttPattern = new(@"= ([0-9]{1,9}(?:\.[0-9]{1,9})?)/([0-9]{1,9}(?:\.[0-9]{1,9})?)/([0-9]{1,9}(?:\.[0-9]{1,9})?)", RegexOptions.CultureInvariant);
 
     /// <summary>Reads ping's summary ("3 packets transmitted, 3 received, ..." and "rtt min/avg/max/mdev = ..."), or keeps its error.</summary>
     public static PingSummary ParsePing(IReadOnlyList<string> lines)

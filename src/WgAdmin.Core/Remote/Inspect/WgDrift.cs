@@ -31,7 +31,7 @@ public static class WgDrift
         if (!wantedAddresses.OrderBy(a => a, StringComparer.Ordinal).SequenceEqual(liveAddresses.OrderBy(a => a, StringComparer.Ordinal)))
             differences.Add(Difference("Address", wanted: string.Join(", ", wantedAddresses), found: string.Join(", ", liveAddresses)));
 
-        var livePeers = live.Peers.ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
+        var livePeers = live.Peers.DistinctBy(p => p.PublicKey, StringComparer.Ordinal).ToDictionary(p => p.PublicKey, StringComparer.Ordinal);
         foreach (var peer in desired.Peers)
         {
             var key = peer.PublicKey.ToString();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using WgAdmin.Keys;
+using WgAdmin.Net;
 
 namespace WgAdmin.Remote;
 
@@ -11,11 +13,16 @@ namespace WgAdmin.Remote;
 /// </summary>
 public static class DumpFormat
 {
-    /// <summary>One peer line: key, psk, endpoint, allowed-ips, handshake, rx, tx, keepalive; null for a line of another shape.</summary>
+    /// <summary>
+    /// One peer line: key, psk, endpoint, allowed-ips, handshake, rx, tx, keepalive; null for a line
+    /// of another shape, or whose key is not a public key or whose endpoint is not an endpoint (a
+    /// host's output is not trusted).
+    /// </summary>
     public static LivePeer? ParsePeer(string line)
     {
         var fields = line.Split('\t');
-        if (fields.Length != 8)
+        if (fields.Length != 8 || !WgPublicKey.TryParse(fields[0], out _) || fields[1] is not ("(none)" or "(set)")
+            || (fields[2] != "(none)" && !WgEndpoint.TryParse(fields[2], out _)))
             return null;
         static long Long(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
         var allowed = fields[3] == "(none)" ? Array.Empty<string>() : fields[3].Split(',', StringSplitOptions.RemoveEmptyEntries);
@@ -23,9 +30,11 @@ public static class DumpFormat
         return new LivePeer(fields[0], fields[1] != "(none)", fields[2] == "(none)" ? null : fields[2], allowed, Long(fields[4]), Long(fields[5]), Long(fields[6]), keepalive);
     }
 
-    /// <summary>The peers of a section of peer lines.</summary>
-    public static List<LivePeer> ParsePeers(ScriptSection? section) =>
-        section is null ? new List<LivePeer>() : section.Lines.Select(ParsePeer).OfType<LivePeer>().ToList();
+    /// <summary>The peers of a section of peer lines, each key once (the first line of it: a dump never repeats one).</summary>
+    public static List<LivePeer> ParsePeers(ScriptSection? section) => section is null ? new List<LivePeer>() : Distinct(section.Lines.Select(ParsePeer).OfType<LivePeer>());
+
+    /// <summary>Each public key once, the first seen.</summary>
+    public static List<LivePeer> Distinct(IEnumerable<LivePeer> peers) => peers.DistinctBy(p => p.PublicKey, StringComparer.Ordinal).ToList();
 
     /// <summary>One line of local `wg show all dump`, reduced as filter_all_dump does; null for a line it drops.</summary>
     public static string? RedactAllLine(string line)
