@@ -204,15 +204,16 @@ public class GatewayProbeTests
     }
 
     [Theory]
-    [InlineData("K\t(none)\t(none)\t(none)\t0\t0\t0\toff", "K", false, null, new string[0], 0L, 0L, 0L, null)]
-    [InlineData("K\t(set)\t[2001:db8::1]:51820\tfd00::2/128,10.0.0.0/8\t1712345678\t99\t100\t5", "K", true, "[2001:db8::1]:51820", new[] { "fd00::2/128", "10.0.0.0/8" }, 1712345678L, 99L, 100L, 5)]
-    [InlineData("K\t(set)\t192.0.2.1:1\t0.0.0.0/0\tx\t-1\t\toff", "K", true, "192.0.2.1:1", new[] { "0.0.0.0/0" }, 0L, 0L, 0L, null)]
-    public void ParsePeerReadsADumpLine(string line, string key, bool psk, string? endpoint, string[] allowed, long handshake, long rx, long tx, int? keepalive)
+    [InlineData("{K}\t(none)\t(none)\t(none)\t0\t0\t0\toff", false, null, new string[0], 0L, 0L, 0L, null)]
+    [InlineData("{K}\t(set)\t[2001:db8::1]:51820\tfd00::2/128,10.0.0.0/8\t1712345678\t99\t100\t5", true, "[2001:db8::1]:51820", new[] { "fd00::2/128", "10.0.0.0/8" }, 1712345678L, 99L, 100L, 5)]
+    [InlineData("{K}\t(set)\t192.0.2.1:1\t0.0.0.0/0\tx\t-1\t\toff", true, "192.0.2.1:1", new[] { "0.0.0.0/0" }, 0L, 0L, 0L, null)]
+    public void ParsePeerReadsADumpLine(string line, bool psk, string? endpoint, string[] allowed, long handshake, long rx, long tx, int? keepalive)
     {
-        var peer = DumpFormat.ParsePeer(line);
+        // {K} stands for a public key: a dump line whose first field is not one is not a peer.
+        var peer = DumpFormat.ParsePeer(line.Replace("{K}", Peer1, StringComparison.Ordinal));
 
         Assert.NotNull(peer);
-        Assert.Equal((key, psk, endpoint, handshake, rx, tx, keepalive),
+        Assert.Equal((Peer1, psk, endpoint, handshake, rx, tx, keepalive),
             (peer.PublicKey, peer.HasPresharedKey, peer.Endpoint, peer.LatestHandshakeUnix, peer.ReceivedBytes, peer.SentBytes, peer.PersistentKeepalive));
         Assert.Equal(allowed, peer.AllowedIPs);
     }
