@@ -80,6 +80,7 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
             WriteWarning($"Site {Quote.Value(site.Name)} is a cloud VPC: its LAN routes belong in the provider's route table; setting them on the hosts as asked.");
         var plan = new SitePlan(Topology, site, routes, blocked is null ? null : readFrom);
         var description = Describe(plan);
+        WriteVerbose(description); // the plan goes to the verbose stream too: "What if:" lines go straight to the host
         AddHosts(ComputerName, site.Name, plan, target => ShouldProcess(target.ComputerName, description));
     }
 
