@@ -3,7 +3,7 @@ namespace WgAdmin.Config;
 /// <summary>
 /// Recognises the lines of a config file that hold a secret, the way `wg` reads them (every
 /// whitespace character deleted, case ignored), so "Private Key = ..." is caught too. Used to
-/// read configs without ever taking their keys: here, and on gateways through <see cref="AwkFilter"/>.
+/// read configs without ever taking their keys. The same rule runs on gateways as lib.sh's key_lines.
 /// </summary>
 public static class KeyLines
 {
@@ -14,6 +14,7 @@ public static class KeyLines
             || compact.StartsWith("presharedkey=", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The same test as a shell filter: prints a file without its secret lines.</summary>
-    public const string AwkFilter = "awk '{ c = $0; gsub(/[[:space:]]/, \"\", c); c = tolower(c); if (index(c, \"privatekey=\") == 1 || index(c, \"presharedkey=\") == 1) next; print }'";
+    /// <summary>A private key line (what lib.sh's config_hash leaves out of the hash).</summary>
+    public static bool IsPrivateKey(string line) =>
+        new string(line.Where(c => !char.IsWhiteSpace(c)).ToArray()).StartsWith("privatekey=", StringComparison.OrdinalIgnoreCase);
 }

@@ -36,13 +36,8 @@ public sealed class GetWgInterfaceCommand : WgHostCmdlet
             (_, interfaces) => Write(interfaces));
 
     /// <summary>The interfaces of a host (live state and config files, key material dropped), read as root; Compare-WgInterface reads them so too.</summary>
-    internal static IReadOnlyList<WgInterfaceStatus> ReadRemote(SshConnection connection, string host, CancellationToken cancellation)
-    {
-        var result = connection.Run(GatewayExecutor.RootShell, InterfaceStatusReader.Script(), cancellation: cancellation);
-        if (result.ExitCode != 0 || !result.Output.Contains("@@end", StringComparison.Ordinal))
-            throw new WgException(new WgError(WgErrorId.RemoteCommandFailed, $"{host}: reading interfaces failed (exit {result.ExitCode}): {result.Error.Trim()}", Offender: host));
-        return InterfaceStatusReader.Parse(result.Output, host);
-    }
+    internal static IReadOnlyList<WgInterfaceStatus> ReadRemote(SshConnection connection, string host, CancellationToken cancellation) =>
+        RemoteRunner.Invoke(connection, InterfaceStatusReader.Operation(host), cancellation);
 
     private IReadOnlyList<WgInterfaceStatus> ReadLocal()
     {

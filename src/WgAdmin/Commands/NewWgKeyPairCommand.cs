@@ -48,7 +48,7 @@ public sealed class NewWgKeyPairCommand : WgHostCmdlet
         }
         // Only the gateway's key file is a change; a key made here in memory is not.
         AddHosts(ComputerName, InterfaceName, approve: target =>
-            ShouldProcess($"{target.ComputerName}: /etc/wireguard/{target.Scope}.key", "Create a private key on the gateway (an existing one is kept)"));
+            ShouldProcess($"{target.ComputerName}: {HostPaths.KeyFile(target.Scope)}", "Create a private key on the gateway (an existing one is kept)"));
     }
 
     protected override void EndProcessing() =>
@@ -56,7 +56,7 @@ public sealed class NewWgKeyPairCommand : WgHostCmdlet
             (_, created) =>
             {
                 if (created.Created)
-                    WriteVerbose($"{created.KeyPair.ComputerName}: created /etc/wireguard/{created.KeyPair.InterfaceName}.key");
+                    WriteVerbose($"{created.KeyPair.ComputerName}: created {HostPaths.KeyFile(created.KeyPair.InterfaceName!)}");
                 WriteObject(created.KeyPair);
             });
 
@@ -67,14 +67,9 @@ public sealed class NewWgKeyPairCommand : WgHostCmdlet
         if (InstallPackage)
         {
             var state = GatewayExecutor.Probe(connection, interfaceName, cancellation);
-            install = state.HasWireGuard ? null : PackageInstaller.InstallCommand(state.PackageManager);
+            install = state.HasWireGuard ? null : PackageInstaller.ManagerName(state.PackageManager);
         }
-        var result = connection.Run(GatewayExecutor.RootShell, RemoteKeys.GenerateScript(interfaceName, install), cancellation: cancellation);
-        if (result.ExitCode == 3)
-            throw new WgException(new WgError(WgErrorId.WireGuardNotInstalled, $"{host}: wg is not installed; add -InstallPackage.", Offender: host));
-        var line = result.Output.Split('\n').FirstOrDefault(l => l.StartsWith("pubkey=", StringComparison.Ordinal));
-        if (result.ExitCode != 0 || line is null || !WgPublicKey.TryParse(line[7..].Trim(), out var publicKey))
-            throw new WgException(new WgError(WgErrorId.RemoteCommandFailed, $"{host}: generating the key failed (exit {result.ExitCode}): {result.Error.Trim()}", Offender: host));
-        return (new WgKeyPair(publicKey, host, interfaceName), result.Output.Contains("created=yes", StringComparison.Ordinal));
+        var outcome = RemoteRunner.Invoke(connection, RemoteKeys.Operation(interfaceName, install), cancellation);
+        return (new WgKeyPair(outcome.PublicKey, host, interfaceName), outcome.Created);
     }
 }

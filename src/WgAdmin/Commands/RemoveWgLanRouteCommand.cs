@@ -13,11 +13,11 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(WgLanRouteResult))]
 public sealed class RemoveWgLanRouteCommand : WgLanRouteCmdlet
 {
-    private static readonly LanRouteChange RemoveAll = new(null, LanRouteScript.Script(Array.Empty<WgLanRoute>(), remove: true));
+    private static readonly LanRouteChange RemoveAll = new(null, Array.Empty<WgLanRoute>(), Remove: true);
 
     protected override void ProcessRecord() =>
         AddHosts(ComputerName, approve: target => ShouldProcess(target.ComputerName,
-            $"remove the LAN routes WgAdmin set, {LanRouteScript.RoutesFile} and {LanRouteScript.UnitName}"));
+            $"remove the LAN routes WgAdmin set, {HostPaths.LanRoutes} and {HostPaths.LanRoutesUnitName}"));
 
     protected override void EndProcessing() => ChangeHosts(_ => RemoveAll);
 }

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using System.Net;
+using WgAdmin.Net;
 using WgAdmin.Remote;
 using WgAdmin.Topology;
 
@@ -100,7 +102,7 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
         {
             if (plan.ReadFrom is not null)
                 plan.Routes = RoutesViaGateway(plan);
-            plan.Change = new LanRouteChange(plan.Site.Name, LanRouteScript.Script(plan.Routes, remove: false));
+            plan.Change = new LanRouteChange(plan.Site.Name, plan.Routes);
         }
         ChangeHosts(target => ((SitePlan)target.Context!).Change!);
     }
@@ -112,7 +114,7 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
         string? problem;
         try
         {
-            var addresses = GatewayLanAddress.Choose(ReadAddresses(gateway), plan.Site.LanPrefix);
+            var addresses = ReadAddresses(gateway, plan.Site.LanPrefix);
             var routes = WgLanRoutes.For(plan.Topology, plan.Site.Name, addresses);
             if (routes.FirstOrDefault(r => r.Gateway is null) is not { } blocked)
             {
@@ -133,13 +135,10 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
         return plan.Routes;
     }
 
-    /// <summary>The gateway's `ip -o addr show`, over a kept session to it or a connection of this command's.</summary>
-    private string ReadAddresses(string gateway)
+    /// <summary>The gateway's addresses in the LAN, over a kept session to it or a connection of this command's.</summary>
+    private IReadOnlyList<IPAddress> ReadAddresses(string gateway, IReadOnlyList<WgPrefix> lanPrefixes)
     {
         var connection = WgSessionRegistry.Find(RunspaceId, gateway)?.Connection ?? Connect(OptionsFor(gateway), StopToken);
-        var result = connection.Run(GatewayLanAddress.Command, timeout: TimeSpan.FromSeconds(30), cancellation: StopToken);
-        if (result.ExitCode != 0)
-            throw new WgException(new WgError(WgErrorId.RemoteCommandFailed, $"{gateway}: listing its addresses failed (exit {result.ExitCode}): {result.Error.Trim()}", Offender: gateway));
-        return result.Output;
+        return RemoteRunner.Invoke(connection, GatewayLanAddress.Operation(lanPrefixes), StopToken);
     }
 }

@@ -117,19 +117,14 @@ public sealed class TestWgTunnelCommand : WgHostCmdlet
             WriteObject(_allPassed);
     }
 
-    /// <summary>Tests one gateway's interface (its name is the target's scope): the probe script, run as root, judged by the core.</summary>
+    /// <summary>Tests one gateway's interface (its name is the target's scope): the probe, run as root, judged by the core.</summary>
     private Outcome Test(HostTarget target, TunnelCheckOptions options, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         try
         {
             var connection = Connect(target, cancellation);
-            var script = TunnelProbe.Script(target.Scope, Count, _targetAddresses, _source);
-            var result = connection.Run(GatewayExecutor.RootShell, script, TimeSpan.FromMinutes(10), cancellation);
-            if (result.ExitCode != 0 || !result.Output.Contains("@@end", StringComparison.Ordinal))
-                throw new WgException(new WgError(WgErrorId.RemoteCommandFailed,
-                    $"{target.ComputerName}: the tunnel probe failed (exit {result.ExitCode}): {SecretFilter.Redact(result.Error.Trim())}", Offender: target.ComputerName));
-            var probe = TunnelProbe.Parse(result.Output);
+            var probe = RemoteRunner.Invoke(connection, TunnelProbe.Operation(target.Scope, Count, _targetAddresses, _source), cancellation);
             return new Outcome(TunnelCheck.Evaluate(probe, target.ComputerName, target.Scope, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), null, 0);
         }
         catch (Exception ex) when (ex is WgException or IOException or InvalidOperationException)

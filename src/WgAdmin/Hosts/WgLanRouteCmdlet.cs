@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using WgAdmin.Remote;
+using WgAdmin.Topology;
 
 namespace WgAdmin.Commands;
 
@@ -11,8 +11,8 @@ namespace WgAdmin.Commands;
 /// </summary>
 public abstract class WgLanRouteCmdlet : WgHostCmdlet
 {
-    /// <summary>What to do on a LAN host: the script, and the site whose routes it sets (null when it removes them).</summary>
-    protected sealed record LanRouteChange(string? Site, string Script);
+    /// <summary>What to do on a LAN host: the site whose routes to set and its routes, or (Remove) take away every route WgAdmin set.</summary>
+    protected sealed record LanRouteChange(string? Site, IReadOnlyList<WgLanRoute> Routes, bool Remove = false);
 
     /// <summary>Runs each queued host's change on it.</summary>
     protected void ChangeHosts(Func<HostTarget, LanRouteChange> changeOf) =>
@@ -29,11 +29,6 @@ public abstract class WgLanRouteCmdlet : WgHostCmdlet
                 WriteObject(new WgLanRouteResult { ComputerName = target.ComputerName, Site = changeOf(target).Site, Error = error.Message });
             });
 
-    private WgLanRouteResult Run(HostTarget target, LanRouteChange change, CancellationToken cancellation)
-    {
-        var clock = Stopwatch.StartNew();
-        var connection = Connect(target, cancellation);
-        var result = connection.Run(GatewayExecutor.RootShell, change.Script, TimeSpan.FromMinutes(2), cancellation);
-        return LanRouteScript.Parse(target.ComputerName, change.Site, result, clock.Elapsed);
-    }
+    private WgLanRouteResult Run(HostTarget target, LanRouteChange change, CancellationToken cancellation) =>
+        RemoteRunner.Invoke(Connect(target, cancellation), LanRouteScript.Operation(target.ComputerName, change.Routes, change.Site, change.Remove), cancellation);
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using WgAdmin.Core.Tests.Support;
 using WgAdmin.Remote;
@@ -65,20 +64,4 @@ internal static class GatewaySandbox
         return results;
     }
 
-    /// <summary>The executor's preamble (set -eu, pipefail, umask, put_file), exactly as it sends it.</summary>
-    public static string ExecutorPreamble()
-    {
-        var field = typeof(GatewayExecutor).GetField("Preamble", BindingFlags.NonPublic | BindingFlags.Static);
-        Assert.True(field is not null, "GatewayExecutor.Preamble was not found; these tests run plans with the executor's own preamble.");
-        return (string)field.GetRawConstantValue()!;
-    }
-
-    /// <summary>A plan's steps as the executor assembles them into one script.</summary>
-    public static string PlanScript(IEnumerable<PlanStep> steps)
-    {
-        var script = new StringBuilder(ExecutorPreamble());
-        foreach (var step in steps)
-            script.Append($"echo '@@step {step.Action}'\n{step.Script}\n");
-        return script.Append("echo '@@done'\n").ToString();
-    }
 }

@@ -1,0 +1,19 @@
+namespace WgAdmin.Remote;
+
+/// <summary>What Set-WgInterface and its companions may change besides the config file.</summary>
+public sealed record ApplyOptions
+{
+    /// <summary>Install the WireGuard tools when they are missing.</summary>
+    public bool InstallPackage { get; init; }
+    /// <summary>Turn on IP forwarding now and persist it in /etc/sysctl.d/.</summary>
+    public bool EnableForwarding { get; init; }
+    /// <summary>The WAN (or LAN-facing) interface to masquerade out of; null leaves NAT alone.</summary>
+    public string? Masquerade { get; init; }
+    /// <summary>The seed's two-way NAT: also accept WAN-to-tunnel forwarding and masquerade into the tunnel.</summary>
+    public bool TwoWayNat { get; init; }
+    public FirewallBackend Firewall { get; init; } = FirewallBackend.Auto;
+    /// <summary>Write and start the interface (false for Enable-WgForwarding and Set-WgNat alone).</summary>
+    public bool ManageInterface { get; init; } = true;
+    /// <summary>Also forward and NAT IPv6; when null, decided from the interface's addresses and peers.</summary>
+    public bool? IPv6 { get; init; }
+}

@@ -1,0 +1,30 @@
+using WgAdmin.Model;
+
+namespace WgAdmin.Remote;
+
+/// <summary>What a gateway has now, as Set-WgInterface's probe read it: the shared facts and what only a change needs. Nothing secret is in it.</summary>
+public sealed class GatewayState : GatewayFacts
+{
+    public Dictionary<string, string> OsRelease { get; } = new(StringComparer.Ordinal);
+    public bool IsRoot { get; set; }
+    public bool IptablesIsNft { get; set; }
+    /// <summary>iptables' FORWARD policy is DROP (Docker sets it): only a rule in iptables' own FORWARD chain lets forwarded packets through.</summary>
+    public bool IptablesForwardDrop { get; set; }
+
+    /// <summary>SHA-256 of the config file with its private key lines left out (lib.sh's config_hash).</summary>
+    public string? ConfigHash { get; set; }
+    public string? ConfigMode { get; set; }
+    /// <summary>The public key of the file's private key, derived on the gateway.</summary>
+    public string? ConfigPublicKey { get; set; }
+    /// <summary>The file with private and preshared keys left out, parsed; null if absent or unreadable.</summary>
+    public WgInterface? Config { get; set; }
+    public string? ConfigParseError { get; set; }
+
+    /// <summary>The public key of the interface's key file, a private key generated on the gateway.</summary>
+    public string? KeyFilePublicKey { get; set; }
+
+    /// <summary>Path to SHA-256 of the files WgAdmin manages (absent files are not listed).</summary>
+    public Dictionary<string, string> ManagedFileHashes { get; } = new(StringComparer.Ordinal);
+
+    public PackageManagerKind PackageManager => PackageInstaller.Detect(OsRelease);
+}

@@ -1,0 +1,43 @@
+namespace WgAdmin.Remote;
+
+/// <summary>
+/// The one way a script runs on a host: as root, or through `sudo -n` (which fails rather than
+/// asks), the script on standard input so that no value ever appears in a process's arguments.
+/// One check that it ran to its end, one error naming the host and the operation, one redaction.
+/// </summary>
+public static class RemoteRunner
+{
+    /// <summary>The only command line WgAdmin sends: a root shell reading its script from stdin.</summary>
+    public const string RootShell = "if [ \"$(id -u)\" -eq 0 ]; then exec bash -s; else exec sudo -n bash -s; fi";
+
+    /// <summary>Runs a script and reads what it printed, whatever its outcome.</summary>
+    public static ScriptOutput Run(SshConnection connection, string script, TimeSpan timeout, CancellationToken cancellation = default) =>
+        ScriptOutput.Read(connection.Run(RootShell, script, timeout, cancellation));
+
+    /// <summary>Runs the operation; a script that did not run to its end is a <see cref="WgErrorId.RemoteCommandFailed"/> (or the ID it reported).</summary>
+    public static T Invoke<T>(SshConnection connection, RemoteOperation<T> operation, CancellationToken cancellation = default)
+    {
+        var output = Run(connection, operation.Script, operation.Timeout, cancellation);
+        if (!output.Complete)
+            throw Failure(connection.Target.ComputerName, operation.Description, output);
+        return operation.Parse(output);
+    }
+
+    /// <summary>The error for a script that failed: the ID and message it reported, else its exit code and standard error.</summary>
+    public static WgException Failure(string computerName, string description, ScriptOutput output)
+    {
+        if (output.ReportedError is var (kind, message))
+        {
+            var id = kind switch
+            {
+                "not-installed" => WgErrorId.WireGuardNotInstalled,
+                "unsupported-os" => WgErrorId.UnsupportedOperatingSystem,
+                _ => WgErrorId.RemoteCommandFailed,
+            };
+            return new WgException(new WgError(id, $"{computerName}: {description} failed: {SecretFilter.Redact(message)}.", Offender: computerName));
+        }
+        var reason = output.ExitCode == 0 ? "its output ended early" : $"exit {output.ExitCode}";
+        return new WgException(new WgError(WgErrorId.RemoteCommandFailed,
+            $"{computerName}: {description} failed ({reason}): {output.ErrorSummary}", Offender: computerName));
+    }
+}

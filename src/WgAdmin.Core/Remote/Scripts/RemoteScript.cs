@@ -1,0 +1,60 @@
+using System.Text;
+
+namespace WgAdmin.Remote;
+
+/// <summary>
+/// How a script is put together before it is sent: lib.sh and any other libraries it names, the
+/// quoted values, then its own text as the body of one function. Scripts reach the host on the
+/// standard input of `bash -s`, which reads them as it runs them: a command there that reads its
+/// standard input (a NAT helper, systemctl asking for a password, ssh, a ping that waits) would
+/// swallow the rest of the script. So bash reads the function whole before running it, runs it in
+/// a subshell with stdin from /dev/null (an early `exit` ends the script, not the framing), and
+/// the end marker follows only when it succeeded.
+/// </summary>
+public static class RemoteScript
+{
+    public const string FunctionName = "wgadmin_main";
+
+    /// <summary>The last line of a script that ran to its end (<see cref="RemoteRunner"/> checks it).</summary>
+    public const string EndMarker = "@@end";
+
+    public const string Library = "lib.sh";
+
+    /// <summary>The script <paramref name="fileName"/> of <see cref="ScriptLibrary"/>, ready to send.</summary>
+    public static string Compose(string fileName, ScriptValues values, params string[] libraries) =>
+        Libraries(libraries) + Wrap(values.Prelude(), ScriptLibrary.Text(fileName));
+
+    /// <summary>lib.sh, then the given libraries: the functions a script calls.</summary>
+    public static string Libraries(params string[] libraries)
+    {
+        var text = new StringBuilder(ScriptLibrary.Text(Library));
+        foreach (var library in libraries)
+            text.Append('\n').Append(ScriptLibrary.Text(library));
+        return text.Append('\n').ToString();
+    }
+
+    /// <summary>The assignments (<paramref name="prelude"/>, no commands) then the body, read whole and run with stdin closed.</summary>
+    public static string Wrap(string prelude, string body) =>
+        $"{prelude}{FunctionName}() {{\n{body.TrimEnd('\n')}\n}}\n({FunctionName} \"$@\") </dev/null\n" +
+        $"wgadmin_status=$?\nif [ \"$wgadmin_status\" -ne 0 ]; then exit \"$wgadmin_status\"; fi\necho {EndMarker}\n";
+
+    /// <summary>
+    /// A script to install on a host (the NAT script, the LAN-route helper): its leading comment
+    /// lines (the shebang and what it is), the values as assignments, then the rest of the file.
+    /// </summary>
+    public static string Installable(string fileName, ScriptValues values)
+    {
+        var lines = ScriptLibrary.Text(fileName).Split('\n');
+        var header = lines.TakeWhile(l => l.StartsWith('#')).Count();
+        return string.Join('\n', lines.Take(header)) + "\n" + values.Prelude() + string.Join('\n', lines.Skip(header));
+    }
+
+    /// <summary>A text file of the library (a unit, a drop-in) with its @placeholders@ filled (paths only, never shell).</summary>
+    public static string Template(string fileName, params (string Placeholder, string Value)[] values)
+    {
+        var text = ScriptLibrary.Text(fileName);
+        foreach (var (placeholder, value) in values)
+            text = text.Replace($"@{placeholder}@", value, StringComparison.Ordinal);
+        return text;
+    }
+}

@@ -1,0 +1,28 @@
+# shellcheck shell=bash
+# Set-WgInterface's probe (GatewayProbe.cs): the shared facts of one interface, and what only a
+# change needs: the OS, root or sudo, the firewall's flavour, the config file's hash, mode and
+# public key, the public key of a key generated on the gateway, the hashes of WgAdmin's files.
+# The private key is reduced to its public key here; nothing secret is printed.
+: "${name:?}" "${conf:?}" "${key_file:?}" "${nat_script:?}" "${managed_files?}"
+
+print_facts "$name" "$conf" "$nat_script" "$(dump_peers "$name")"
+echo @@os
+cat /etc/os-release 2>/dev/null
+echo @@host
+if [ -z "${SUDO_USER:-}" ]; then echo root=yes; fi
+if has iptables; then
+  if iptables -V 2>/dev/null | grep -q nf_tables; then echo iptables_nft=yes; fi
+  if iptables -w -S FORWARD 2>/dev/null | grep -qx -- '-P FORWARD DROP'; then echo iptables_forward_drop=yes; fi
+fi
+if [ -f "$conf" ]; then
+  echo @@confmeta
+  echo "mode=$(stat -c %a "$conf")"
+  echo "hash=$(config_hash "$conf")"
+  if has wg; then echo "pubkey=$(private_key_of "$conf" | wg pubkey 2>/dev/null)"; fi
+fi
+echo @@keyfile
+if [ -f "$key_file" ] && has wg; then wg pubkey < "$key_file" 2>/dev/null; fi
+echo @@managed
+printf '%s\n' "$managed_files" | while IFS= read -r f; do
+  if [ -n "$f" ] && [ -f "$f" ]; then echo "$(sha256sum < "$f" | cut -d' ' -f1) $f"; fi
+done

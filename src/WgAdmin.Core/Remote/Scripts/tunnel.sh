@@ -1,0 +1,86 @@
+# shellcheck shell=bash
+# The functions of Test-WgTunnel's probe (TunnelProbe.cs), defined before it runs; tests run them
+# alone. Inputs: $name (the interface), $count (pings per address), $nets and $own (the
+# interface's IPv4 subnets and addresses, set by the probe).
+#
+# A peer's tunnel address: a /32 (or /31) of its AllowedIPs inside one of the interface's IPv4
+# subnets; else, for a wider prefix there, its only host address that is neither the gateway's
+# own nor inside another peer's more specific prefix, or "ambiguous PREFIX" when several are left
+# (then not pinged). The source of target pings: the first global address of the family on an
+# interface that is neither the default route's, nor a WireGuard link, nor lo (the LAN side of a
+# two-armed gateway); else the default route's interface (a one-armed gateway). Ping counts are
+# read from the summary of iputils ("0 received") and BusyBox ("0 packets received"); a lost
+# don't-fragment ping is sent again once.
+#
+# shellcheck disable=SC2154 # name and count come from the prelude, nets and own from the probe
+
+# IPv4 and ICMP headers: a ping of N bytes is an IP packet of N + 28 (TunnelProbe.IcmpOverhead).
+icmp_overhead=28
+# The smallest packet every IPv4 path must carry, 576, as a ping size.
+minimum_ping_size=548
+
+ip2int() { local IFS=.; set -- $1; echo $(( ($1 << 24) | ($2 << 16) | ($3 << 8) | $4 )); }
+int2ip() { echo "$(( ($1 >> 24) & 255 )).$(( ($1 >> 16) & 255 )).$(( ($1 >> 8) & 255 )).$(( $1 & 255 ))"; }
+mask() { if [ "$1" -eq 0 ]; then echo 0; else echo $(( (0xFFFFFFFF << (32 - $1)) & 0xFFFFFFFF )); fi; }
+pings() { ping -n -q -c "$count" -i 0.2 -W 1 "$@" </dev/null 2>&1 | grep -v -e '^PING ' -e '^---' -e '^$' | tail -n 4; }
+received() { sed -n 's/.*transmitted, \([0-9][0-9]*\) \(packets \)\{0,1\}received.*/\1/p' | head -n 1; }
+fits_once() { local r; r=$(ping -n -q -c 1 -W 1 -M 'do' -s "$2" "$1" </dev/null 2>&1 | received); [ "${r:-0}" -gt 0 ]; }
+fits() { fits_once "$1" "$2" || fits_once "$1" "$2"; }
+
+# The largest IP packet that crosses to $1 with don't-fragment set, below the interface MTU $2.
+path_mtu() {
+  local hi lo mid
+  hi=$(( $2 - icmp_overhead ))
+  if fits "$1" "$hi"; then echo "$2"; return; fi
+  lo=$minimum_ping_size
+  if ! fits "$1" "$lo"; then echo 0; return; fi
+  while [ $(( hi - lo )) -gt 1 ]; do mid=$(( (lo + hi) / 2 )); if fits "$1" "$mid"; then lo=$mid; else hi=$mid; fi; done
+  echo $(( lo + icmp_overhead ))
+}
+
+# $1: the peer's allowed IPs (comma-separated); $2: the other peers' (spaced); $nets, $own: the interface's.
+tunnel_address() {
+  local wide="" p a l n s sn sl last found k end o q ql qn qe
+  for p in $(echo "$1" | tr ',' ' '); do
+    case "$p" in *:*|'(none)') continue ;; esac
+    a=${p%/*}; l=${p#*/}; n=$(ip2int "$a")
+    for s in $nets; do
+      sn=${s%/*}; sl=${s#*/}
+      [ "$l" -ge "$sl" ] && [ $(( n & $(mask "$sl") )) -eq "$sn" ] || continue
+      if [ "$l" -ge 31 ]; then echo "$a"; return; fi
+      [ -n "$wide" ] || wide=$p
+    done
+  done
+  [ -n "$wide" ] || return 0
+  l=${wide#*/}; n=$(( $(ip2int "${wide%/*}") & $(mask "$l") )); last=$(( n + (1 << (32 - l)) - 2 ))
+  found=""; k=$(( n + 1 ))
+  while [ "$k" -le "$last" ]; do
+    end=-1
+    for o in $own; do if [ "$(ip2int "$o")" -eq "$k" ]; then end=$k; fi; done
+    for q in $2; do
+      case "$q" in *:*|'(none)') continue ;; esac
+      ql=${q#*/}; [ "$ql" -gt "$l" ] || continue
+      qn=$(( $(ip2int "${q%/*}") & $(mask "$ql") )); qe=$(( qn + (1 << (32 - ql)) - 1 ))
+      if [ $(( k & $(mask "$ql") )) -eq "$qn" ] && [ "$qe" -gt "$end" ]; then end=$qe; fi
+    done
+    if [ "$end" -lt 0 ]; then
+      [ -z "$found" ] || { echo "ambiguous $wide"; return; }
+      found=$k; end=$k
+    fi
+    k=$(( end + 1 ))
+  done
+  [ -z "$found" ] || int2ip "$found"
+}
+
+default_source() {
+  local dev wgs
+  dev=$(ip "$1" route show default 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
+  wgs=" $(wg show interfaces 2>/dev/null) $name "
+  ip "$1" -o addr show scope global 2>/dev/null | awk -v dev="$dev" -v wgs="$wgs" '
+    / tentative| deprecated/ { next }
+    { split($4, a, "/"); d = $2; sub(/@.*/, "", d) }
+    d == "lo" || index(wgs, " " d " ") { next }
+    d == dev { if (fallback == "") fallback = a[1]; next }
+    lan == "" { lan = a[1] }
+    END { if (lan != "") print lan; else if (fallback != "") print fallback }'
+}

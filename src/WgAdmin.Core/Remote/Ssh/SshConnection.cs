@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Text;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace WgAdmin.Remote;
+
+/// <summary>
+/// One authenticated SSH connection (SSH.NET) whose host key was checked against known_hosts
+/// before anything was sent. Commands run over it one channel each; secrets go on standard
+/// input, never on the command line.
+/// </summary>
+public sealed class SshConnection : IDisposable
+{
+    private readonly SshClient _client;
+    private int _commands;
+
+    private SshConnection(SshClient client, SshTarget target, string fingerprint)
+    {
+        _client = client;
+        Target = target;
+        HostKeyFingerprint = fingerprint;
+    }
+
+    public SshTarget Target { get; }
+
+    public string HostKeyFingerprint { get; }
+
+    /// <summary>Commands run over this connection: each is one channel, a round trip or two.</summary>
+    public int CommandCount => _commands;
+
+    public bool IsConnected => !_disposed && _client.IsConnected;
+
+    private bool _disposed;
+
+    public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default)
+    {
+        var target = options.Target;
+        KnownHosts knownHosts;
+        try
+        {
+            knownHosts = KnownHosts.Load(options.KnownHostsFiles);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot read known_hosts: {ex.Message}", Offender: target.ComputerName));
+        }
+        var authentication = BuildAuthentication(options);
+        var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, authentication.ToArray())
+        {
+            Timeout = options.ConnectTimeout,
+        };
+        // Ask for the key types already on file first, as ssh does, so a host known by its
+        // ed25519 key is not reported as changed because it offered an ECDSA key.
+        var knownTypes = knownHosts.KeyTypesFor(target.KnownHostsName);
+        if (knownTypes.Count > 0)
+            PreferHostKeyTypes(connectionInfo, knownTypes);
+
+        HostKeyVerdict verdict = HostKeyVerdict.Unknown;
+        IReadOnlyList<string> knownFingerprints = Array.Empty<string>();
+        string fingerprint = "";
+        byte[]? presentedKey = null;
+        var client = new SshClient(connectionInfo);
+        client.HostKeyReceived += (_, e) =>
+        {
+            presentedKey = e.HostKey;
+            fingerprint = KnownHosts.Fingerprint(e.HostKey);
+            verdict = knownHosts.Check(target.KnownHostsName, e.HostKey, out knownFingerprints);
+            e.CanTrust = verdict == HostKeyVerdict.Trusted || (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
+        };
+        try
+        {
+            client.ConnectAsync(cancellation).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is SshConnectionException && verdict != HostKeyVerdict.Trusted && presentedKey is not null
+                                   && !(verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew))
+        {
+            client.Dispose();
+            throw HostKeyError(target, verdict, fingerprint, knownFingerprints);
+        }
+        catch (SshAuthenticationException ex)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ex.Message}).", Offender: target.ComputerName));
+        }
+        catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot connect: {ex.Message}", Offender: target.ComputerName));
+        }
+
+        if (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew && presentedKey is not null && options.KnownHostsWriteFile is not null)
+        {
+            try
+            {
+                KnownHosts.Append(options.KnownHostsWriteFile, target.KnownHostsName, presentedKey);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                client.Dispose();
+                throw new WgException(new WgError(WgErrorId.ConnectionFailed,
+                    $"{target}: cannot record the new host key in {Quote.Value(options.KnownHostsWriteFile)}: {ex.Message}", Offender: target.ComputerName));
+            }
+        }
+        return new SshConnection(client, target, fingerprint);
+    }
+
+    /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>
+    public RemoteResult Run(string command, string? input = null, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        Interlocked.Increment(ref _commands);
+        var watch = Stopwatch.StartNew();
+        using var sshCommand = _client.CreateCommand(command);
+        sshCommand.CommandTimeout = timeout ?? TimeSpan.FromMinutes(10);
+        try
+        {
+            var execution = sshCommand.ExecuteAsync(cancellation);
+            using (var stdin = sshCommand.CreateInputStream())
+            {
+                if (input is not null)
+                {
+                    var bytes = Encoding.UTF8.GetBytes(input);
+                    stdin.Write(bytes, 0, bytes.Length);
+                }
+            }
+            execution.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is SshException or IOException or InvalidOperationException)
+        {
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection failed while running a command: {ex.Message}", Offender: Target.ComputerName));
+        }
+        return new RemoteResult(sshCommand.ExitStatus ?? -1, sshCommand.Result, SecretFilter.Redact(sshCommand.Error), watch.Elapsed);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        try
+        {
+            if (_client.IsConnected)
+                _client.Disconnect();
+        }
+        catch (Exception ex) when (ex is SshException or IOException or ObjectDisposedException)
+        {
+            // The connection is going away either way.
+        }
+        _client.Dispose();
+    }
+
+    private static List<AuthenticationMethod> BuildAuthentication(SshConnectOptions options)
+    {
+        var methods = new List<AuthenticationMethod>();
+        var keys = new List<IPrivateKeySource>();
+        foreach (var file in options.KeyFiles.Where(File.Exists))
+        {
+            try
+            {
+                keys.Add(string.IsNullOrEmpty(options.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, options.KeyPassphrase));
+            }
+            catch (SshPassPhraseNullOrEmptyException) when (!options.KeyFileNamed)
+            {
+                // An encrypted default or ssh_config identity is skipped, as ssh without an agent would; others may work.
+            }
+            catch (SshPassPhraseNullOrEmptyException)
+            {
+                throw new WgException(new WgError(WgErrorId.KeyFilePassphraseRequired,
+                    $"The key file {Quote.Value(file)} is protected by a passphrase; give it with -Credential (the password is the passphrase).", Offender: file));
+            }
+            catch (Exception ex) when (ex is SshException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                if (!options.KeyFileNamed)
+                    continue; // a default identity that is not a key SSH.NET reads
+                throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"The key file {Quote.Value(file)} cannot be used: {ex.Message}", Offender: file));
+            }
+        }
+        if (keys.Count > 0)
+            methods.Add(new PrivateKeyAuthenticationMethod(options.Target.User, keys.ToArray()));
+        if (options.Password is not null)
+            methods.Add(new PasswordAuthenticationMethod(options.Target.User, options.Password));
+        if (methods.Count == 0)
+            methods.Add(new NoneAuthenticationMethod(options.Target.User));
+        return methods;
+    }
+
+    private static void PreferHostKeyTypes(ConnectionInfo connectionInfo, IReadOnlyList<string> knownTypes)
+    {
+        // An RSA key on file may be used with any RSA signature algorithm.
+        bool Wanted(string algorithm) => knownTypes.Any(type => algorithm == type || (type == "ssh-rsa" && algorithm.StartsWith("rsa-sha2", StringComparison.Ordinal)));
+        var unwanted = connectionInfo.HostKeyAlgorithms.Keys.Where(algorithm => !Wanted(algorithm)).ToList();
+        if (unwanted.Count == connectionInfo.HostKeyAlgorithms.Count)
+            return;
+        foreach (var algorithm in unwanted)
+            connectionInfo.HostKeyAlgorithms.Remove(algorithm);
+    }
+
+    private static WgException HostKeyError(SshTarget target, HostKeyVerdict verdict, string fingerprint, IReadOnlyList<string> known) => verdict switch
+    {
+        HostKeyVerdict.Changed => new WgException(new WgError(WgErrorId.HostKeyChanged,
+            $"{target}: the host key has CHANGED. It is now {fingerprint}; known_hosts has {string.Join(", ", known)}. It may be a reinstalled host or an attack; check it, then correct known_hosts.", Offender: fingerprint)),
+        HostKeyVerdict.Revoked => new WgException(new WgError(WgErrorId.HostKeyRevoked,
+            $"{target}: the host key {fingerprint} is marked @revoked in known_hosts.", Offender: fingerprint)),
+        _ => new WgException(new WgError(WgErrorId.HostKeyUnknown,
+            $"{target}: the host is unknown; its key is {fingerprint}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
+    };
+}
