@@ -66,10 +66,11 @@ BeforeAll {
         '@@addresses', '10.0.0.1/24'
         '@@config', '[Interface]', 'ListenPort = 10086', 'Address = 10.0.0.1/24', '', '[Peer]', '# Name = site-b', "PublicKey = $($peerPair.PublicKey)", 'AllowedIPs = 10.0.0.2/32, 172.19.16.0/20', 'Endpoint = 198.51.100.2:10086'
         '@@service', 'enabled=enabled', 'active=active'
-        '@@listen', 'port=10086', 'socket=0.0.0.0:10086'
+        '@@live', 'port=10086'
+        '@@peers', "$($peerPair.PublicKey)`t(set)`t198.51.100.2:10086`t10.0.0.2/32,172.19.16.0/20`t$($readAt - 64)`t1000`t2000`t25"
         '@@forwarding', 'ipv4=1', 'ipv6=0'
         '@@nat', 'present'
-        '@@before', "$($peerPair.PublicKey)`t$($psk.Reveal())`t198.51.100.2:10086`t10.0.0.2/32,172.19.16.0/20`t$($readAt - 64)`t1000`t2000`t25"
+        '@@listen', 'socket=0.0.0.0:10086'
         "@@peer $($peerPair.PublicKey) 10.0.0.2"
         '@@ping', '3 packets transmitted, 2 received, 33.3333% packet loss, time 404ms', 'rtt min/avg/max/mdev = 0.412/0.533/0.701/0.121 ms'
         '@@mtu', '1420'
@@ -77,7 +78,7 @@ BeforeAll {
         '@@target 172.19.16.100 192.168.10.1'
         '@@routes', '172.19.16.100 via 198.51.100.254 dev eth0 src 198.51.100.1 uid 0'
         '@@ping', '3 packets transmitted, 0 received, 100% packet loss, time 2040ms'
-        '@@after', "$($peerPair.PublicKey)`t$($psk.Reveal())`t198.51.100.2:10086`t10.0.0.2/32,172.19.16.0/20`t$($readAt - 64)`t1592`t2624`t25"
+        '@@after', "$($peerPair.PublicKey)`t(set)`t198.51.100.2:10086`t10.0.0.2/32,172.19.16.0/20`t$($readAt - 64)`t1592`t2624`t25"
         '@@end', ''
     ) -join "`n"
     $probeResults = [WgAdmin.Remote.TunnelCheck]::Evaluate([WgAdmin.Remote.TunnelProbe]::Parse($probe), 'gw-a', 'wg0', [WgAdmin.Remote.TunnelCheckOptions]::new([TimeSpan]::FromMinutes(3), 3), 2.5)

@@ -21,8 +21,8 @@ public static class DumpFormat
     public static LivePeer? ParsePeer(string line)
     {
         var fields = line.Split('\t');
-        if (fields.Length != 8 || !WgPublicKey.TryParse(fields[0], out _) || fields[1] is not ("(none)" or "(set)")
-            || (fields[2] != "(none)" && !WgEndpoint.TryParse(fields[2], out _)))
+        // The preshared key's field is only ever read as set or not: whatever a host put there is not kept.
+        if (fields.Length != 8 || !WgPublicKey.TryParse(fields[0], out _) || (fields[2] != "(none)" && !WgEndpoint.TryParse(fields[2], out _)))
             return null;
         static long Long(string text) => long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : 0;
         var allowed = fields[3] == "(none)" ? Array.Empty<string>() : fields[3].Split(',', StringSplitOptions.RemoveEmptyEntries);

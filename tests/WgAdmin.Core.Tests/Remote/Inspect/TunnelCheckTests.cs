@@ -162,7 +162,7 @@ public class TunnelCheckTests
             "@@link", "@@addresses", "@@config", "[Interface]", "ListenPort = 10087", "Address = 10.0.2.2/24", "", "[Peer]", "# Name = site-j",
             $"PublicKey = {PeerK}", "AllowedIPs = 10.0.2.1/32, 10.100.10.0/24", "Endpoint = 198.51.100.19:10087",
             "@@service", "enabled=enabled", "active=inactive", "@@listen", "port=", "@@forwarding", "ipv4=1", "ipv6=0", "@@nat", "missing",
-            "@@before", "", "@@after", "@@end", "");
+            "@@peers", "", "@@after", "@@end", "");
 
         var result = Assert.Single(Evaluate(output));
 
