@@ -37,6 +37,8 @@
         'Export-WgTopology'
         'Import-WgTopology'
         'Get-WgLanRoute'
+        'Set-WgLanRoute'
+        'Remove-WgLanRoute'
         'Test-WgTunnel'
     )
     FunctionsToExport    = @()
@@ -47,7 +49,7 @@
             Tags       = @('WireGuard', 'VPN', 'SSH', 'Linux', 'PSEdition_Core')
             LicenseUri = 'https://opensource.org/licenses/MIT'
             # No ProjectUri: the project has no public home yet; add one when it has.
-            ReleaseNotes = 'First release: typed keys, peers and interfaces; a wg-quick parser and writer checked against wg and wg-quick; Set-WgInterface, Get-WgInterface and Compare-WgInterface on Linux gateways over SSH; sites and topologies (mesh, hub-and-spoke) with overlap checks, saved to and loaded from topology files; Test-WgTunnel, which proves a tunnel and names what is wrong; Get-WgLanRoute, which lists and sets the routes LAN hosts need. Full offline help (Get-Help), views and tab completion. Loads its SSH.NET, BouncyCastle and NSec in a private load context, so it sits beside other modules that ship other versions.'
+            ReleaseNotes = 'First release: typed keys, peers and interfaces; a wg-quick parser and writer checked against wg and wg-quick; Set-WgInterface, Get-WgInterface and Compare-WgInterface on Linux gateways over SSH; sites and topologies (mesh, hub-and-spoke) with overlap checks, saved to and loaded from topology files; Test-WgTunnel, which proves a tunnel and names what is wrong; Get-WgLanRoute, which lists the routes LAN hosts need, and Set-WgLanRoute and Remove-WgLanRoute, which set them on LAN hosts and take them away. Full offline help (Get-Help), views and tab completion. Loads its SSH.NET, BouncyCastle and NSec in a private load context, so it sits beside other modules that ship other versions.'
         }
     }
 }

@@ -59,7 +59,7 @@ gw-a,198.51.100.1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA
         "Get-WgInterface -SshConfigPath '$silentConfig' -ComputerName silent-1, silent-2, silent-3 -Name "
         'New-WgInterface -Name '
         'Test-WgTunnel -ComputerName gw'
-        'Get-WgLanRoute -ComputerName s'
+        'Set-WgLanRoute -ComputerName s'
         'Test-WgTunnel -Name w'
     )
     $results = Invoke-TabCompletion -ModulePath $modulePath -Line $lines -Location $empty -Environment @{ HOME = $fakeHome; WGADMIN_WIREGUARD_DIR = $wireguard }
@@ -90,7 +90,7 @@ Describe '-ComputerName completion' {
         @{ Line = 'Set-WgNat -ComputerName s'; Expected = @('site-c') }
         @{ Line = 'New-WgSession -HostName 198'; Expected = @('198.51.100.1') }
         @{ Line = 'Test-WgTunnel -ComputerName gw'; Expected = 'gw-a', 'gw-b', 'gw-d' }
-        @{ Line = 'Get-WgLanRoute -ComputerName s'; Expected = @('site-c') }
+        @{ Line = 'Set-WgLanRoute -ComputerName s'; Expected = @('site-c') }
     ) {
         Get-Completion $Line | Should -Be $Expected
     }

@@ -11,16 +11,16 @@ BeforeDiscovery {
     # Cmdlets that change something outside the pipeline's new objects: a file, a gateway, a kept
     # session, or the interface object handed to them (Add-WgPeer and Remove-WgPeer change it in place).
     # New-WgKeyPair changes a gateway with -ComputerName (its key file); made here, a key is only memory.
-    # Get-WgLanRoute only lists routes, but with -Apply or -Remove it changes LAN hosts over SSH.
+    # Set-WgLanRoute and Remove-WgLanRoute change LAN hosts over SSH; Get-WgLanRoute only lists routes.
     $changing = 'Add-WgPeer', 'Remove-WgPeer', 'Export-WgConfig', 'Remove-WgSession', 'New-WgKeyPair',
-        'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat', 'Export-WgTopology', 'Get-WgLanRoute'
+        'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat', 'Export-WgTopology', 'Set-WgLanRoute', 'Remove-WgLanRoute'
     # Cmdlets that only read, or build new objects in memory: -WhatIf would promise something they cannot skip.
     # New-WgSession opens a connection and changes nothing (with -HostKeyPolicy AcceptNew it records a
     # host key in known_hosts, as ssh does, on the admin's explicit request). Test-WgTunnel only reads
     # a gateway's state and pings through its tunnel.
     $readOnly = 'New-WgPresharedKey', 'Get-WgPublicKey', 'New-WgPeer', 'New-WgInterface', 'ConvertTo-WgConfig',
         'ConvertFrom-WgConfig', 'Import-WgConfig', 'New-WgSession', 'Get-WgSession', 'Get-WgInterface',
-        'Compare-WgInterface', 'New-WgSite', 'New-WgTopology', 'Import-WgTopology', 'Test-WgTunnel'
+        'Compare-WgInterface', 'New-WgSite', 'New-WgTopology', 'Import-WgTopology', 'Test-WgTunnel', 'Get-WgLanRoute'
     # -PassThru where the cmdlet writes nothing otherwise: what it wrote, changed or closed.
     $passThru = @{ 'Export-WgConfig' = 'System.IO.FileInfo'; 'Export-WgTopology' = 'System.IO.FileInfo'; 'Add-WgPeer' = 'WgAdmin.Model.WgInterface'; 'Remove-WgPeer' = 'WgAdmin.Model.WgInterface'; 'Remove-WgSession' = 'WgAdmin.Commands.WgSession' }
     $passThruCases = $passThru.Keys | Sort-Object | ForEach-Object { @{ Name = $_; Type = $passThru[$_] } }
@@ -152,18 +152,24 @@ Describe '-WhatIf is honoured by the cmdlets that change local things' {
         ($topology | Export-WgTopology -Path (Join-Path $folder 'sites.topology') -PassThru).Exists | Should -BeTrue
     }
 
-    It 'Get-WgLanRoute -Apply -WhatIf connects to nothing (nothing listens on port 1: a connection would fail)' {
+    It 'Set-WgLanRoute and Remove-WgLanRoute -WhatIf connect to nothing (nothing listens on port 1: a connection would fail)' {
         $topology = @(
             New-WgSite -Name site-a -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24 -LanAddress 10.11.7.1
             New-WgSite -Name site-b -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20 -LanAddress 172.19.16.7
         ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -AsTopology
         $errors = $null
-        $output = Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -WhatIf -ErrorVariable errors -ErrorAction SilentlyContinue
+        $output = Set-WgLanRoute -Topology $topology -Site site-a -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -WhatIf -ErrorVariable errors -ErrorAction SilentlyContinue
+        $output | Should -BeNullOrEmpty
+        $errors | Should -BeNullOrEmpty
+        $output = Remove-WgLanRoute -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -WhatIf -ErrorVariable errors -ErrorAction SilentlyContinue
         $output | Should -BeNullOrEmpty
         $errors | Should -BeNullOrEmpty
         # Without -WhatIf it does try, and fails: the test above would have seen that.
-        $output = Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors.FullyQualifiedErrorId | Should -Be 'WgAdmin.ConnectionFailed,WgAdmin.Commands.GetWgLanRouteCommand'
+        $output = Set-WgLanRoute -Topology $topology -Site site-a -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.FullyQualifiedErrorId | Should -Be 'WgAdmin.ConnectionFailed,WgAdmin.Commands.SetWgLanRouteCommand'
+        $output.Error | Should -Not -BeNullOrEmpty
+        $output = Remove-WgLanRoute -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.FullyQualifiedErrorId | Should -Be 'WgAdmin.ConnectionFailed,WgAdmin.Commands.RemoveWgLanRouteCommand'
         $output.Error | Should -Not -BeNullOrEmpty
     }
 

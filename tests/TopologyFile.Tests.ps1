@@ -193,22 +193,73 @@ Describe 'Get-WgLanRoute' {
         $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.SiteNotFound,WgAdmin.Commands.GetWgLanRouteCommand'
     }
 
-    It 'refuses -Apply for a site without LAN address before connecting anywhere' {
-        { Get-WgLanRoute -Topology $topology -Site site-c -Apply -ComputerName 'lan-host.invalid' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'WgAdmin.LanAddressUnknown,WgAdmin.Commands.GetWgLanRouteCommand'
-        { Get-WgLanRoute -Topology $topology -Apply -ComputerName 'lan-host.invalid' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'WgAdmin.SiteNotFound,WgAdmin.Commands.GetWgLanRouteCommand'
+    It 'takes the interfaces New-WgTopology and Import-WgTopology write by default, piped or as -Topology, and lists their topology once' {
+        $interfaces = $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 -Shape HubAndSpoke -Hub site-a
+        $expected = @(Get-WgLanRoute -Topology $topology 3>$null | ForEach-Object Command)
+        @($interfaces | Get-WgLanRoute 3>$null | ForEach-Object Command) | Should -Be $expected
+        @(Get-WgLanRoute -Topology $interfaces 3>$null | ForEach-Object Command) | Should -Be $expected
+        @(Get-WgLanRoute -Topology $interfaces[1] -Site site-a | ForEach-Object Command) | Should -Be @($expected[0..1])
+        $file = Join-Path $TestDrive 'lan-routes.topology'
+        $topology | Export-WgTopology -Path $file -IncludeSecret -Force
+        @(Import-WgTopology $file | Get-WgLanRoute 3>$null | ForEach-Object Command) | Should -Be $expected
     }
 
-    It 'refuses -ComputerName without one action, with both, or -Apply without a topology, before connecting anywhere' {
-        foreach ($call in @(
-                { Get-WgLanRoute -ComputerName 'lan-host.invalid' -ErrorAction Stop }
-                { Get-WgLanRoute -Topology $topology -Site site-a -Apply -Remove -ComputerName 'lan-host.invalid' -ErrorAction Stop }
-                { Get-WgLanRoute -Apply -ComputerName 'lan-host.invalid' -ErrorAction Stop })) {
-            $call | Should -Throw -ErrorId 'WgAdmin.LanRouteActionRequired,WgAdmin.Commands.GetWgLanRouteCommand'
-        }
+    It 'refuses an interface no topology built, and interfaces of two topologies, saying what to pass instead' {
+        $alone = New-WgKeyPair | New-WgInterface -Name wg0 -Address 10.0.0.1/24
+        $caught = $null
+        try { $alone | Get-WgLanRoute -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentTransformationError,WgAdmin.Commands.GetWgLanRouteCommand'
+        $caught.Exception.Message | Should -BeLike "*'wg0'*-AsTopology*"
+        $copy = ($sites | New-WgTopology -TunnelPrefix 10.0.0.0/24)[0].Clone()
+        { Get-WgLanRoute -Topology $copy -ErrorAction Stop } | Should -Throw -ExpectedMessage '*-AsTopology*'
+        $two = @(($sites | New-WgTopology -TunnelPrefix 10.0.0.0/24)[0]; ($sites | New-WgTopology -TunnelPrefix 10.0.1.0/24)[0])
+        { Get-WgLanRoute -Topology $two -ErrorAction Stop } | Should -Throw -ExpectedMessage '*2 topologies*'
+    }
+}
+
+Describe 'Set-WgLanRoute and Remove-WgLanRoute before connecting' {
+    BeforeAll {
+        $sites = @(
+            New-WgSite -Name site-a -Endpoint 198.51.100.10:10086 -LanPrefix 10.11.7.0/24 -LanAddress 10.11.7.1
+            New-WgSite -Name site-b -ComputerName gw-b.invalid -Endpoint 198.51.100.20:10086 -LanPrefix 172.19.16.0/20
+            New-WgSite -Name site-c -Endpoint 198.51.100.30:10086 -LanPrefix 192.168.50.0/24
+        )
+        $topology = $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 -Shape HubAndSpoke -Hub site-a -AsTopology
+        $command = 'WgAdmin.Commands.SetWgLanRouteCommand'
     }
 
+    It 'refuses a site without LAN address or gateway to read it from, and a missing -Site, before connecting anywhere' {
+        { Set-WgLanRoute -Topology $topology -Site site-c -ComputerName 'lan-host.invalid' -ErrorAction Stop } |
+            Should -Throw -ErrorId "WgAdmin.LanAddressUnknown,$command" -ExpectedMessage '*-LanAddress*'
+        { Set-WgLanRoute -Topology $topology -ComputerName 'lan-host.invalid' -ErrorAction Stop } |
+            Should -Throw -ErrorId "WgAdmin.SiteNotFound,$command"
+        { Set-WgLanRoute -Topology $topology -Site site-z -ComputerName 'lan-host.invalid' -ErrorAction Stop } |
+            Should -Throw -ErrorId "WgAdmin.SiteNotFound,$command"
+    }
+
+    It 'for a site without LAN address, -WhatIf says the address is read from its gateway, and reads nothing' {
+        # The plan goes to the verbose stream too; "What if:" lines go straight to the host.
+        $said = Set-WgLanRoute -Topology $topology -Site site-b -ComputerName app-b1 -WhatIf -Verbose 4>&1 | Out-String
+        $said | Should -Match 'set 2 routes of site site-b \(10\.11\.7\.0/24, 192\.168\.50\.0/24 via the address of gw-b\.invalid in 172\.19\.16\.0/20\), now and at boot'
+    }
+
+    It 'stops with WgAdmin.LanAddressUnknown, naming the gateway, when the gateway cannot be read; no LAN host is changed' {
+        $caught = $null
+        try { Set-WgLanRoute -Topology $topology -Site site-b -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 3 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeExactly "WgAdmin.LanAddressUnknown,$command"
+        $caught.Exception.Message | Should -BeLike "*site-b*gw-b.invalid*"
+    }
+
+    It 'takes the interfaces of the topology as -Topology' {
+        $interfaces = $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 -Shape HubAndSpoke -Hub site-a
+        $said = @($interfaces | Set-WgLanRoute -Site site-a -ComputerName app-a1 -WhatIf -Verbose 4>&1)
+        # One plan for the three interfaces, which stand for one topology.
+        $said.Count | Should -Be 1
+        "$said" | Should -Match 'set 2 routes of site site-a \(172\.19\.16\.0/20 via 10\.11\.7\.1, 192\.168\.50\.0/24 via 10\.11\.7\.1\)'
+    }
+}
+
+Describe 'LAN addresses of sites' {
     It 'refuses a LAN address outside the site''s LAN' {
         New-WgSite -Name x -Endpoint 198.51.100.1:1 -LanPrefix 10.1.0.0/16 -LanAddress 10.2.0.1 -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidLanAddress,WgAdmin.Commands.NewWgSiteCommand'

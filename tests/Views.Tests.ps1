@@ -54,7 +54,7 @@ BeforeAll {
     $topology | Export-WgTopology -Path $topologyFile -IncludeSecret
     $importedTopology = Import-WgTopology $topologyFile -AsTopology
     # Real remote results of hosts that cannot be reached: nothing listens on port 1.
-    $lanRouteResult = Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction SilentlyContinue
+    $lanRouteResult = Set-WgLanRoute -Topology $topology -Site site-a -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction SilentlyContinue
     $tunnelResult = Test-WgTunnel -ComputerName 127.0.0.1 -Port 1 -Name wg0 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -ErrorAction SilentlyContinue
     # What gw-a's tunnel probe would print (tests/WgAdmin.Core.Tests/Remote/TunnelCheckTests.cs has the
     # lab's): site-b answers two pings of three; the target on site-b's LAN answers none, its route

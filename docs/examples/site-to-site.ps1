@@ -69,8 +69,8 @@ if ($failed) { throw "Set-WgInterface failed: $(($failed | ForEach-Object { "$($
 
 Show '4. Routes for the LAN hosts (the seed''s last step), set and persisted over SSH'
 Get-WgLanRoute -Topology $topology | Show-Table
-Get-WgLanRoute -Topology $topology -Site site-a -Apply -ComputerName $LanHostA @ssh | Show-Table
-Get-WgLanRoute -Topology $topology -Site site-b -Apply -ComputerName $LanHostB @ssh | Show-Table
+Set-WgLanRoute -Topology $topology -Site site-a -ComputerName $LanHostA @ssh | Show-Table
+Set-WgLanRoute -Topology $topology -Site site-b -ComputerName $LanHostB @ssh | Show-Table
 
 Show '5. Proof: Test-WgTunnel on each gateway, through to a host on the far LAN'
 $proof = @(

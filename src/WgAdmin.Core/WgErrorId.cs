@@ -69,6 +69,7 @@ public static class WgErrorId
     public const string SecretNotInFile = "WgAdmin.SecretNotInFile";
     public const string LanAddressUnknown = "WgAdmin.LanAddressUnknown";
     public const string SiteNotFound = "WgAdmin.SiteNotFound";
+    /// <summary>No longer raised: Get-WgLanRoute -ComputerName without -Apply or -Remove. Set-WgLanRoute and Remove-WgLanRoute say by their names what to do; the ID stays reserved.</summary>
     public const string LanRouteActionRequired = "WgAdmin.LanRouteActionRequired";
     public const string DuplicateKey = "WgAdmin.DuplicateKey";
 

@@ -1,5 +1,5 @@
 #Requires -Version 7.4
-# Routes for LAN hosts (the seed's last step) and topology files, on the lab's sites l and m
+# Routes for LAN hosts (Get-WgLanRoute, Set-WgLanRoute, Remove-WgLanRoute) and topology files, on the lab's sites l and m
 # (interface wg3, port 10088; docs/lab.md "Who uses which site"). The LAN host that gets the
 # routes is a booted Debian machine with sshd on site l's LAN (Start-WgLabLanMachine), whose
 # default route is the NAT router, not the gateway: without the routes nothing crosses.
@@ -76,7 +76,7 @@ Describe 'LAN routes and topology files on the lab' -Tag 'Lab' -Skip:(-not $scri
         $null = ip netns exec $hostM.namespace sh -c $back.Command
         $LASTEXITCODE | Should -Be 0
 
-        $result = Get-WgLanRoute -Topology $topology -Site site-l -Apply -ComputerName $vm.sshAlias @ssh
+        $result = Set-WgLanRoute -Topology $topology -Site site-l -ComputerName $vm.sshAlias @ssh
         $result.Error | Should -BeNullOrEmpty
         $result.Changed | Should -BeTrue
         $result.Routes | Should -Be "$($siteM.lanPrefix) via $($gwL.lanAddress)"
@@ -91,15 +91,49 @@ Describe 'LAN routes and topology files on the lab' -Tag 'Lab' -Skip:(-not $scri
 
     It 'changes nothing when applied again' {
         $before = Invoke-LanMachine 'stat -c %Y /etc/wgadmin/lan-routes /etc/systemd/system/wgadmin-lan-routes.service'
-        $again = Get-WgLanRoute -Topology $topology -Site site-l -Apply -ComputerName $vm.sshAlias @ssh
+        $again = Set-WgLanRoute -Topology $topology -Site site-l -ComputerName $vm.sshAlias @ssh
         $again.Error | Should -BeNullOrEmpty
         $again.Changed | Should -BeFalse
         $again.Actions | Should -BeNullOrEmpty
         Invoke-LanMachine 'stat -c %Y /etc/wgadmin/lan-routes /etc/systemd/system/wgadmin-lan-routes.service' | Should -Be $before
     }
 
+    It 'reads the gateway''s LAN address from the gateway for a site without -LanAddress, and sets the same route' {
+        # Site l again, without -LanAddress but with its gateway (and the key made there).
+        $unaddressed = @(
+            New-WgSite -Name site-l -ComputerName $gwL.name -Endpoint "$($siteL.publicAddress):10088" -LanPrefix $siteL.lanPrefix -PublicKey $sites[0].PublicKey
+            $sites[1]
+        ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -InterfaceName wg3
+        # Listed, the route has no next hop; set, it gets the one the gateway has in its LAN.
+        (Get-WgLanRoute -Topology $unaddressed -Site site-l 3>$null).Command | Should -BeNullOrEmpty
+        $said = $unaddressed | Set-WgLanRoute -Site site-l -ComputerName $vm.sshAlias @ssh -Verbose 4>&1
+        $result = $said | Where-Object { $_ -is [WgAdmin.Remote.WgLanRouteResult] }
+        $verbose = "$($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })"
+        $verbose | Should -Match "via the address of $([regex]::Escape($gwL.name)) in $([regex]::Escape($siteL.lanPrefix))"
+        $verbose | Should -Match "the address of $([regex]::Escape($gwL.name)) in its LAN is $([regex]::Escape($gwL.lanAddress))"
+        $result.Error | Should -BeNullOrEmpty
+        $result.Routes | Should -Be "$($siteM.lanPrefix) via $($gwL.lanAddress)"
+        # The same route as with -LanAddress: nothing to change.
+        $result.Changed | Should -BeFalse
+        Invoke-LanMachine 'cat /etc/wgadmin/lan-routes' | Should -Be "$($siteM.lanPrefix) via $($gwL.lanAddress)"
+    }
+
+    It 'refuses a site without -LanAddress whose gateway has no address in its LAN, and changes no LAN host' {
+        $before = Invoke-LanMachine 'stat -c %Y /etc/wgadmin/lan-routes'
+        # Site l's gateway, with a LAN prefix it has no address in.
+        $elsewhere = @(
+            New-WgSite -Name site-l -ComputerName $gwL.name -Endpoint "$($siteL.publicAddress):10088" -LanPrefix 10.199.77.0/24 -PublicKey $sites[0].PublicKey
+            $sites[1]
+        ) | New-WgTopology -TunnelPrefix 10.0.0.0/24 -InterfaceName wg3 -AsTopology
+        $caught = $null
+        try { Set-WgLanRoute -Topology $elsewhere -Site site-l -ComputerName $vm.sshAlias @ssh -ErrorAction Stop } catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.LanAddressUnknown,WgAdmin.Commands.SetWgLanRouteCommand'
+        $caught.Exception.Message | Should -BeLike "*$($gwL.name) has no address in 10.199.77.0/24*"
+        Invoke-LanMachine 'stat -c %Y /etc/wgadmin/lan-routes' | Should -Be $before
+    }
+
     It 'changes nothing with -WhatIf' {
-        $none = Get-WgLanRoute -Remove -ComputerName $vm.sshAlias @ssh -WhatIf
+        $none = Remove-WgLanRoute -ComputerName $vm.sshAlias @ssh -WhatIf
         $none | Should -BeNullOrEmpty
         Invoke-LanMachine "ip route show exact $($siteM.lanPrefix)" | Should -Match 'via'
     }
@@ -114,18 +148,18 @@ Describe 'LAN routes and topology files on the lab' -Tag 'Lab' -Skip:(-not $scri
     It 'removes a route no longer wanted, and everything with -Remove' {
         # The far LAN leaves the topology: re-applying deletes its route.
         $alone = New-WgTopology -Site @($sites[0]) -TunnelPrefix 10.0.0.0/24 -InterfaceName wg3 -AsTopology
-        $shrunk = Get-WgLanRoute -Topology $alone -Site site-l -Apply -ComputerName $vm.sshAlias @ssh
+        $shrunk = Set-WgLanRoute -Topology $alone -Site site-l -ComputerName $vm.sshAlias @ssh
         $shrunk.Error | Should -BeNullOrEmpty
         $shrunk.Actions | Should -Contain "delete $($siteM.lanPrefix) via $($gwL.lanAddress)"
         Invoke-LanMachine "ip route show exact $($siteM.lanPrefix)" | Should -BeNullOrEmpty
         Test-LanMachinePing $hostM.lanAddress 1 | Should -BeFalse
 
-        $null = Get-WgLanRoute -Topology $topology -Site site-l -Apply -ComputerName $vm.sshAlias @ssh
-        $removed = Get-WgLanRoute -Remove -ComputerName $vm.sshAlias @ssh -Confirm:$false
+        $null = Set-WgLanRoute -Topology $topology -Site site-l -ComputerName $vm.sshAlias @ssh
+        $removed = Remove-WgLanRoute -ComputerName $vm.sshAlias @ssh -Confirm:$false
         $removed.Error | Should -BeNullOrEmpty
         $removed.Actions | Should -Contain "delete $($siteM.lanPrefix) via $($gwL.lanAddress)"
         Invoke-LanMachine "ip route show exact $($siteM.lanPrefix); ls /etc/wgadmin /etc/systemd/system/wgadmin-lan-routes.service /usr/local/sbin/wgadmin-lan-routes 2>/dev/null | wc -l" | Should -Be '0'
-        (Get-WgLanRoute -Remove -ComputerName $vm.sshAlias @ssh -Confirm:$false).Changed | Should -BeFalse
+        (Remove-WgLanRoute -ComputerName $vm.sshAlias @ssh -Confirm:$false).Changed | Should -BeFalse
     }
 
     It 're-applies an exported and imported topology without a change (no secrets in the file)' {

@@ -689,7 +689,7 @@ function Remove-WgLabContainerNetwork {
 #region LAN machines
 
 # A booted Debian machine on a site's LAN that SSH reaches (the lab's LAN hosts are bare
-# namespaces without sshd): for Get-WgLanRoute -Apply and anything else that must change a LAN
+# namespaces without sshd): for Set-WgLanRoute and anything else that must change a LAN
 # host over SSH and survive its reboot. The NAT router forwards TCP port 2200+K of the site's
 # public address to its port 22, as a port forward on a real router would.
 function Get-WgLabLanMachine($Lab, [string] $Site) {

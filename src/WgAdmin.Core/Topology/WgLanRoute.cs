@@ -1,3 +1,4 @@
+using System.Net;
 using WgAdmin.Net;
 
 namespace WgAdmin.Topology;
@@ -37,11 +38,15 @@ public static class WgLanRoutes
     /// <summary>
     /// The routes of every site (or only of <paramref name="siteName"/>), in site order then the
     /// far sites' order. In a mesh and in hub-and-spoke alike a LAN host sends every far prefix
-    /// to its own gateway, which knows the way (directly or through the hub).
+    /// to its own gateway, which knows the way (directly or through the hub). The next hop is the
+    /// site's <see cref="WgSite.LanAddress"/>; for a site without one, <paramref name="gatewayAddresses"/>
+    /// (read from its gateway, one per address family) when given, with <paramref name="siteName"/> only.
     /// </summary>
-    public static IReadOnlyList<WgLanRoute> For(WgTopology topology, string? siteName = null)
+    public static IReadOnlyList<WgLanRoute> For(WgTopology topology, string? siteName = null, IReadOnlyList<IPAddress>? gatewayAddresses = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
+        if (gatewayAddresses is not null && siteName is null)
+            throw new ArgumentException("The addresses read from a gateway are those of one site: give its name.", nameof(gatewayAddresses));
         var sites = topology.Sites.Where(s => s is not null).ToList();
         var selected = siteName is null ? sites : sites.Where(s => string.Equals(s.Name, siteName, StringComparison.OrdinalIgnoreCase)).ToList();
         if (siteName is not null && selected.Count == 0)
@@ -60,24 +65,22 @@ public static class WgLanRoutes
                     // A prefix inside the site's own LAN is on-link there: no route (the overlap check refuses such topologies anyway).
                     if (!seen.Add(destination) || own.Any(o => o.Overlaps(destination)))
                         continue;
-                    routes.Add(Route(site, far, destination));
+                    routes.Add(Route(site, far, destination, gatewayAddresses ?? Array.Empty<IPAddress>()));
                 }
             }
         }
         return routes;
     }
 
-    private static WgLanRoute Route(WgSite site, WgSite far, WgPrefix destination)
+    private static WgLanRoute Route(WgSite site, WgSite far, WgPrefix destination, IReadOnlyList<IPAddress> gatewayAddresses)
     {
-        var gateway = site.LanAddress;
+        var known = site.LanAddress is { } given ? new[] { given } : gatewayAddresses;
+        var gateway = known.FirstOrDefault(a => a.AddressFamily == destination.Family);
         string? note = null;
-        if (gateway is null)
-            note = $"the LAN address of the gateway of site {Quote.Value(site.Name)} is unknown: give New-WgSite -LanAddress";
-        else if (gateway.AddressFamily != destination.Family)
-        {
-            note = $"the gateway's LAN address {gateway} is not of the destination's address family";
-            gateway = null;
-        }
+        if (known.Count == 0)
+            note = $"the LAN address of the gateway of site {Quote.Value(site.Name)} is unknown: give New-WgSite -LanAddress (or the site's -ComputerName, for Set-WgLanRoute to read it from the gateway)";
+        else if (gateway is null)
+            note = $"the gateway's LAN address {string.Join(", ", known)} is not of the destination's address family";
         else if (site.Cloud)
             note = CloudNote;
         return new WgLanRoute

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using WgAdmin.Config;
 using WgAdmin.Keys;
 using WgAdmin.Model;
@@ -49,6 +50,17 @@ public sealed class WgTopology
 
     /// <summary>The interfaces of the last <see cref="Build"/>, one per site; empty before.</summary>
     public IReadOnlyList<WgInterface> Interfaces { get; private set; } = Array.Empty<WgInterface>();
+
+    // The topology each built interface came from: a cmdlet handed the interfaces (what
+    // New-WgTopology writes by default) finds their topology. Weak: it keeps nothing alive.
+    private static readonly ConditionalWeakTable<WgInterface, WgTopology> BuiltBy = new();
+
+    /// <summary>The topology whose <see cref="Build"/> made <paramref name="config"/>; null for any other interface (a copy included).</summary>
+    public static WgTopology? Of(WgInterface config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return BuiltBy.TryGetValue(config, out var topology) ? topology : null;
+    }
 
     // Generated once and kept, so that building (or exporting) again gives the same keys.
     private readonly Dictionary<string, WgPrivateKey> _generatedKeys = new(StringComparer.Ordinal);
@@ -157,6 +169,7 @@ public sealed class WgTopology
                 config.PublicKey = site.PublicKey;
             WgConfigValidator.ThrowIfInvalid(config);
             interfaces.Add(config);
+            BuiltBy.AddOrUpdate(config, this);
         }
         Interfaces = interfaces;
         return interfaces;

@@ -12,20 +12,17 @@ namespace WgAdmin.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Compare, "WgInterface", DefaultParameterSetName = ComputerNameSet)]
 [OutputType(typeof(WgDifference))]
-public sealed class CompareWgInterfaceCommand : WgRemoteCmdlet
+public sealed class CompareWgInterfaceCommand : WgHostCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Desired", "InputObject")]
     public WgInterface ReferenceObject { get; set; } = null!;
 
-    /// <summary>The gateway; taken from the interface's ComputerName when not given.</summary>
+    /// <summary>The gateways; taken from the interface's ComputerName when not given.</summary>
     [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
     [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string? ComputerName { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
-    public WgSession Session { get; set; } = null!;
+    public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value; }
 
     protected override void ProcessRecord()
     {
@@ -34,22 +31,22 @@ public sealed class CompareWgInterfaceCommand : WgRemoteCmdlet
             WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidInterfaceForApply, "The reference interface has no Name to look for on the gateway."), ReferenceObject, ErrorCategory.InvalidArgument));
             return;
         }
-        var host = ParameterSetName == SessionSet ? Session.ComputerName : ComputerName ?? ReferenceObject.ComputerName;
-        if (host is null)
+        var hosts = ComputerName.Length > 0 ? ComputerName : ReferenceObject.ComputerName is { } attached ? new[] { attached } : Array.Empty<string>();
+        if (hosts.Length == 0 && ParameterSetName == ComputerNameSet)
         {
             WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidComputerName, $"No -ComputerName for interface {Quote.Value(ReferenceObject.Name)}, and the interface names none."), ReferenceObject, ErrorCategory.InvalidArgument));
             return;
         }
-        try
-        {
-            var connection = ParameterSetName == SessionSet ? Session.Connection : Connect(OptionsFor(host), CancellationToken.None);
-            var live = RemoteRunner.Invoke(connection, InterfaceStatusReader.Operation(host)).FirstOrDefault(s => s.Name == ReferenceObject.Name);
-            foreach (var difference in WgDrift.Compare(ReferenceObject, live, host))
-                WriteObject(difference);
-        }
-        catch (WgException ex)
-        {
-            WriteError(HostError(ex, host));
-        }
+        AddHosts(hosts, ReferenceObject.Name, ReferenceObject);
     }
+
+    protected override void EndProcessing() =>
+        ForEachHost($"Comparing interfaces on {Hosts.Count} gateway(s)",
+            (target, cancellation) => GetWgInterfaceCommand.ReadRemote(Connect(target, cancellation), target.ComputerName, cancellation),
+            (target, interfaces) =>
+            {
+                var live = interfaces.FirstOrDefault(s => s.Name == target.Scope);
+                foreach (var difference in WgDrift.Compare((WgInterface)target.Context!, live, target.ComputerName))
+                    WriteObject(difference);
+            });
 }

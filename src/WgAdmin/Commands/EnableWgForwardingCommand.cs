@@ -8,11 +8,6 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(WgApplyResult))]
 public sealed class EnableWgForwardingCommand : WgApplyCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("CN", "HostName")]
-    [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
-
     /// <summary>The interface the forwarding is for; it names the sysctl file (90-wgadmin-NAME.conf).</summary>
     [Parameter]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
@@ -22,9 +17,9 @@ public sealed class EnableWgForwardingCommand : WgApplyCmdlet
     [Parameter]
     public SwitchParameter IPv6 { get; set; }
 
-    protected override void ProcessRecord() => AddTargets(ComputerName, Name, null);
+    protected override void ProcessRecord() => AddHosts(ComputerName, Name);
 
-    protected override GatewayPlan Plan(Target target, GatewayState state) =>
-        GatewayPlanner.Plan(target.ComputerName, null, target.InterfaceName, state,
+    protected override GatewayPlan Plan(string computerName, string interfaceName, object? context, GatewayState state) =>
+        GatewayPlanner.Plan(computerName, null, interfaceName, state,
             new ApplyOptions { EnableForwarding = true, ManageInterface = false, IPv6 = IPv6.IsPresent ? true : null });
 }

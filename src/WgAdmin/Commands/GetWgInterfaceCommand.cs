@@ -8,21 +8,14 @@ namespace WgAdmin.Commands;
 /// <summary>
 /// Get-WgInterface: WireGuard interfaces as a host has them: live state (`wg show all dump`:
 /// peers, endpoints, latest handshakes, transfer) and the config files under /etc/wireguard.
-/// Without -ComputerName, this machine. Key material is dropped where it is read.
+/// Without -ComputerName, this machine. Hosts are read in parallel (-ThrottleLimit). Key material
+/// is dropped where it is read.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "WgInterface", DefaultParameterSetName = LocalSet)]
 [OutputType(typeof(WgInterfaceStatus))]
-public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
+public sealed class GetWgInterfaceCommand : WgHostCmdlet
 {
     private const string LocalSet = "Local";
-
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("CN", "HostName")]
-    [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
-
-    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
-    public WgSession[] Session { get; set; } = Array.Empty<WgSession>();
 
     [Parameter]
     [SupportsWildcards]
@@ -32,33 +25,19 @@ public sealed class GetWgInterfaceCommand : WgRemoteCmdlet
 
     protected override void ProcessRecord()
     {
-        switch (ParameterSetName)
-        {
-            case LocalSet:
-                Write(ReadLocal());
-                break;
-            case SessionSet:
-                foreach (var session in Session)
-                    ReadRemote(session.ComputerName, () => session.Connection);
-                break;
-            default:
-                foreach (var host in ComputerName)
-                    ReadRemote(host, () => Connect(OptionsFor(host), CancellationToken.None));
-                break;
-        }
+        if (ParameterSetName == LocalSet)
+            Write(ReadLocal());
+        else
+            AddHosts(ComputerName);
     }
 
-    private void ReadRemote(string host, Func<SshConnection> connect)
-    {
-        try
-        {
-            Write(RemoteRunner.Invoke(connect(), InterfaceStatusReader.Operation(host)));
-        }
-        catch (WgException ex)
-        {
-            WriteError(HostError(ex, host));
-        }
-    }
+    protected override void EndProcessing() =>
+        ForEachHost($"Reading interfaces on {Hosts.Count} host(s)", (target, cancellation) => ReadRemote(Connect(target, cancellation), target.ComputerName, cancellation),
+            (_, interfaces) => Write(interfaces));
+
+    /// <summary>The interfaces of a host (live state and config files, key material dropped), read as root; Compare-WgInterface reads them so too.</summary>
+    internal static IReadOnlyList<WgInterfaceStatus> ReadRemote(SshConnection connection, string host, CancellationToken cancellation) =>
+        RemoteRunner.Invoke(connection, InterfaceStatusReader.Operation(host), cancellation);
 
     private IReadOnlyList<WgInterfaceStatus> ReadLocal()
     {

@@ -8,11 +8,12 @@ namespace WgAdmin.Commands;
 /// New-WgKeyPair: generates X25519 key pairs, as `wg genkey | wg pubkey` does. With
 /// -ComputerName the private key is generated on the gateway into /etc/wireguard/NAME.key
 /// (mode 0600) and never leaves it; only the public key comes back. An existing key file is
-/// kept, so running it again returns the same public key; -WhatIf connects to nothing.
+/// kept, so running it again returns the same public key; -WhatIf connects to nothing. Gateways
+/// are asked in parallel (-ThrottleLimit).
 /// </summary>
 [Cmdlet(VerbsCommon.New, "WgKeyPair", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = LocalSet)]
 [OutputType(typeof(WgKeyPair))]
-public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
+public sealed class NewWgKeyPairCommand : WgHostCmdlet
 {
     private const string LocalSet = "Local";
 
@@ -23,7 +24,7 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
     [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
+    public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value; }
 
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
@@ -34,6 +35,9 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
     [Parameter(ParameterSetName = ComputerNameSet)]
     public SwitchParameter InstallPackage { get; set; }
 
+    /// <summary>New-WgKeyPair takes no -Session: overridden without [Parameter], it is no parameter here.</summary>
+    public override WgSession[] Session { get => base.Session; set => base.Session = value; }
+
     protected override void ProcessRecord()
     {
         if (ParameterSetName == LocalSet)
@@ -42,33 +46,30 @@ public sealed class NewWgKeyPairCommand : WgRemoteCmdlet
                 WriteObject(WgKeyPair.Generate());
             return;
         }
-        foreach (var host in ComputerName)
-        {
-            try
-            {
-                // Only the gateway's key file is a change; a key made here in memory is not.
-                if (ShouldProcess($"{host}: /etc/wireguard/{InterfaceName}.key", "Create a private key on the gateway (an existing one is kept)"))
-                    WriteObject(GenerateOn(host));
-            }
-            catch (WgException ex)
-            {
-                WriteError(HostError(ex, host));
-            }
-        }
+        // Only the gateway's key file is a change; a key made here in memory is not.
+        AddHosts(ComputerName, InterfaceName, approve: target =>
+            ShouldProcess($"{target.ComputerName}: {HostPaths.KeyFile(target.Scope)}", "Create a private key on the gateway (an existing one is kept)"));
     }
 
-    private WgKeyPair GenerateOn(string host)
+    protected override void EndProcessing() =>
+        ForEachHost($"Creating keys on {Hosts.Count} gateway(s)", (target, cancellation) => GenerateOn(Connect(target, cancellation), target.ComputerName, target.Scope, cancellation),
+            (_, created) =>
+            {
+                if (created.Created)
+                    WriteVerbose($"{created.KeyPair.ComputerName}: created {HostPaths.KeyFile(created.KeyPair.InterfaceName!)}");
+                WriteObject(created.KeyPair);
+            });
+
+    /// <summary>Makes (or keeps) the gateway's key file, as root, and reads back its public key.</summary>
+    private (WgKeyPair KeyPair, bool Created) GenerateOn(SshConnection connection, string host, string interfaceName, CancellationToken cancellation)
     {
-        var connection = Connect(OptionsFor(host), CancellationToken.None);
         string? install = null;
         if (InstallPackage)
         {
-            var state = GatewayExecutor.Probe(connection, InterfaceName);
+            var state = GatewayExecutor.Probe(connection, interfaceName, cancellation);
             install = state.HasWireGuard ? null : PackageInstaller.ManagerName(state.PackageManager);
         }
-        var outcome = RemoteRunner.Invoke(connection, RemoteKeys.Operation(InterfaceName, install));
-        if (outcome.Created)
-            WriteVerbose($"{host}: created {HostPaths.KeyFile(InterfaceName)}");
-        return new WgKeyPair(outcome.PublicKey, host, InterfaceName);
+        var outcome = RemoteRunner.Invoke(connection, RemoteKeys.Operation(interfaceName, install), cancellation);
+        return (new WgKeyPair(outcome.PublicKey, host, interfaceName), outcome.Created);
     }
 }

@@ -3,48 +3,36 @@ using WgAdmin.Remote;
 
 namespace WgAdmin.Commands;
 
-/// <summary>New-WgSession: opens SSH connections to keep and pass to other cmdlets as -Session.</summary>
+/// <summary>
+/// New-WgSession: opens SSH connections to keep and pass to other cmdlets as -Session, in
+/// parallel (-ThrottleLimit); a host named twice gets one session.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "WgSession", DefaultParameterSetName = ComputerNameSet)]
 [OutputType(typeof(WgSession))]
-public sealed class NewWgSessionCommand : WgRemoteCmdlet
+public sealed class NewWgSessionCommand : WgHostCmdlet
 {
-    private readonly List<(string Host, SshConnectOptions Options)> _hosts = new();
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
     [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
+    public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value; }
 
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = 16;
+    /// <summary>New-WgSession takes no -Session: overridden without [Parameter], it is no parameter here.</summary>
+    public override WgSession[] Session { get => base.Session; set => base.Session = value; }
 
-    protected override void ProcessRecord()
-    {
-        foreach (var host in ComputerName)
-        {
-            try
-            {
-                _hosts.Add((host, OptionsFor(host)));
-            }
-            catch (WgException ex)
-            {
-                WriteError(HostError(ex, host));
-            }
-        }
-    }
+    protected override void ProcessRecord() => AddHosts(ComputerName);
 
     protected override void EndProcessing()
     {
         var runspace = RunspaceId;
-        new HostFanOut(this, ThrottleLimit, CancellationToken.None).Run(_hosts, $"Connecting to {_hosts.Count} host(s)", h => h.Host,
-            (host, cancellation) => SshConnection.Open(host.Options, cancellation),
+        ForEachHost($"Connecting to {Hosts.Count} host(s)", Open,
             (_, connection) =>
             {
                 var session = new WgSession(connection, runspace);
                 WgSessionRegistry.Add(session);
                 WriteObject(session);
-            },
-            (host, error) => WriteError(HostError(error, host.Host)));
+            });
     }
+
+    /// <summary>A connection of its own, not the command's: it stays open after the command, as the session.</summary>
+    private static SshConnection Open(HostTarget target, CancellationToken cancellation) => SshConnection.Open(target.Options!, cancellation);
 }

@@ -14,7 +14,7 @@ public sealed class RemoveWgInterfaceCommand : WgApplyCmdlet
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
     [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
+    public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
@@ -26,8 +26,8 @@ public sealed class RemoveWgInterfaceCommand : WgApplyCmdlet
     [Parameter]
     public SwitchParameter RemoveKey { get; set; }
 
-    protected override void ProcessRecord() => AddTargets(ComputerName, Name, null);
+    protected override void ProcessRecord() => AddHosts(ComputerName, Name);
 
-    protected override GatewayPlan Plan(Target target, GatewayState state) =>
-        GatewayPlanner.PlanRemoval(target.ComputerName, target.InterfaceName, state, RemoveKey);
+    protected override GatewayPlan Plan(string computerName, string interfaceName, object? context, GatewayState state) =>
+        GatewayPlanner.PlanRemoval(computerName, interfaceName, state, RemoveKey);
 }

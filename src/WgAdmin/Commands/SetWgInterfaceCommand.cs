@@ -22,7 +22,7 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
     [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
     [Alias("CN", "HostName")]
     [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
+    public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value; }
 
     [Parameter]
     public SwitchParameter InstallPackage { get; set; }
@@ -30,12 +30,12 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
     [Parameter]
     public SwitchParameter EnableForwarding { get; set; }
 
-    /// <summary>The interface traffic from the tunnel is masqueraded out of (the seed's eth0).</summary>
+    /// <summary>The gateway's uplink (eth0) that traffic from the tunnel is masqueraded out of.</summary>
     [Parameter]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     public string? Masquerade { get; set; }
 
-    /// <summary>The seed's two-way NAT: also masquerade into the tunnel and forward WAN to tunnel.</summary>
+    /// <summary>Two-way NAT: also masquerade into the tunnel and forward from the uplink into it, so far LAN hosts need no route back.</summary>
     [Parameter]
     public SwitchParameter TwoWayNat { get; set; }
 
@@ -59,11 +59,11 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
                 $"No -ComputerName for interface {Quote.Value(InputObject.Name!)}, and the interface names none."), InputObject, ErrorCategory.InvalidArgument));
             return;
         }
-        AddTargets(hosts, InputObject.Name!, InputObject.Clone());
+        AddHosts(hosts, InputObject.Name!, InputObject.Clone());
     }
 
-    protected override GatewayPlan Plan(Target target, GatewayState state) =>
-        GatewayPlanner.Plan(target.ComputerName, (WgInterface)target.Context!, target.InterfaceName, state, new ApplyOptions
+    protected override GatewayPlan Plan(string computerName, string interfaceName, object? context, GatewayState state) =>
+        GatewayPlanner.Plan(computerName, (WgInterface)context!, interfaceName, state, new ApplyOptions
         {
             InstallPackage = InstallPackage,
             EnableForwarding = EnableForwarding,

@@ -11,17 +11,12 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(WgApplyResult))]
 public sealed class SetWgNatCommand : WgApplyCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ComputerNameSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("CN", "HostName")]
-    [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get; set; } = Array.Empty<string>();
-
     [Parameter]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Name { get; set; } = "wg0";
 
-    /// <summary>The interface traffic from the tunnel is masqueraded out of (the seed's eth0).</summary>
+    /// <summary>The gateway's uplink (eth0) that traffic from the tunnel is masqueraded out of.</summary>
     [Parameter]
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     public string? Masquerade { get; set; }
@@ -48,11 +43,11 @@ public sealed class SetWgNatCommand : WgApplyCmdlet
             ThrowWgError(new WgException(new WgError(WgErrorId.InvalidInterfaceForApply, "Give -Masquerade <interface> to set NAT, or -Remove to take it away.")), null);
     }
 
-    protected override void ProcessRecord() => AddTargets(ComputerName, Name, null);
+    protected override void ProcessRecord() => AddHosts(ComputerName, Name);
 
-    protected override GatewayPlan Plan(Target target, GatewayState state) => Remove
-        ? GatewayPlanner.PlanNatRemoval(target.ComputerName, target.InterfaceName, state)
-        : GatewayPlanner.Plan(target.ComputerName, null, target.InterfaceName, state, new ApplyOptions
+    protected override GatewayPlan Plan(string computerName, string interfaceName, object? context, GatewayState state) => Remove
+        ? GatewayPlanner.PlanNatRemoval(computerName, interfaceName, state)
+        : GatewayPlanner.Plan(computerName, null, interfaceName, state, new ApplyOptions
         {
             Masquerade = Masquerade,
             TwoWayNat = TwoWayNat,

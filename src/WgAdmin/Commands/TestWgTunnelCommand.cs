@@ -15,15 +15,11 @@ namespace WgAdmin.Commands;
 [Cmdlet(VerbsDiagnostic.Test, "WgTunnel", DefaultParameterSetName = ComputerNameSet)]
 [OutputType(typeof(WgTunnelTestResult))]
 [OutputType(typeof(bool))]
-public sealed class TestWgTunnelCommand : WgRemoteCmdlet
+public sealed class TestWgTunnelCommand : WgHostCmdlet
 {
-    private readonly List<Gateway> _targets = new();
-    private readonly HashSet<string> _seen = new(StringComparer.OrdinalIgnoreCase);
     private IPAddress[] _targetAddresses = Array.Empty<IPAddress>();
     private IPAddress? _source;
     private bool _allPassed = true;
-
-    private sealed record Gateway(string ComputerName, string InterfaceName, SshConnectOptions? Options, WgSession? Session);
 
     /// <summary>What testing one gateway gave: its results, or why it could not be tested and after how long.</summary>
     private sealed record Outcome(IReadOnlyList<WgTunnelTestResult> Results, Exception? Error, double Seconds);
@@ -33,12 +29,7 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
     [Alias("CN", "HostName")]
     [AllowNull]
     [ArgumentCompleter(typeof(ComputerNameCompleter))]
-    public string[] ComputerName { get => _computerName; set => _computerName = value ?? Array.Empty<string>(); }
-
-    private string[] _computerName = Array.Empty<string>();
-
-    [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
-    public WgSession[] Session { get; set; } = Array.Empty<WgSession>();
+    public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value ?? Array.Empty<string>(); }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("InterfaceName")]
@@ -63,10 +54,6 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
 
     [Parameter]
     public SwitchParameter Quiet { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = 16;
 
     protected override void BeginProcessing()
     {
@@ -98,58 +85,24 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
             _allPassed = false;
             return;
         }
-        if (ParameterSetName == SessionSet)
-        {
-            foreach (var session in Session)
-                if (_seen.Add($"{session.Id}\n{name}"))
-                    _targets.Add(new Gateway(session.ComputerName, name, null, session));
-            return;
-        }
-        if (ComputerName.Length == 0)
+        if (ParameterSetName != SessionSet && ComputerName.Length == 0)
         {
             WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidComputerName, $"No -ComputerName to test {Quote.Value(name)} on (give -ComputerName, or pipe objects that carry one)."), name, ErrorCategory.InvalidArgument));
             _allPassed = false;
             return;
         }
-        foreach (var host in ComputerName)
-        {
-            if (!_seen.Add($"{host}\n{name}"))
-                continue;
-            try
-            {
-                _targets.Add(new Gateway(host, name, OptionsFor(host), null));
-            }
-            catch (WgException ex)
-            {
-                Fail(host, name, ex, 0);
-            }
-        }
+        AddHosts(ComputerName, name);
     }
 
     protected override void EndProcessing()
     {
         var options = new TunnelCheckOptions(MaxHandshakeAge, Count);
-        var fanOut = new HostFanOut(this, ThrottleLimit, StopToken);
-        fanOut.Run(_targets, $"Testing tunnels on {_targets.Count} gateway(s)", t => $"{t.ComputerName}/{t.InterfaceName}",
-            (target, cancellation) =>
-            {
-                var clock = Stopwatch.StartNew();
-                try
-                {
-                    var connection = target.Session?.Connection ?? Connect(target.Options!, cancellation);
-                    var probe = RemoteRunner.Invoke(connection, TunnelProbe.Operation(target.InterfaceName, Count, _targetAddresses, _source), cancellation);
-                    return new Outcome(TunnelCheck.Evaluate(probe, target.ComputerName, target.InterfaceName, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), null, 0);
-                }
-                catch (Exception ex) when (ex is WgException or IOException or InvalidOperationException)
-                {
-                    return new Outcome(Array.Empty<WgTunnelTestResult>(), ex, clock.Elapsed.TotalSeconds);
-                }
-            },
+        ForEachHost($"Testing tunnels on {Hosts.Count} gateway(s)", (target, cancellation) => Test(target, options, cancellation),
             (target, outcome) =>
             {
                 if (outcome.Error is not null)
                 {
-                    Fail(target.ComputerName, target.InterfaceName, outcome.Error, outcome.Seconds);
+                    Fail(target.ComputerName, target.Scope, outcome.Error, outcome.Seconds);
                     return;
                 }
                 foreach (var result in outcome.Results)
@@ -159,11 +112,28 @@ public sealed class TestWgTunnelCommand : WgRemoteCmdlet
                     if (!Quiet)
                         WriteObject(result);
                 }
-            },
-            (target, error) => Fail(target.ComputerName, target.InterfaceName, error, 0));
+            });
         if (Quiet)
             WriteObject(_allPassed);
     }
+
+    /// <summary>Tests one gateway's interface (its name is the target's scope): the probe, run as root, judged by the core.</summary>
+    private Outcome Test(HostTarget target, TunnelCheckOptions options, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var connection = Connect(target, cancellation);
+            var probe = RemoteRunner.Invoke(connection, TunnelProbe.Operation(target.Scope, Count, _targetAddresses, _source), cancellation);
+            return new Outcome(TunnelCheck.Evaluate(probe, target.ComputerName, target.Scope, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), null, 0);
+        }
+        catch (Exception ex) when (ex is WgException or IOException or InvalidOperationException)
+        {
+            return new Outcome(Array.Empty<WgTunnelTestResult>(), ex, clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    protected override void WriteHostError(HostTarget target, Exception error) => Fail(target.ComputerName, target.Scope, error, 0);
 
     /// <summary>
     /// A host that could not be tested: an error record and a failed result, or with -Quiet only

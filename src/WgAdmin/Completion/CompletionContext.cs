@@ -4,20 +4,9 @@ using System.Management.Automation.Runspaces;
 
 namespace WgAdmin.Commands;
 
-/// <summary>What a completer reads of the command line typed so far: the parameters already bound.</summary>
+/// <summary>What a completer reads of the command line typed so far (the parameters already bound; their values through <see cref="BoundValues"/>).</summary>
 internal static class CompletionContext
 {
-    public static string? String(IDictionary bound, string name) =>
-        bound.Contains(name) && bound[name] is { } value && LanguagePrimitives.TryConvertTo<string>(value, out var text) && !string.IsNullOrEmpty(text) ? text : null;
-
-    public static string[] Strings(IDictionary bound, string name) =>
-        bound.Contains(name) && bound[name] is { } value && LanguagePrimitives.TryConvertTo<string[]>(value, out var texts)
-            ? texts.Where(t => !string.IsNullOrEmpty(t)).ToArray()
-            : Array.Empty<string>();
-
-    public static int? Int(IDictionary bound, string name) =>
-        bound.Contains(name) && bound[name] is { } value && LanguagePrimitives.TryConvertTo<int>(value, out var number) ? number : null;
-
     public static WgSession[] Sessions(IDictionary bound) =>
         bound.Contains("Session") && bound["Session"] is { } value && LanguagePrimitives.TryConvertTo<WgSession[]>(value, out var sessions)
             ? sessions.Where(s => s is not null).ToArray()

@@ -16,11 +16,10 @@ public sealed class ComputerNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        var home = new SshConnectionSettings().HomeDirectory;
-        var configPath = CompletionContext.String(fakeBoundParameters, "SshConfigPath") is { } given
-            ? CompletionContext.ResolvePath(given)
-            : Path.Combine(home, ".ssh", "config");
-        var knownHostsFiles = CompletionContext.Strings(fakeBoundParameters, "KnownHostsPath").Select(CompletionContext.ResolvePath)
+        var settings = SshParameters.Settings(fakeBoundParameters, CompletionContext.ResolvePath);
+        var home = settings.HomeDirectory;
+        var configPath = settings.SshConfigPath ?? Path.Combine(home, ".ssh", "config");
+        var knownHostsFiles = settings.KnownHostsPaths
             .Append(Path.Combine(home, ".ssh", "known_hosts"))
             .Append("/etc/ssh/ssh_known_hosts");
 

@@ -28,7 +28,7 @@ public sealed class InterfaceNameCompleter : IArgumentCompleter
     {
         var names = new List<(string Name, string Source)>();
         var sessions = CompletionContext.Sessions(fakeBoundParameters);
-        var hosts = CompletionContext.Strings(fakeBoundParameters, "ComputerName");
+        var hosts = BoundValues.Strings(fakeBoundParameters, "ComputerName");
         // One TAB asks at most a few gateways, all at once: each is bounded by the budget, so the
         // TAB waits about one budget however many it asks. What to ask is worked out here, on the
         // prompt's thread: kept sessions and relative paths belong to its runspace.
@@ -71,23 +71,17 @@ public sealed class InterfaceNameCompleter : IArgumentCompleter
     /// <summary>How to ask one host: over its kept session, from the cache, or over a connection of its own.</summary>
     private static Func<IReadOnlyList<string>> AskHost(string host, IDictionary bound)
     {
-        var kept = WgSessionRegistry.List(WgCmdlet.RunspaceId)
-            .FirstOrDefault(s => string.Equals(s.ComputerName, host, StringComparison.OrdinalIgnoreCase) && s.Connection.IsConnected);
+        var kept = WgSessionRegistry.Find(WgCmdlet.RunspaceId, host);
         if (kept is not null)
             return () => FromSession(kept);
 
         SshConnectOptions options;
         try
         {
-            var keyFile = CompletionContext.String(bound, "KeyFilePath");
-            var settings = new SshConnectionSettings
+            var settings = SshParameters.Settings(bound, CompletionContext.ResolvePath) with
             {
-                UserName = CompletionContext.String(bound, "UserName"),
-                Port = CompletionContext.Int(bound, "Port"),
-                KeyFilePath = keyFile is null ? null : CompletionContext.ResolvePath(keyFile),
-                SshConfigPath = CompletionContext.String(bound, "SshConfigPath") is { } config ? CompletionContext.ResolvePath(config) : null,
-                KnownHostsPaths = CompletionContext.Strings(bound, "KnownHostsPath").Select(CompletionContext.ResolvePath).ToArray(),
                 // Completion never trusts a new host key (nor writes known_hosts) and never asks for anything.
+                Password = null,
                 HostKeyPolicy = HostKeyPolicy.Strict,
                 ConnectTimeout = ConnectTimeout,
             };

@@ -55,6 +55,33 @@ public class LanRouteTests
     }
 
     [Fact]
+    public void ASiteWithoutLanAddressRoutesViaTheAddressesReadFromItsGateway_OnePerFamily()
+    {
+        var topology = Three();
+        var c = WgLanRoutes.For(topology, "site-c", [IPAddress.Parse("192.168.50.1")]);
+        Assert.Equal(["ip route replace 10.11.7.0/24 via 192.168.50.1", "ip route replace 172.19.16.0/20 via 192.168.50.1"], c.Take(2).Select(r => r.Command));
+        Assert.Null(c[2].Command); // fd00:19::/64: the gateway gave no IPv6 address in its LAN
+        Assert.Contains("192.168.50.1", c[2].Note, StringComparison.Ordinal);
+        var both = WgLanRoutes.For(topology, "site-c", [IPAddress.Parse("192.168.50.1"), IPAddress.Parse("fd00:50::1")]);
+        Assert.Equal("ip -6 route replace fd00:19::/64 via fd00:50::1", both[2].Command);
+        // A site's own -LanAddress wins over what its gateway says.
+        Assert.Equal("10.11.7.1", WgLanRoutes.For(topology, "site-a", [IPAddress.Parse("10.11.7.9")])[0].Gateway);
+        Assert.Throws<ArgumentException>(() => WgLanRoutes.For(topology, null, [IPAddress.Parse("192.168.50.1")]));
+    }
+
+    [Fact]
+    public void TheInterfacesATopologyBuiltLeadBackToIt()
+    {
+        var topology = Three();
+        var interfaces = topology.Build();
+        Assert.All(interfaces, i => Assert.Same(topology, WgTopology.Of(i)));
+        Assert.Null(WgTopology.Of(interfaces[0].Clone()));
+        Assert.Null(WgTopology.Of(new WgAdmin.Model.WgInterface { Name = "wg0" }));
+        var again = topology.Build();
+        Assert.Same(topology, WgTopology.Of(again[1]));
+    }
+
+    [Fact]
     public void AnUnknownSiteIsAnError() =>
         Assert.Equal(WgErrorId.SiteNotFound, Assert.Throws<WgException>(() => WgLanRoutes.For(Three(), "site-z")).ErrorId);
 

@@ -9,7 +9,7 @@ public sealed record ApplyOptions
     public bool EnableForwarding { get; init; }
     /// <summary>The WAN (or LAN-facing) interface to masquerade out of; null leaves NAT alone.</summary>
     public string? Masquerade { get; init; }
-    /// <summary>The seed's two-way NAT: also accept WAN-to-tunnel forwarding and masquerade into the tunnel.</summary>
+    /// <summary>Two-way NAT: also accept WAN-to-tunnel forwarding and masquerade into the tunnel, so far LAN hosts need no route back.</summary>
     public bool TwoWayNat { get; init; }
     public FirewallBackend Firewall { get; init; } = FirewallBackend.Auto;
     /// <summary>Write and start the interface (false for Enable-WgForwarding and Set-WgNat alone).</summary>

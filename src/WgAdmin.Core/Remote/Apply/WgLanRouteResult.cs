@@ -5,7 +5,7 @@ public sealed class WgLanRouteResult
 {
     public required string ComputerName { get; init; }
 
-    /// <summary>The site whose routes were applied; null for -Remove.</summary>
+    /// <summary>The site whose routes were set; null for Remove-WgLanRoute.</summary>
     public string? Site { get; init; }
 
     public bool Changed { get; init; }

@@ -41,6 +41,7 @@ public partial class ScriptLibraryTests
             WgCompletion.RemoteInterfaceScript,
             RemoteKeys.GenerateScript("wg0", "apt"),
             LanRouteScript.Script(routes, remove: false),
+            GatewayLanAddress.Script(),
             Firewall.Script(new NatSpec("wg0", "eth0", true, true), FirewallBackend.Iptables),
             Firewall.Script(new NatSpec("wg0", "eth0", true, true), FirewallBackend.Nftables),
             Firewall.DropIn("wg0"),

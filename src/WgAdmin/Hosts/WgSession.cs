@@ -52,6 +52,10 @@ internal static class WgSessionRegistry
     public static IReadOnlyList<WgSession> List(Guid runspaceId) =>
         Sessions.TryGetValue(runspaceId, out var sessions) ? sessions.Values.OrderBy(s => s.Id).ToArray() : Array.Empty<WgSession>();
 
+    /// <summary>The first open session of the runspace to <paramref name="computerName"/> (as it was named), or null.</summary>
+    public static WgSession? Find(Guid runspaceId, string computerName) =>
+        List(runspaceId).FirstOrDefault(s => string.Equals(s.ComputerName, computerName, StringComparison.OrdinalIgnoreCase) && s.Connection.IsConnected);
+
     public static bool Remove(WgSession session)
     {
         var removed = Sessions.TryGetValue(session.RunspaceId, out var sessions) && sessions.TryRemove(session.Id, out _);
