@@ -83,8 +83,8 @@ function Invoke-Build {
         Copy-Item $native[$rid].FullName $target
     }
     Copy-Item (Join-Path $root 'module/WgAdmin.psm1'), (Join-Path $root 'module/WgAdmin.Format.ps1xml'), (Join-Path $root 'LICENSE') $moduleDir
-    # Help: docs/en-US/*.md compiled to MAML and about_*.help.txt beside the module (tools/HelpCompiler.psm1).
-    Import-Module (Join-Path $root 'tools/HelpCompiler.psm1') -Force
+    # Help: docs/en-US/*.md compiled to MAML and about_*.help.txt beside the module (tools/HelpCompiler/).
+    Import-Module (Join-Path $root 'tools/HelpCompiler/HelpCompiler.psm1') -Force
     $help = Build-WgHelp -SourcePath (Join-Path $root 'docs/en-US') -DestinationPath (Join-Path $moduleDir 'en-US')
     Write-Host "Compiled help for $($help.Commands) cmdlets and $($help.About) about topic(s)"
     $version = Get-ModuleVersion

@@ -13,7 +13,7 @@ BeforeDiscovery {
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-TestModule
-    Import-Module (Join-Path $PSScriptRoot '../tools/HelpCompiler.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../tools/HelpCompiler/HelpCompiler.psm1') -Force
     $docs = Join-Path $PSScriptRoot '../docs/en-US'
     $pages = @(Get-ChildItem $docs -Filter '*.md' | Where-Object Name -NotLike 'about_*')
     $exported = @(Get-Command -Module WgAdmin -CommandType Cmdlet | ForEach-Object Name)
