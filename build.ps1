@@ -62,7 +62,8 @@ function Invoke-ChildPwsh {
     param([string] $File, [object[]] $ArgumentList = @(), [string] $Namespace)
     $command = @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $File) + $ArgumentList
     if ($Namespace) { $command = @('nsenter', "--net=/run/netns/$Namespace") + $command }
-    & $command[0] $command[1..($command.Count - 1)]
+    $program, $arguments = $command
+    & $program @arguments
 }
 
 function Get-ModuleVersion {
