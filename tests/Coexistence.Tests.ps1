@@ -6,10 +6,9 @@
 # silently get the other's. Each scenario runs in a fresh pwsh.
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'ModuleHelpers.ps1')
-    $manifestPath = Get-ModuleManifestPath $modulePath
+    $manifestPath = Get-TestModulePath
 
     $fixtureFolder = Join-Path $PSScriptRoot '../out/fixtures/OtherSsh'
     & dotnet publish (Join-Path $PSScriptRoot 'fixtures/OtherSsh/OtherSsh.csproj') -c Release -o $fixtureFolder --nologo -v quiet | Out-Host

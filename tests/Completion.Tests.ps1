@@ -5,9 +5,8 @@
 # tested in the lab (tests/lab/Completion.Tests.ps1).
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
-    $modulePath = (Resolve-Path $modulePath).Path
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $modulePath = Get-TestModulePath
 
     $fakeHome = Join-Path $TestDrive 'home'
     $ssh = Join-Path $fakeHome '.ssh'

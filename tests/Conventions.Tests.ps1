@@ -4,8 +4,8 @@
 # the cmdlets the assembly has. A new cmdlet fails here until it is put in one of the lists below.
 
 BeforeDiscovery {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
-    Import-Module $modulePath -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
     $commandCases = Get-Command -Module WgAdmin | ForEach-Object { @{ Name = $_.Name } }
 
     # Cmdlets that change something outside the pipeline's new objects: a file, a gateway, a kept
@@ -29,9 +29,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
-    Import-Module $modulePath -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
     $approved = (Get-Verb).Verb
 
     function Get-CmdletAttribute([string] $Name) {
@@ -47,7 +46,7 @@ BeforeAll {
 
 Describe 'The module''s commands' {
     It 'the manifest exports exactly the cmdlets the assembly has' {
-        $manifest = Import-PowerShellDataFile $modulePath
+        $manifest = Import-PowerShellDataFile (Get-TestModulePath)
         $assembly = (Get-Command New-WgKeyPair).ImplementingType.Assembly
         $inAssembly = $assembly.GetExportedTypes() | Where-Object { -not $_.IsAbstract } |
             ForEach-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |

@@ -1,7 +1,6 @@
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
-    Import-Module $modulePath -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
 
     # Every entry of a folder, hidden ones (a leftover ".wg0.conf.*.tmp") included.
     function Get-FolderEntry([string] $Path) { @(Get-ChildItem -LiteralPath $Path -Force -Name | Sort-Object) }

@@ -5,18 +5,18 @@
 # (build.ps1 -Task HelpSkeleton writes a page's skeleton from the metadata).
 
 BeforeDiscovery {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
-    $module = Import-Module $modulePath -Force -PassThru
-    $commands = @(Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
+    $commands = @(Get-Command -Module WgAdmin -CommandType Cmdlet | Sort-Object Name | ForEach-Object { @{ Name = $_.Name } })
 }
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
-    $module = Import-Module $modulePath -Force -PassThru
-    Import-Module (Join-Path $PSScriptRoot '../tools/HelpCompiler.psm1') -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
+    Import-Module (Join-Path $PSScriptRoot '../tools/HelpCompiler/HelpCompiler.psm1') -Force
     $docs = Join-Path $PSScriptRoot '../docs/en-US'
     $pages = @(Get-ChildItem $docs -Filter '*.md' | Where-Object Name -NotLike 'about_*')
-    $exported = @(Get-Command -Module $module.Name -CommandType Cmdlet | ForEach-Object Name)
+    $exported = @(Get-Command -Module WgAdmin -CommandType Cmdlet | ForEach-Object Name)
 }
 
 Describe 'The help pages and the module' {
@@ -36,7 +36,7 @@ Describe 'The help pages and the module' {
     }
 
     It 'ships the compiled help beside the module: en-US/WgAdmin.dll-Help.xml and about_WgAdmin.help.txt' {
-        $help = Join-Path $module.ModuleBase 'en-US'
+        $help = Join-Path (Get-Module WgAdmin).ModuleBase 'en-US'
         Join-Path $help 'WgAdmin.dll-Help.xml' | Should -Exist
         Join-Path $help 'about_WgAdmin.help.txt' | Should -Exist
         $maml = [xml](Get-Content -Raw (Join-Path $help 'WgAdmin.dll-Help.xml'))

@@ -1,9 +1,9 @@
-# The help compiler (tools/HelpCompiler.psm1) on small fixtures: markdown in, MAML elements and
+# The help compiler (tools/HelpCompiler/) on small fixtures: markdown in, MAML elements and
 # about text out; malformed pages fail naming the file and the line; the page-versus-command
 # checks find each kind of disagreement. Needs no module build.
 
 BeforeAll {
-    Import-Module (Join-Path $PSScriptRoot '../tools/HelpCompiler.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../tools/HelpCompiler/HelpCompiler.psm1') -Force
     $fixtures = Join-Path $PSScriptRoot 'help'
     $valid = Join-Path $fixtures 'Set-Fixture.md'
     $validText = Get-Content -Raw $valid

@@ -4,10 +4,9 @@
 # whose home and module path are empty. Nothing here needs the network or root.
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     . (Join-Path $PSScriptRoot 'ModuleHelpers.ps1')
-    $manifestPath = Get-ModuleManifestPath $modulePath
+    $manifestPath = Get-TestModulePath
     $moduleFolder = Split-Path $manifestPath
     $manifest = Import-PowerShellDataFile $manifestPath
     $props = [xml](Get-Content -Raw (Join-Path $PSScriptRoot '../Directory.Build.props'))

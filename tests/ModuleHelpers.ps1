@@ -1,16 +1,6 @@
 # Helpers for the tests of the module as a whole (package, install, coexistence, start-up): they
 # run PowerShell in a fresh process. Dot-source it in BeforeAll; it defines functions only.
 
-# The manifest under a module path as the tests receive it: a .psd1 (build.ps1 passes
-# out/WgAdmin/<version>/WgAdmin.psd1) or a module folder, versioned or not (out/WgAdmin).
-function Get-ModuleManifestPath {
-    param([Parameter(Mandatory)] [string] $Path)
-    if (Test-Path -PathType Leaf $Path) { return (Resolve-Path $Path).Path }
-    $manifest = Get-ChildItem $Path -Filter 'WgAdmin.psd1' -Recurse -File | Sort-Object { (Split-Path -Leaf $_.DirectoryName) -as [version] } -Descending | Select-Object -First 1
-    if (-not $manifest) { throw "No WgAdmin.psd1 under '$Path': build the module first (build.ps1 -Task Build)." }
-    $manifest.FullName
-}
-
 # The command line that starts a fresh PowerShell like the one running: pwsh itself, or the
 # dotnet host with pwsh.dll (the repository's dotnet tool).
 function Get-PwshCommand {

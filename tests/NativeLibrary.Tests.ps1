@@ -17,11 +17,10 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
-    Import-Module $modulePath -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
     . (Join-Path $PSScriptRoot 'ModuleHelpers.ps1')
-    $manifestPath = Get-ModuleManifestPath $modulePath
+    $manifestPath = Get-TestModulePath
     $lib = Join-Path (Split-Path $manifestPath) 'lib'
     function Get-Platform([string] $Name) { [System.Runtime.InteropServices.OSPlatform]::$Name }
 }

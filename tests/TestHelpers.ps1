@@ -1,5 +1,23 @@
-# Helpers shared by the Pester tests. Dot-source it in BeforeAll (and in BeforeDiscovery for the
-# oracle checks); it defines functions only and touches nothing.
+# Helpers shared by the Pester tests, tests/lab's suites too. Dot-source it in BeforeAll (and in
+# BeforeDiscovery for the oracle checks and for Import-TestModule there); it defines functions
+# only and touches nothing.
+
+# The manifest of the module under test, as a full path: WGADMIN_MODULE_PATH (a .psd1, or a module
+# folder, versioned or not: build.ps1 passes out/WgAdmin/<version>/WgAdmin.psd1), else the newest
+# build under out/WgAdmin.
+function Get-TestModulePath {
+    $path = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
+    if (Test-Path -PathType Leaf $path) { return (Resolve-Path $path).Path }
+    $manifest = Get-ChildItem $path -Filter 'WgAdmin.psd1' -Recurse -File -ErrorAction Ignore |
+        Sort-Object { (Split-Path -Leaf $_.DirectoryName) -as [version] } -Descending | Select-Object -First 1
+    if (-not $manifest) { throw "No WgAdmin.psd1 under '$path': build the module first (build.ps1 -Task Build)." }
+    $manifest.FullName
+}
+
+# Imports the module under test (Get-TestModulePath) afresh, for the whole session.
+function Import-TestModule {
+    Import-Module (Get-TestModulePath) -Force -Global
+}
 
 # Why a real-tool oracle cannot run here, or $null when it can.
 function Get-OracleProblem {

@@ -1,7 +1,6 @@
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin' }
-    Import-Module $modulePath -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
 }
 
 Describe 'The issue''s two sites' {

@@ -1,6 +1,6 @@
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
-    Import-Module $modulePath -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
     $command = 'WgAdmin.Commands.TestWgTunnelCommand'
 }
 

@@ -3,8 +3,8 @@
 # counts as wg show prints them) and never a private or preshared key.
 
 BeforeDiscovery {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
-    Import-Module $modulePath -Force
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
     # What the cmdlets declare, and the types users meet inside them (a status's peers, a pair's private key, a peer's endpoint and prefixes).
     $declared = Get-Command -Module WgAdmin | ForEach-Object { $_.OutputType.Type } | Where-Object { $_ -and $_.FullName -like 'WgAdmin.*' } | ForEach-Object FullName
     $nested = 'WgAdmin.Remote.WgPeerStatus', 'WgAdmin.Keys.WgPrivateKey', 'WgAdmin.Net.WgEndpoint', 'WgAdmin.Net.WgPrefix'
@@ -14,9 +14,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../out/WgAdmin/WgAdmin.psd1' }
-    Import-Module $modulePath -Force
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    Import-TestModule
 
     $pair = New-WgKeyPair
     $peerPair = New-WgKeyPair

@@ -8,7 +8,7 @@ param(
     [Parameter(Mandatory)] [string] $OutputPath
 )
 $ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $PSScriptRoot 'HelpCompiler.psm1')
+Import-Module (Join-Path $PSScriptRoot 'HelpCompiler/HelpCompiler.psm1')
 $module = Import-Module $ModulePath -PassThru
 foreach ($command in Get-Command -Module $module.Name -CommandType Cmdlet, Function) {
     $page = Join-Path $OutputPath "$($command.Name).md"

@@ -10,11 +10,10 @@ BeforeDiscovery {
 
 Describe 'Completion, views and -WhatIf on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labReady) {
     BeforeAll {
-        $script:modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin/WgAdmin.psd1' }
-        $script:modulePath = (Resolve-Path $modulePath).Path
-        Import-Module $modulePath -Force
-        Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
         . (Join-Path $PSScriptRoot '../TestHelpers.ps1')
+        $script:modulePath = Get-TestModulePath
+        Import-TestModule
+        Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
         $script:lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
         $script:sshConfig = (Resolve-Path $lab.sshConfig).Path
         $script:ssh = @{ SshConfigPath = $sshConfig }

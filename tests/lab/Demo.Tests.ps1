@@ -10,7 +10,8 @@ BeforeDiscovery {
 Describe 'docs/examples/site-to-site.ps1 against the lab' -Tag 'Lab' -Skip:(-not $script:canRun) {
     BeforeAll {
         $repo = Split-Path (Split-Path $PSScriptRoot)
-        $modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $repo 'out/WgAdmin' }
+        . (Join-Path $PSScriptRoot '../TestHelpers.ps1')
+        $modulePath = Get-TestModulePath
         $script:log = Join-Path $repo 'out/demo/site-to-site.log'
         $script:exitCode = & (Join-Path $PSScriptRoot 'Invoke-Demo.ps1') -ModulePath $modulePath -LabOutput (Join-Path $repo 'out/lab-demo') -LogPath $log
         $script:text = Get-Content -Raw $log

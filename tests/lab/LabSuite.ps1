@@ -1,10 +1,10 @@
 # Shared by the lab suites (tests/lab/*.Tests.ps1, run in the lab's ops namespace with
-# WGADMIN_LAB_OUTPUT set): dot-source it in BeforeAll. It imports WgAdmin (WGADMIN_MODULE_PATH,
-# else out/WgAdmin) and WgLab, reads lab.json into $lab and the SSH settings into $ssh, and
-# defines the helpers below.
+# WGADMIN_LAB_OUTPUT set): dot-source it in BeforeAll. It dot-sources tests/TestHelpers.ps1,
+# imports WgAdmin (Import-TestModule) and WgLab, reads lab.json into $lab and the SSH settings
+# into $ssh, and defines the helpers below.
 
-$modulePath = if ($env:WGADMIN_MODULE_PATH) { $env:WGADMIN_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/WgAdmin' }
-Import-Module $modulePath -Force
+. (Join-Path $PSScriptRoot '../TestHelpers.ps1')
+Import-TestModule
 Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
 $lab = Get-WgLab -OutputPath $env:WGADMIN_LAB_OUTPUT
 $ssh = @{ SshConfigPath = $lab.sshConfig }

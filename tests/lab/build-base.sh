@@ -41,6 +41,7 @@ root=$build/rootfs
 # Runs a command chrooted into the new root with /proc mounted in a private mount namespace:
 # nothing stays mounted on the host whatever happens to this script.
 in_root() {
+    # shellcheck disable=SC2016 # $0 and $@ are the inner sh's: the root and the command go in as its arguments.
     unshare --mount --propagation private -- sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" "$@"' "$root" "$@"
 }
 

@@ -81,6 +81,7 @@ gateway_pid() {
 container_init() {
     local pid child
     pid=$(gateway_pid "$1") || return 1
+    # shellcheck disable=SC2013 # a children file is one line of PIDs separated by spaces: words are wanted.
     for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
         if [ "$(readlink "/proc/$child/ns/pid")" != "$(readlink "/proc/$pid/ns/pid")" ]; then
             echo "$child"
@@ -322,6 +323,7 @@ cmd_ssh_banners() {
     while [ ${#pending[@]} -gt 0 ]; do
         next=()
         for address in "${pending[@]}"; do
+            # shellcheck disable=SC2016 # $0, $1 and $line are the inner bash's: address and port go in as its arguments.
             timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1" && IFS= read -r -t 2 line <&3 && [[ $line == SSH-* ]]' \
                 "$address" "$port" 2>/dev/null || next+=("$address")
         done

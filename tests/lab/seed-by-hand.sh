@@ -61,6 +61,7 @@ AllowedIPs = $(field "$peer" tunnelAddress),$(field "$peer" lanPrefix)
 PersistentKeepalive = 30"
     done
     # The private key never leaves the gateway: it is filled in there.
+    # shellcheck disable=SC2016 # $(cat ...) runs on the gateway, where the key is.
     on "$gateway" 'umask 077 && sed "s|@PRIVATE_KEY@|$(cat /etc/wireguard/wgpriv.key)|" > /etc/wireguard/wg0.conf' <<< "$config"
     on "$gateway" "systemctl enable --now wg-quick@wg0 && ss -lunp | grep $port"
 done

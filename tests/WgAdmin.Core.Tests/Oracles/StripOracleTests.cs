@@ -1,6 +1,7 @@
 using System.Text;
 using CsCheck;
 using WgAdmin.Config;
+using WgAdmin.Core.Tests.Config;
 using WgAdmin.Core.Tests.Support;
 using WgAdmin.Model;
 using Xunit;

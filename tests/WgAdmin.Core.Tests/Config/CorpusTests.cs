@@ -2,7 +2,7 @@ using WgAdmin.Config;
 using WgAdmin.Core.Tests.Support;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Config;
 
 /// <summary>The tricky files under tests/corpus: valid ones parse and survive the writer; invalid ones fail exactly as their header says.</summary>
 public class CorpusTests

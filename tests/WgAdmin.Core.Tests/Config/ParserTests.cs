@@ -6,7 +6,7 @@ using WgAdmin.Model;
 using WgAdmin.Net;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Config;
 
 /// <summary>
 /// WgConfigParser against the rules of wg (src/config.c) and wg-quick (linux.bash): one test per

@@ -1,7 +1,7 @@
 using WgAdmin.Keys;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Keys;
 
 /// <summary>Keys are exactly the 44-character canonical base64 that `wg` reads and writes.</summary>
 public class KeyParsingTests

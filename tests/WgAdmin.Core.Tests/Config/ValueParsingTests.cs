@@ -2,7 +2,7 @@ using System.Net;
 using WgAdmin.Config;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Config;
 
 /// <summary>
 /// The single-value parsers: where wg takes a value WgAdmin refuses (ListenPort 70000 wraps to
@@ -260,7 +260,7 @@ public class ValueParsingTests
     [InlineData("/tmp/.conf", null)]
     [InlineData("/tmp/abcdefghijklmnop.conf", null)]
     public void InterfaceNameComesFromTheFileName(string path, string? name) =>
-        Assert.Equal(name, Config.WgConfigParser.InterfaceNameFromPath(path));
+        Assert.Equal(name, WgConfigParser.InterfaceNameFromPath(path));
 
     [Theory]
     [InlineData("a\nb")]

@@ -2,7 +2,7 @@ using System.Net;
 using WgAdmin.Net;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Net;
 
 /// <summary>Endpoints as wg reads them (host:port, a.b.c.d:port, [IPv6]:port, unbracketed IPv6 split at the last colon), ports 1-65535 only.</summary>
 public class EndpointParsingTests

@@ -2,10 +2,12 @@ using System.Reflection;
 using CsCheck;
 using WgAdmin.Config;
 using WgAdmin.Core.Tests.Support;
+using WgAdmin.Keys;
 using WgAdmin.Model;
+using WgAdmin.Net;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Config;
 
 /// <summary>
 /// For any valid interface x: Parse(Write(x)) is x, property by property, peers in order; the
@@ -91,10 +93,10 @@ public class RoundTripPropertyTests
         }
 
         Differs(y => y.Name = y.Name + "x");
-        Differs(y => y.PrivateKey = Keys.WgPrivateKey.Generate());
+        Differs(y => y.PrivateKey = WgPrivateKey.Generate());
         Differs(y => y.ListenPort = (y.ListenPort ?? 0) + 1);
         Differs(y => y.FwMark = (y.FwMark ?? 0) + 1);
-        Differs(y => y.Address = [.. y.Address, Net.WgPrefix.Parse("192.0.2.1/32")]);
+        Differs(y => y.Address = [.. y.Address, WgPrefix.Parse("192.0.2.1/32")]);
         Differs(y => y.Dns = [.. y.Dns, System.Net.IPAddress.Loopback]);
         Differs(y => y.DnsSearch = [.. y.DnsSearch, "x"]);
         Differs(y => y.Mtu = (y.Mtu ?? 0) + 1);
@@ -106,18 +108,18 @@ public class RoundTripPropertyTests
         Differs(y => y.SaveConfig = !y.SaveConfig);
         Differs(y => y.ComputerName = "gw1");
         Differs(y => y.Peers = y.Peers[1..]);
-        Differs(y => y.Peers[0].PublicKey = Keys.WgPrivateKey.Generate().PublicKey);
-        Differs(y => y.Peers[0].PresharedKey = Keys.WgPresharedKey.Generate());
-        Differs(y => y.Peers[0].Endpoint = Net.WgEndpoint.Parse("Other.Example:1"));
-        Differs(y => y.Peers[0].AllowedIPs = [.. y.Peers[0].AllowedIPs, Net.WgPrefix.Parse("192.0.2.1/32")]);
+        Differs(y => y.Peers[0].PublicKey = WgPrivateKey.Generate().PublicKey);
+        Differs(y => y.Peers[0].PresharedKey = WgPresharedKey.Generate());
+        Differs(y => y.Peers[0].Endpoint = WgEndpoint.Parse("Other.Example:1"));
+        Differs(y => y.Peers[0].AllowedIPs = [.. y.Peers[0].AllowedIPs, WgPrefix.Parse("192.0.2.1/32")]);
         Differs(y => y.Peers[0].PersistentKeepalive = (y.Peers[0].PersistentKeepalive ?? 0) + 1);
         Differs(y => y.Peers[0].Name = y.Peers[0].Name + "x");
         Differs(y => y.Peers[0].Description = y.Peers[0].Description + "x");
         // An endpoint host differing only in case is a different text, though an equal endpoint.
         var upper = x.Clone();
-        upper.Peers[0].Endpoint = Net.WgEndpoint.Parse("vpn.example.com:1");
+        upper.Peers[0].Endpoint = WgEndpoint.Parse("vpn.example.com:1");
         var lower = x.Clone();
-        lower.Peers[0].Endpoint = Net.WgEndpoint.Parse("VPN.example.com:1");
+        lower.Peers[0].Endpoint = WgEndpoint.Parse("VPN.example.com:1");
         Assert.NotEmpty(Structural.Differences(upper, lower));
     }
 

@@ -5,7 +5,7 @@ using WgAdmin.Model;
 using WgAdmin.Net;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Config;
 
 /// <summary>The canonical file, its `wg-quick strip` form, the hidden form, and refusal of models that must not be written.</summary>
 public class WriterTests

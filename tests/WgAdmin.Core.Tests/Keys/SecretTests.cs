@@ -5,7 +5,7 @@ using WgAdmin.Model;
 using WgAdmin.Net;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Keys;
 
 /// <summary>
 /// Private and preshared keys never leave through ToString, error messages or error offenders,

@@ -1,7 +1,7 @@
 using WgAdmin.Config;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Config;
 
 /// <summary>Config files hold private keys: written owner-only from the first byte, whole or not at all.</summary>
 public sealed class ConfigFileTests : IDisposable

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using WgAdmin.Net;
 using Xunit;
 
-namespace WgAdmin.Core.Tests;
+namespace WgAdmin.Core.Tests.Net;
 
 /// <summary>Prefixes as wg's AllowedIPs and wg-quick's Address take them: strict dotted quads, host bits kept, a bare address a host.</summary>
 public class PrefixParsingTests
