@@ -19,6 +19,7 @@ icmp_overhead=28
 # The smallest packet every IPv4 path must carry, 576, as a ping size.
 minimum_ping_size=548
 
+# shellcheck disable=SC2086 # IFS=. splits the address into its octets, on purpose
 ip2int() { local IFS=.; set -- $1; echo $(( ($1 << 24) | ($2 << 16) | ($3 << 8) | $4 )); }
 int2ip() { echo "$(( ($1 >> 24) & 255 )).$(( ($1 >> 16) & 255 )).$(( ($1 >> 8) & 255 )).$(( $1 & 255 ))"; }
 mask() { if [ "$1" -eq 0 ]; then echo 0; else echo $(( (0xFFFFFFFF << (32 - $1)) & 0xFFFFFFFF )); fi; }
@@ -46,7 +47,7 @@ tunnel_address() {
     a=${p%/*}; l=${p#*/}; n=$(ip2int "$a")
     for s in $nets; do
       sn=${s%/*}; sl=${s#*/}
-      [ "$l" -ge "$sl" ] && [ $(( n & $(mask "$sl") )) -eq "$sn" ] || continue
+      if ! { [ "$l" -ge "$sl" ] && [ $(( n & $(mask "$sl") )) -eq "$sn" ]; }; then continue; fi
       if [ "$l" -ge 31 ]; then echo "$a"; return; fi
       [ -n "$wide" ] || wide=$p
     done
