@@ -54,6 +54,15 @@ public static class WgErrorId
     public const string InterfaceNotFound = "WgAdmin.InterfaceNotFound";
     public const string InvalidInterfaceForApply = "WgAdmin.InvalidInterfaceForApply";
 
+    // Changes (snapshots, locks, confirmation)
+    public const string ChangeRolledBack = "WgAdmin.ChangeRolledBack";
+    public const string RollbackIncomplete = "WgAdmin.RollbackIncomplete";
+    public const string GatewayBusy = "WgAdmin.GatewayBusy";
+    public const string SnapshotFailed = "WgAdmin.SnapshotFailed";
+    public const string ChangeNotConfirmed = "WgAdmin.ChangeNotConfirmed";
+    public const string NoPendingChange = "WgAdmin.NoPendingChange";
+    public const string ResolvconfMissing = "WgAdmin.ResolvconfMissing";
+
     // Topologies
     public const string DuplicateSiteName = "WgAdmin.DuplicateSiteName";
     public const string HubNotFound = "WgAdmin.HubNotFound";

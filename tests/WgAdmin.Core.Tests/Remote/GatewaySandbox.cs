@@ -15,10 +15,16 @@ internal sealed record SandboxRun(int ExitCode, string StdOut, string StdErr)
 /// A gateway in a box: scripts run by bash inside a scratch network namespace and a private mount
 /// namespace whose /etc/wireguard is a fresh tmpfs holding only the files given. Nothing reaches the
 /// host's /etc; the mount goes away with the last process. Scripts of one call share the tmpfs, so
-/// one can write what the next reads.
+/// one can write what the next reads. A change's snapshot, lock and revert helper (/var/lib/wgadmin,
+/// /run/wgadmin, /usr/local/sbin) go to private tmpfs mounts too: on /var/lib, /usr/local/sbin, and on /run/wgadmin, a mount point
+/// made for the run and removed after it when it was not there before.
 /// </summary>
 internal static class GatewaySandbox
 {
+    private static readonly object RunDirectory = new();
+    private static int _runDirectoryUsers;
+    private static bool _madeRunDirectory;
+
     public static void Require(params string[] tools)
     {
         RemoteOracle.Require(needsRoot: true, ["ip", "bash", "unshare", "mount", .. tools]);
@@ -30,7 +36,9 @@ internal static class GatewaySandbox
     public static IReadOnlyList<SandboxRun> Run(ScratchNamespace ns, IReadOnlyDictionary<string, string> wireguardFiles, params string[] scripts)
     {
         using var dir = new SecretTempDir();
-        var wrapper = new StringBuilder("set -eu\nmount -t tmpfs -o mode=700 wgadmin-sandbox /etc/wireguard\n");
+        var wrapper = new StringBuilder("set -eu\nmount -t tmpfs -o mode=700 wgadmin-sandbox /etc/wireguard\n"
+            + "mount -t tmpfs -o mode=755 wgadmin-sandbox /var/lib\nmount -t tmpfs -o mode=755 wgadmin-sandbox /run/wgadmin\n"
+            + "mount -t tmpfs -o mode=755 wgadmin-sandbox /usr/local/sbin\n");
         var i = 0;
         foreach (var (name, content) in wireguardFiles)
         {
@@ -47,7 +55,30 @@ internal static class GatewaySandbox
         }
         var wrapperPath = dir.Write("wrapper.sh", wrapper.ToString());
 
-        var run = ns.Exec(["unshare", "-m", "--propagation", "private", "bash", wrapperPath], timeoutSeconds: 120);
+        lock (RunDirectory)
+        {
+            if (_runDirectoryUsers++ == 0 && !Directory.Exists("/run/wgadmin"))
+            {
+                Directory.CreateDirectory("/run/wgadmin");
+                _madeRunDirectory = true;
+            }
+        }
+        ToolResult run;
+        try
+        {
+            run = ns.Exec(["unshare", "-m", "--propagation", "private", "bash", wrapperPath], timeoutSeconds: 120);
+        }
+        finally
+        {
+            lock (RunDirectory)
+            {
+                if (--_runDirectoryUsers == 0 && _madeRunDirectory)
+                {
+                    Directory.Delete("/run/wgadmin");
+                    _madeRunDirectory = false;
+                }
+            }
+        }
         Assert.True(run.Ok, $"the sandbox failed ({run.ExitCode}): {run.StdErr}");
 
         var results = new List<SandboxRun>();

@@ -36,6 +36,6 @@ public static class Firewall
     /// The nftables table of an interface, one per name: nft takes letters, digits, '_', '.', '-'
     /// and '/' in a name, so '=' and '+' become "/3d" and "/2b" ('/' is never in an interface name).
     /// </summary>
-    private static string NftTableName(string interfaceName) =>
+    public static string NftTableName(string interfaceName) =>
         "wgadmin_" + interfaceName.Replace("=", "/3d", StringComparison.Ordinal).Replace("+", "/2b", StringComparison.Ordinal);
 }

@@ -42,6 +42,30 @@ public static class HostPaths
     /// <summary>The helper the unit runs at boot to set the routes.</summary>
     public const string LanRoutesHelper = "/usr/local/sbin/wgadmin-lan-routes";
 
+    /// <summary>Where a change's snapshot waits until the change is committed, confirmed or reverted (change.sh).</summary>
+    public const string ChangesRoot = "/var/lib/wgadmin";
+
+    /// <summary>The snapshot of the host's one change in progress or awaiting confirmation.</summary>
+    public const string ChangeDirectory = ChangesRoot + "/change";
+
+    /// <summary>What the last revert found (the helper writes it; the next command reads it).</summary>
+    public const string LastRevert = ChangesRoot + "/last-revert";
+
+    /// <summary>The helper that restores a snapshot on its own: at a deadline, at boot, for Undo-WgChange.</summary>
+    public const string RevertHelper = "/usr/local/sbin/wgadmin-revert";
+
+    public const string RecoverUnitName = "wgadmin-recover.service";
+
+    /// <summary>The unit that restores an unfinished change at boot, before the tunnels start.</summary>
+    public const string RecoverUnit = "/etc/systemd/system/" + RecoverUnitName;
+
+    /// <summary>The files a change of an interface may write, snapshotted before it (the key file and both kept copies included).</summary>
+    public static IReadOnlyList<string> InterfaceFiles(string name) =>
+        new[] { Config(name), KeyFile(name), ConfigBackup(name), RemovedConfig(name), Sysctl(name), NatScript(name), NatDropIn(name) };
+
+    /// <summary>The files Set-WgLanRoute and Remove-WgLanRoute write on a LAN host.</summary>
+    public static IReadOnlyList<string> LanRouteFiles => new[] { LanRoutes, LanRoutesHelper, LanRoutesUnit };
+
     /// <summary>The paths of one interface as the values every script of it gets.</summary>
     public static ScriptValues For(string name) => new ScriptValues()
         .Set("name", name)

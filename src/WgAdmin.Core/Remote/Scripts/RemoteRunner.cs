@@ -32,6 +32,10 @@ public static class RemoteRunner
             {
                 "not-installed" => WgErrorId.WireGuardNotInstalled,
                 "unsupported-os" => WgErrorId.UnsupportedOperatingSystem,
+                "busy" => WgErrorId.GatewayBusy,
+                "rollback-failed" => WgErrorId.RollbackIncomplete,
+                "snapshot-failed" => WgErrorId.SnapshotFailed,
+                "no-change" => WgErrorId.NoPendingChange,
                 _ => WgErrorId.RemoteCommandFailed,
             };
             return new WgException(new WgError(id, $"{computerName}: {description} failed: {SecretFilter.Redact(message)}.", Offender: computerName));

@@ -39,6 +39,21 @@ public static class RemoteScript
         $"wgadmin_status=$?\nif [ \"$wgadmin_status\" -ne 0 ]; then exit \"$wgadmin_status\"; fi\necho {EndMarker}\n";
 
     /// <summary>
+    /// As <see cref="Wrap"/>, for a change that must not stop half way when the client goes
+    /// (Ctrl+C, a killed process, a cut path): the body runs in a process group of its own (a
+    /// signal to the session's group misses it), catches hangups and terminations with a no-op
+    /// handler (not ignores them: an ignored signal stays ignored in every daemon the change starts,
+    /// a caught one is reset by exec), and writes to files under /run/wgadmin (a closed channel
+    /// cannot kill it by SIGPIPE); the session shows those files when the body ends.
+    /// </summary>
+    public static string WrapDetached(string prelude, string body) =>
+        $"{prelude}{FunctionName}() {{\n{body.TrimEnd('\n')}\n}}\n" +
+        "mkdir -p /run/wgadmin\nwgadmin_out=$(mktemp /run/wgadmin/out.XXXXXX)\nwgadmin_err=$(mktemp /run/wgadmin/err.XXXXXX)\n" +
+        $"set -m\n(trap : HUP INT TERM QUIT; {FunctionName} \"$@\") </dev/null >\"$wgadmin_out\" 2>\"$wgadmin_err\" &\nset +m\n" +
+        "wait $!\nwgadmin_status=$?\ncat \"$wgadmin_out\"\ncat \"$wgadmin_err\" >&2\nrm -f \"$wgadmin_out\" \"$wgadmin_err\"\n" +
+        $"if [ \"$wgadmin_status\" -ne 0 ]; then exit \"$wgadmin_status\"; fi\necho {EndMarker}\n";
+
+    /// <summary>
     /// A script to install on a host (the NAT script, the LAN-route helper): its leading comment
     /// lines (the shebang and what it is), the values as assignments, then the rest of the file.
     /// </summary>
