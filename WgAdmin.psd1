@@ -40,6 +40,8 @@
         'Set-WgLanRoute'
         'Remove-WgLanRoute'
         'Test-WgTunnel'
+        'Confirm-WgChange'
+        'Undo-WgChange'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -12,8 +12,10 @@ BeforeDiscovery {
     # session, or the interface object handed to them (Add-WgPeer and Remove-WgPeer change it in place).
     # New-WgKeyPair changes a gateway with -ComputerName (its key file); made here, a key is only memory.
     # Set-WgLanRoute and Remove-WgLanRoute change LAN hosts over SSH; Get-WgLanRoute only lists routes.
+    # Confirm-WgChange and Undo-WgChange end a change awaiting confirmation on a host.
     $changing = 'Add-WgPeer', 'Remove-WgPeer', 'Export-WgConfig', 'Remove-WgSession', 'New-WgKeyPair',
-        'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat', 'Export-WgTopology', 'Set-WgLanRoute', 'Remove-WgLanRoute'
+        'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat', 'Export-WgTopology', 'Set-WgLanRoute', 'Remove-WgLanRoute',
+        'Confirm-WgChange', 'Undo-WgChange'
     # Cmdlets that only read, or build new objects in memory: -WhatIf would promise something they cannot skip.
     # New-WgSession opens a connection and changes nothing (with -HostKeyPolicy AcceptNew it records a
     # host key in known_hosts, as ssh does, on the admin's explicit request). Test-WgTunnel only reads

@@ -62,6 +62,7 @@ public static class WgErrorId
     public const string ChangeNotConfirmed = "WgAdmin.ChangeNotConfirmed";
     public const string NoPendingChange = "WgAdmin.NoPendingChange";
     public const string ResolvconfMissing = "WgAdmin.ResolvconfMissing";
+    public const string InvalidChangeOption = "WgAdmin.InvalidChangeOption";
 
     // Topologies
     public const string DuplicateSiteName = "WgAdmin.DuplicateSiteName";

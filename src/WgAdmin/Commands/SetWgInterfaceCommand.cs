@@ -71,4 +71,7 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
             TwoWayNat = TwoWayNat,
             Firewall = FirewallBackend,
         });
+
+    protected override IEnumerable<WgAdmin.Net.WgPrefix> RoutedNetworks(object? context, GatewayState state) =>
+        base.RoutedNetworks(context, state).Concat(((WgInterface)context!).Peers.SelectMany(p => p.AllowedIPs));
 }

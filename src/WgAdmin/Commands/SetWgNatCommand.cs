@@ -41,6 +41,7 @@ public sealed class SetWgNatCommand : WgApplyCmdlet
     {
         if (!Remove && Masquerade is null)
             ThrowWgError(new WgException(new WgError(WgErrorId.InvalidInterfaceForApply, "Give -Masquerade <interface> to set NAT, or -Remove to take it away.")), null);
+        base.BeginProcessing();
     }
 
     protected override void ProcessRecord() => AddHosts(ComputerName, Name);

@@ -9,7 +9,7 @@ namespace WgAdmin.Commands;
 /// run as root on every queued LAN host, in parallel; one <see cref="WgLanRouteResult"/> per
 /// host, and a host that fails does not stop the others.
 /// </summary>
-public abstract class WgLanRouteCmdlet : WgHostCmdlet
+public abstract class WgLanRouteCmdlet : WgChangeCmdlet
 {
     /// <summary>What to do on a LAN host: the site whose routes to set and its routes, or (Remove) take away every route WgAdmin set.</summary>
     protected sealed record LanRouteChange(string? Site, IReadOnlyList<WgLanRoute> Routes, bool Remove = false);
@@ -20,7 +20,8 @@ public abstract class WgLanRouteCmdlet : WgHostCmdlet
             (_, result) =>
             {
                 if (result.Error is not null)
-                    WriteError(CreateErrorRecord(new WgError(WgErrorId.RemoteCommandFailed, $"{result.ComputerName}: {result.Error}", Offender: result.ComputerName), result.ComputerName, ErrorCategory.InvalidOperation));
+                    WriteError(CreateErrorRecord(new WgError(result.ErrorId ?? WgErrorId.RemoteCommandFailed, result.Error, Offender: result.ComputerName), result.ComputerName,
+                        result.ErrorId == WgErrorId.GatewayBusy ? ErrorCategory.ResourceBusy : ErrorCategory.InvalidOperation));
                 WriteObject(result);
             },
             (target, error) =>
@@ -29,6 +30,31 @@ public abstract class WgLanRouteCmdlet : WgHostCmdlet
                 WriteObject(new WgLanRouteResult { ComputerName = target.ComputerName, Site = changeOf(target).Site, Error = error.Message });
             });
 
-    private WgLanRouteResult Run(HostTarget target, LanRouteChange change, CancellationToken cancellation) =>
-        RemoteRunner.Invoke(Connect(target, cancellation), LanRouteScript.Operation(target.ComputerName, change.Routes, change.Site, change.Remove), cancellation);
+    /// <summary>The change as one all-or-nothing change on the host; a failed one says whether the host was put back; a pending one is confirmed over a new connection.</summary>
+    private WgLanRouteResult Run(HostTarget target, LanRouteChange change, CancellationToken cancellation)
+    {
+        var connection = Connect(target, cancellation);
+        var options = ChangeOptions;
+        var operation = LanRouteScript.Operation(target.ComputerName, change.Routes, change.Site, change.Remove, options);
+        var output = RemoteRunner.Run(connection, operation.Script, operation.Timeout, cancellation);
+        if (!output.Complete)
+        {
+            var outcome = ChangeScript.Outcome(output);
+            var failure = RemoteRunner.Failure(target.ComputerName, operation.Description, output).Errors[0];
+            return new WgLanRouteResult
+            {
+                ComputerName = target.ComputerName,
+                Site = change.Site,
+                Error = failure.Message + (outcome.RolledBack ? " The host was rolled back to its state before the change (verified)." : ""),
+                ErrorId = outcome.RolledBack ? WgErrorId.ChangeRolledBack : outcome.RollbackIncomplete ? WgErrorId.RollbackIncomplete : failure.ErrorId,
+                RolledBack = outcome.RolledBack,
+                Duration = output.Duration,
+            };
+        }
+        var result = operation.Parse(output);
+        if (result.PendingUntil is not { } deadline || ManualConfirm)
+            return result;
+        var (confirmed, undone, error, errorId) = ConfirmOverNewConnection(connection, deadline, options, null, cancellation);
+        return result with { Confirmed = confirmed, PendingUntil = confirmed ? null : result.PendingUntil, RolledBack = undone, Error = error, ErrorId = errorId };
+    }
 }

@@ -12,10 +12,14 @@ namespace WgAdmin.Remote;
 public static class LanRouteScript
 {
     /// <summary>The operation that brings a host to <paramref name="routes"/> (those with a gateway), or removes every route WgAdmin set with <paramref name="remove"/>.</summary>
-    public static RemoteOperation<WgLanRouteResult> Operation(string computerName, IEnumerable<WgLanRoute> routes, string? site, bool remove) =>
-        new(remove ? "removing the LAN routes" : "setting the LAN routes", Script(routes, remove), output => Parse(computerName, site, output));
+    public static RemoteOperation<WgLanRouteResult> Operation(string computerName, IEnumerable<WgLanRoute> routes, string? site, bool remove, ChangeOptions? options = null) =>
+        new(remove ? "removing the LAN routes" : "setting the LAN routes", Script(routes, remove, options), output => Parse(computerName, site, output))
+        {
+            Timeout = (options?.LockTimeout ?? ChangeOptions.DefaultLockTimeout) + TimeSpan.FromMinutes(2),
+        };
 
-    public static string Script(IEnumerable<WgLanRoute> routes, bool remove)
+    /// <summary>The script as one change of the host's LAN routes (<see cref="ChangeScript"/>): locked, snapshotted, all or nothing.</summary>
+    public static string Script(IEnumerable<WgLanRoute> routes, bool remove, ChangeOptions? options = null)
     {
         var values = new ScriptValues()
             .Set("desired", remove ? "" : WgLanRoutes.FileText(routes).TrimEnd('\n'))
@@ -26,13 +30,14 @@ public static class LanRouteScript
             .Set("unit", HostPaths.LanRoutesUnit)
             .Set("unit_name", HostPaths.LanRoutesUnitName)
             .Set("unit_text", RemoteScript.Template("lan-routes.service", ("helper", HostPaths.LanRoutesHelper)).TrimEnd('\n'));
-        return RemoteScript.Compose("lan-routes.sh", values);
+        return ChangeScript.Compose(ChangeScope.LanRouteHost, options ?? new ChangeOptions(), values, [("LanRoutes", ScriptLibrary.Text("lan-routes.sh"))]);
     }
 
     /// <summary>Reads the script's output into a result.</summary>
     public static WgLanRouteResult Parse(string computerName, string? site, ScriptOutput output)
     {
-        var lines = output.Sections.Where(s => s.Name == "").SelectMany(s => s.Lines).ToList();
+        var lines = output.Sections.Where(s => s.Name is "" or "step").SelectMany(s => s.Lines).ToList();
+        var outcome = ChangeScript.Outcome(output);
         string Rest(string line) => line[(line.IndexOf('=') + 1)..];
         var actions = lines.Where(l => l.StartsWith("action=", StringComparison.Ordinal)).Select(Rest).ToList();
         var notes = lines.Where(l => l.StartsWith("note=", StringComparison.Ordinal)).Select(Rest);
@@ -44,6 +49,7 @@ public static class LanRouteScript
             Routes = lines.Where(l => l.StartsWith("route=", StringComparison.Ordinal)).Select(Rest).ToList(),
             Actions = actions.Concat(notes).ToList(),
             Duration = output.Duration,
+            PendingUntil = outcome.PendingUntil,
         };
     }
 }

@@ -22,6 +22,8 @@ public sealed record WgApplyResult
     public bool Confirmed { get; init; }
     /// <summary>An earlier change that never finished, found and restored before this one: its station and start time.</summary>
     public string? Recovered { get; init; }
+    /// <summary>With -Wait or -ConfirmTunnel: the tunnel checks that did not pass (empty: every peer shook hands and answered).</summary>
+    public IReadOnlyList<string> TunnelFailures { get; init; } = Array.Empty<string>();
     /// <summary>Remote commands run for this host (the probe counts as one).</summary>
     public int RemoteCommands { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();

@@ -1,7 +1,7 @@
 namespace WgAdmin.Remote;
 
 /// <summary>What Set-WgLanRoute (or Remove-WgLanRoute) did on one LAN host. Strings and numbers only.</summary>
-public sealed class WgLanRouteResult
+public sealed record WgLanRouteResult
 {
     public required string ComputerName { get; init; }
 
@@ -20,6 +20,18 @@ public sealed class WgLanRouteResult
 
     /// <summary>Null on success; the reason otherwise.</summary>
     public string? Error { get; init; }
+
+    /// <summary>The WgAdmin error ID of <see cref="Error"/> (WgAdmin.ChangeRolledBack when the host was put back).</summary>
+    public string? ErrorId { get; init; }
+
+    /// <summary>A step failed and the host was restored to its state before the change, verified.</summary>
+    public bool RolledBack { get; init; }
+
+    /// <summary>With -ConfirmWithin -ManualConfirm, or when confirming failed: the change reverts by itself at this time unless confirmed.</summary>
+    public DateTimeOffset? PendingUntil { get; init; }
+
+    /// <summary>With -ConfirmWithin: the change was confirmed over a new connection.</summary>
+    public bool Confirmed { get; init; }
 
     public override string ToString() => $"{ComputerName}: {(Error is not null ? "failed" : Changed ? string.Join("; ", Actions) : "no change")}";
 }

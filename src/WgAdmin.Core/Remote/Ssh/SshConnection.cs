@@ -15,8 +15,9 @@ public sealed class SshConnection : IDisposable
     private readonly SshClient _client;
     private int _commands;
 
-    private SshConnection(SshClient client, SshTarget target, string fingerprint)
+    private SshConnection(SshClient client, SshTarget target, string fingerprint, SshConnectOptions options)
     {
+        Options = options;
         _client = client;
         Target = target;
         HostKeyFingerprint = fingerprint;
@@ -28,6 +29,9 @@ public sealed class SshConnection : IDisposable
 
     /// <summary>Commands run over this connection: each is one channel, a round trip or two.</summary>
     public int CommandCount => _commands;
+
+    /// <summary>What this connection was opened with: a second, fresh connection to the same host opens with them (a change's confirmation).</summary>
+    public SshConnectOptions Options { get; }
 
     public bool IsConnected => !_disposed && _client.IsConnected;
 
@@ -102,7 +106,7 @@ public sealed class SshConnection : IDisposable
                     $"{target}: cannot record the new host key in {Quote.Value(options.KnownHostsWriteFile)}: {ex.Message}", Offender: target.ComputerName));
             }
         }
-        return new SshConnection(client, target, fingerprint);
+        return new SshConnection(client, target, fingerprint, options);
     }
 
     /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>
