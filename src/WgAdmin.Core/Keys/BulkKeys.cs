@@ -27,15 +27,32 @@ internal static class BulkKeys
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var keys = new WgPrivateKey[count];
+        MakeKeys(keys, fill);
+        return keys;
+    }
+
+    /// <summary>Fills <paramref name="keys"/> chunk by chunk on all cores; on a failure, wipes what it made and throws.</summary>
+    internal static void MakeKeys(WgPrivateKey[] keys, Fill fill)
+    {
+        var count = keys.Length;
         if (count == 0)
-            return keys;
+            return;
         Sodium.EnsureInitialised();
         var chunks = (count + ChunkKeys - 1) / ChunkKeys;
-        if (chunks == 1)
-            Chunk(0);
-        else
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Chunk);
-        return keys;
+        try
+        {
+            if (chunks == 1)
+                Chunk(0);
+            else
+                Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, Chunk);
+        }
+        catch
+        {
+            // The keys other chunks made are dropped with the failure: wiped first.
+            foreach (var key in keys)
+                key?.Wipe();
+            throw;
+        }
 
         void Chunk(int index)
         {

@@ -135,6 +135,26 @@ public class BulkKeyTests
     }
 
     [Fact]
+    public void AFailedBulkCallWipesTheKeysItMadeAndSaysWhy()
+    {
+        var keys = new WgPrivateKey[5 * BulkKeys.ChunkKeys];
+        var calls = 0;
+
+        // The third chunk's random source fails; the other chunks' keys are dropped with the call.
+        var failure = Assert.ThrowsAny<Exception>(() => BulkKeys.MakeKeys(keys, block =>
+        {
+            if (Interlocked.Increment(ref calls) == 3)
+                throw new InvalidOperationException("no entropy");
+            block.Fill(0x11);
+        }));
+
+        Assert.Contains("no entropy", failure.ToString());
+        var made = keys.Where(k => k is not null).ToList();
+        Assert.NotEmpty(made);
+        Assert.All(made, key => Assert.Equal(Convert.ToBase64String(new byte[32]), key.Reveal()));
+    }
+
+    [Fact]
     public void KeysNeverHandedOutAreWiped()
     {
         var wiped = new List<int>();
