@@ -44,6 +44,27 @@ Describe 'New-WgKeyPair' {
         $bytes[31] -band 64 | Should -Be 64
     }
 
+    It '-Count 1000 makes pairs in bulk (all cores, the module''s libsodium), each its private key''s public key' {
+        # 1000 is several of the core's chunks of 128: the parallel path, through the private load context.
+        $pairs = @(New-WgKeyPair -Count 1000)
+        $pairs | Should -HaveCount 1000
+        @($pairs | ForEach-Object { $_.PrivateKey.Reveal() } | Sort-Object -Unique) | Should -HaveCount 1000
+        # Parse derives the public key again through NSec: the two paths agree. One Should for all.
+        $wrong = @(for ($i = 0; $i -lt $pairs.Count; $i++) {
+                $bytes = [Convert]::FromBase64String($pairs[$i].PrivateKey.Reveal())
+                $derived = [WgAdmin.Keys.WgPrivateKey]::Parse($pairs[$i].PrivateKey.Reveal()).PublicKey
+                if ($derived -ne $pairs[$i].PublicKey -or ($bytes[0] -band 7) -ne 0 -or ($bytes[31] -band 0xc0) -ne 64) { $i }
+            })
+        $wrong | Should -BeNullOrEmpty -Because 'every pair is clamped and its public key is its private key''s'
+    }
+
+    It 'stops early when the pipeline does, and shows no private key' {
+        $pairs = @(New-WgKeyPair -Count 100000 | Select-Object -First 3)
+        $pairs | Should -HaveCount 3
+        $shown = $pairs | Format-List * | Out-String
+        foreach ($pair in $pairs) { $shown | Should -Not -Match ([regex]::Escape($pair.PrivateKey.Reveal())) }
+    }
+
     It 'refuses -Count 0' {
         $err = Get-ThrownError { New-WgKeyPair -Count 0 }
         $err.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentValidationError,WgAdmin.Commands.NewWgKeyPairCommand'
@@ -56,6 +77,14 @@ Describe 'New-WgPresharedKey' {
         $psk | Should -BeOfType ([WgAdmin.Keys.WgPresharedKey])
         $psk.Reveal() | Should -Match '^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$'
         [Convert]::FromBase64String($psk.Reveal()) | Should -HaveCount 32
+    }
+
+    It '-Count 5000 makes 5000 distinct 32-byte keys, none shown' {
+        $keys = @(New-WgPresharedKey -Count 5000)
+        $keys | Should -HaveCount 5000
+        @($keys | ForEach-Object Reveal | Sort-Object -Unique) | Should -HaveCount 5000
+        "$($keys[4999])" | Should -BeExactly '(preshared key)'
+        [Convert]::FromBase64String($keys[4999].Reveal()) | Should -HaveCount 32
     }
 
     It '-Count 4 makes 4 distinct keys' {

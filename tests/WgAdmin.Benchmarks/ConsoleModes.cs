@@ -26,6 +26,8 @@ internal static class ConsoleModes
     public const string TimeStripOption = "--time-strip";
     public const string BareKeysOption = "--bare-keys";
     public const string OurKeysOption = "--our-keys";
+    public const string BulkKeysOption = "--bulk-keys";
+    public const string SodiumLoopOption = "--sodium-loop";
     public const string WriteMeshSitesOption = "--write-mesh-sites";
     public const string TimeMeshOption = "--time-mesh";
 
@@ -37,6 +39,8 @@ internal static class ConsoleModes
           WgAdmin.Benchmarks --time-strip PATH [--repeat N] [--output FILE]   (default 20 runs)
           WgAdmin.Benchmarks --bare-keys N [--repeat R]    (bare NSec key pairs; default 5 batches)
           WgAdmin.Benchmarks --our-keys N [--repeat R]     (WgKeyPair.Generate; default 5 batches)
+          WgAdmin.Benchmarks --bulk-keys N [--repeat R]    (WgKeyPair.Generate(N), in bulk on all cores)
+          WgAdmin.Benchmarks --sodium-loop N [--threads T] [--repeat R]   (bare P/Invoke loop over libsodium's X25519; default 1 thread)
           WgAdmin.Benchmarks --write-mesh-sites PATH --tunnel PREFIX [--sites N]   (default 200 sites)
           WgAdmin.Benchmarks --time-mesh PATH --tunnel PREFIX --output-dir DIR [--repeat N]   (default 5 runs)
         """;
@@ -96,6 +100,25 @@ internal static class ConsoleModes
 
     /// <summary><c>--our-keys N</c>: <see cref="WgKeyPair.Generate"/>, what New-WgKeyPair calls once per key.</summary>
     public static int OurKeys(string[] args) => TimeKeyBatches(args, OurKeysOption, OurKeyBatch);
+
+    /// <summary><c>--bulk-keys N</c>: <see cref="WgKeyPair.Generate(int)"/>, the core's bulk generator, what New-WgKeyPair -Count calls.</summary>
+    public static int BulkKeys(string[] args) => TimeKeyBatches(args, BulkKeysOption, count =>
+    {
+        var sink = 0;
+        foreach (var pair in WgKeyPair.Generate(count))
+            sink += pair.PublicKey.AsSpan()[0];
+        return sink;
+    });
+
+    /// <summary>
+    /// <c>--sodium-loop N [--threads T]</c>: the bare P/Invoke loop (<see cref="BareSodiumLoop"/>),
+    /// the nearest thing to the C loop without a C compiler.
+    /// </summary>
+    public static int SodiumLoop(string[] args)
+    {
+        var threads = IntValue(args, "--threads", 1, 1, 256);
+        return TimeKeyBatches(args, SodiumLoopOption, count => BareSodiumLoop.Batch(count, threads));
+    }
 
     private static int BareKeyBatch(int count)
     {

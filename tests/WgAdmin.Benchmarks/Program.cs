@@ -14,6 +14,9 @@ namespace WgAdmin.Benchmarks;
 /// <item><c>--bare-keys N [--repeat R]</c>, <c>--our-keys N [--repeat R]</c>: time R batches of N
 ///   key pairs (bare NSec, the floor; <c>WgKeyPair.Generate()</c>) and print
 ///   <c>median_ms=VALUE</c> for one batch.</item>
+/// <item><c>--bulk-keys N [--repeat R]</c>, <c>--sodium-loop N [--threads T] [--repeat R]</c>: the
+///   same for <c>WgKeyPair.Generate(N)</c> (bulk, all cores) and for the bare P/Invoke loop over
+///   libsodium's X25519 (<c>BareSodiumLoop</c>).</item>
 /// <item><c>--write-mesh-sites PATH --tunnel PREFIX [--sites N]</c>, <c>--time-mesh PATH --tunnel
 ///   PREFIX --output-dir DIR [--repeat N]</c>: the full-mesh benchmark's sites, and the core's
 ///   topology build and config writer timed on them.</item>
@@ -33,6 +36,10 @@ public static class Program
                 return ConsoleModes.BareKeys(args);
             if (args.Contains(ConsoleModes.OurKeysOption))
                 return ConsoleModes.OurKeys(args);
+            if (args.Contains(ConsoleModes.BulkKeysOption))
+                return ConsoleModes.BulkKeys(args);
+            if (args.Contains(ConsoleModes.SodiumLoopOption))
+                return ConsoleModes.SodiumLoop(args);
             if (args.Contains(ConsoleModes.WriteMeshSitesOption))
                 return ConsoleModes.WriteMeshSites(args);
             if (args.Contains(ConsoleModes.TimeMeshOption))

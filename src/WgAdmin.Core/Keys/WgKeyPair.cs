@@ -22,6 +22,12 @@ public sealed class WgKeyPair
 
     public static WgKeyPair Generate() => new(WgPrivateKey.Generate());
 
+    /// <summary><paramref name="count"/> new pairs at once, from <see cref="WgPrivateKey.Generate(int)"/>.</summary>
+    public static WgKeyPair[] Generate(int count) => Array.ConvertAll(WgPrivateKey.Generate(count), key => new WgKeyPair(key));
+
+    /// <summary><paramref name="count"/> new pairs one by one, from <see cref="WgPrivateKey.GenerateSequence"/>.</summary>
+    public static IEnumerable<WgKeyPair> GenerateSequence(int count) => WgPrivateKey.GenerateSequence(count).Select(key => new WgKeyPair(key));
+
     public WgPrivateKey? PrivateKey { get; }
 
     public WgPublicKey PublicKey { get; }

@@ -13,6 +13,15 @@ public sealed class WgPresharedKey : IEquatable<WgPresharedKey>
     /// <summary>32 bytes from the operating system's CSPRNG, as `wg genpsk` makes one.</summary>
     public static WgPresharedKey Generate() => new(RandomNumberGenerator.GetBytes(KeyEncoding.KeyLength));
 
+    /// <summary><paramref name="count"/> new keys at once, their random bytes drawn in large blocks.</summary>
+    public static WgPresharedKey[] Generate(int count) => BulkKeys.PresharedKeys(count);
+
+    /// <summary>Keys one by one, drawn a batch at a time; keys never handed out (the caller stopped early) are wiped.</summary>
+    public static IEnumerable<WgPresharedKey> GenerateSequence(int count) =>
+        BulkKeys.Sequence(count, BulkKeys.SequenceBatch, BulkKeys.PresharedKeys, key => CryptographicOperations.ZeroMemory(key._bytes));
+
+    internal static WgPresharedKey FromBytes(ReadOnlySpan<byte> bytes) => new(bytes.ToArray());
+
     public static WgPresharedKey Parse(string text)
     {
         if (KeyEncoding.TryDecode(text, out var bytes, out var problem))

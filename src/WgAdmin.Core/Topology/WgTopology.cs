@@ -185,12 +185,18 @@ public sealed class WgTopology
         if (!GenerateMissingSecrets)
             return;
         var sites = Sites.Where(s => s is not null).ToList();
-        foreach (var site in sites.Where(s => s.PrivateKey is null && s.PublicKey is null && !_generatedKeys.ContainsKey(s.Name)))
-            _generatedKeys[site.Name] = WgPrivateKey.Generate();
+        // In bulk: one call makes every missing key (random bytes in blocks, on all cores).
+        var keyless = sites.Where(s => s.PrivateKey is null && s.PublicKey is null && !_generatedKeys.ContainsKey(s.Name))
+            .Select(s => s.Name).Distinct().ToList();
+        var keys = WgPrivateKey.Generate(keyless.Count);
+        for (var i = 0; i < keyless.Count; i++)
+            _generatedKeys[keyless[i]] = keys[i];
         if (PresharedKeys && (Shape != WgTopologyShape.HubAndSpoke || sites.Any(s => s.Name == Hub)))
         {
-            foreach (var pair in PeerPairs(sites).Select(p => Pair(p.Item1, p.Item2)))
-                _presharedKeys.TryAdd(pair, WgPresharedKey.Generate());
+            var pairs = PeerPairs(sites).Select(p => Pair(p.Item1, p.Item2)).Where(p => !_presharedKeys.ContainsKey(p)).Distinct().ToList();
+            var presharedKeys = WgPresharedKey.Generate(pairs.Count);
+            for (var i = 0; i < pairs.Count; i++)
+                _presharedKeys[pairs[i]] = presharedKeys[i];
         }
     }
 

@@ -42,8 +42,13 @@ public sealed class NewWgKeyPairCommand : WgHostCmdlet
     {
         if (ParameterSetName == LocalSet)
         {
-            for (var i = 0; i < Count; i++)
+            // One key stays on NSec; more are made in bulk by the core (libsodium's X25519 on all
+            // cores), a batch at a time, so that memory stays flat for a million.
+            if (Count == 1)
                 WriteObject(WgKeyPair.Generate());
+            else
+                foreach (var pair in WgKeyPair.GenerateSequence(Count))
+                    WriteObject(pair);
             return;
         }
         // Only the gateway's key file is a change; a key made here in memory is not.

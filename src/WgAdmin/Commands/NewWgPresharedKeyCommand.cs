@@ -14,7 +14,8 @@ public sealed class NewWgPresharedKeyCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
-        for (var i = 0; i < Count; i++)
-            WriteObject(WgPresharedKey.Generate());
+        // In bulk: the random bytes of many keys drawn in one block, a batch at a time.
+        foreach (var key in WgPresharedKey.GenerateSequence(Count))
+            WriteObject(key);
     }
 }

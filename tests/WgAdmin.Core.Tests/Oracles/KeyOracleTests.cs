@@ -51,6 +51,36 @@ public class KeyOracleTests
     }
 
     [SkippableFact]
+    public void BulkPublicKeysAreWgPubkeysFor10000Keys()
+    {
+        // Skips with the reason (ORACLE NOT RUN: 'wg' is not on PATH) where wireguard-tools is
+        // missing, and fails instead under CI=true or WGADMIN_REQUIRE_ORACLES=1.
+        OracleGate.Require(needsRoot: false, "wg", "bash");
+
+        // What New-WgKeyPair -Count and New-WgTopology use: random blocks, libsodium's X25519, all cores.
+        var pairs = WgKeyPair.Generate(10_000);
+
+        // One `wg pubkey` a key is 10,000 processes: a loop per core, each over its share, and no
+        // command substitution (one fork fewer a key than PubkeyLoop); a failed key answers ERR.
+        const string loop = "while IFS= read -r k; do printf '%s\\n' \"$k\" | wg pubkey || echo ERR; done";
+        var shards = Math.Max(1, Environment.ProcessorCount);
+        var share = (pairs.Length + shards - 1) / shards;
+        var answers = new string[shards][];
+        Parallel.For(0, shards, shard =>
+        {
+            var keys = pairs.Skip(shard * share).Take(share).Select(p => p.PrivateKey!.Reveal());
+            var result = Tool.Run("bash", ["-c", loop], stdin: string.Join("\n", keys) + "\n", timeoutSeconds: 600);
+            Assert.True(result.Ok, $"the wg pubkey loop failed ({result.ExitCode})");
+            answers[shard] = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        });
+        var theirs = answers.SelectMany(a => a).ToArray();
+
+        Assert.Equal(pairs.Length, theirs.Length);
+        for (var i = 0; i < pairs.Length; i++)
+            Assert.True(pairs[i].PublicKey.ToString() == theirs[i], $"bulk key {i}: wg pubkey gave {theirs[i]}, we gave {pairs[i].PublicKey}");
+    }
+
+    [SkippableFact]
     public void WgGenkeyAndGenpskOutputParsesAndDerivesTheSamePublicKey()
     {
         OracleGate.Require(needsRoot: false, "wg", "bash");
