@@ -30,6 +30,16 @@ public static class GatewayPlanner
             plan.Steps.Add(new PlanStep("InstallPackage", $"install WireGuard ({state.PackageManager.ToString().ToLowerInvariant()})", command));
         }
 
+        // wg-quick hands DNS = to resolvconf; without it the interface fails to start, after the config was written.
+        if (options.ManageInterface && desired is not null && (desired.Dns.Length > 0 || desired.DnsSearch.Length > 0) && !state.Has("resolvconf"))
+        {
+            if (!options.InstallPackage)
+                throw new WgException(new WgError(WgErrorId.ResolvconfMissing,
+                    $"{computerName}: the config sets DNS =, which wg-quick hands to resolvconf, and the gateway has no resolvconf; add -InstallPackage to install openresolv, or leave DNS out of a gateway's config.", Offender: computerName));
+            plan.Steps.Add(new PlanStep("InstallResolvconf", $"install openresolv for DNS = ({state.PackageManager.ToString().ToLowerInvariant()})",
+                PackageInstaller.InstallResolvconfCommand(state.PackageManager)));
+        }
+
         var reference = desired ?? state.Config;
         var ipv6 = options.IPv6 ?? (reference is not null && (reference.Address.Any(a => a.IsIPv6) || reference.Peers.Any(p => p.AllowedIPs.Any(a => a.IsIPv6))));
         if (options.EnableForwarding)

@@ -37,4 +37,7 @@ public static class PackageInstaller
 
     /// <summary>The plan step's shell: lib.sh's install_wireguard (on Debian the "wireguard" package, lists refreshed only when needed).</summary>
     public static string InstallCommand(PackageManagerKind kind) => $"install_wireguard {ManagerName(kind)}";
+
+    /// <summary>The plan step's shell for the resolvconf that wg-quick needs for DNS = (lib.sh's install_resolvconf: openresolv).</summary>
+    public static string InstallResolvconfCommand(PackageManagerKind kind) => $"install_resolvconf {ManagerName(kind)}";
 }

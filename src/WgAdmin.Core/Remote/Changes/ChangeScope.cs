@@ -22,12 +22,12 @@ public sealed record ChangeScope(string Description, IReadOnlyList<string> Files
         var values = new ScriptValues()
             .Set("change_files", string.Join('\n', Files))
             .Set("name", InterfaceName ?? "")
-            .Set("unit", Unit ?? "")
+            .Set("change_unit", Unit ?? "")
             .Set("routes_via", LanRoutes ? "1" : "");
         if (InterfaceName is { } name)
-            values.Set("nat_script", HostPaths.NatScript(name)).Set("nft_table", Firewall.NftTableName(name));
+            values.Set("nat_script", HostPaths.NatScript(name)).Set("nft_table", Firewall.NftTableName(name)).Set("conf", HostPaths.Config(name));
         else
-            values.Set("nat_script", "").Set("nft_table", "");
+            values.Set("nat_script", "").Set("nft_table", "").Set("conf", "");
         return values;
     }
 }

@@ -26,10 +26,10 @@ state_of() {
   done <<<"$change_files"
   echo "sysctl ipv4 $(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
   echo "sysctl ipv6 $(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
-  if [ -n "${unit:-}" ] && has systemctl && [ -d /run/systemd/system ]; then
-    echo "unit enabled $(systemctl is-enabled "$unit" 2>/dev/null || true)"
+  if [ -n "${change_unit:-}" ] && has systemctl && [ -d /run/systemd/system ]; then
+    echo "unit enabled $(systemctl is-enabled "$change_unit" 2>/dev/null || true)"
     # failed counts as inactive: a restore that stops a failed start resets it.
-    case "$(systemctl is-active "$unit" 2>/dev/null)" in active) echo "unit active" ;; *) echo "unit inactive" ;; esac
+    case "$(systemctl is-active "$change_unit" 2>/dev/null)" in active) echo "unit active" ;; *) echo "unit inactive" ;; esac
   fi
   if [ -n "${name:-}" ] && ip link show dev "$name" >/dev/null 2>&1; then
     echo "link mtu $(cat "/sys/class/net/$name/mtu")"
@@ -127,6 +127,13 @@ restore_snapshot() {
   unit_active=$(sed -n 's/^unit active$/active/p' "$change_dir/state")
   # The new NAT rules first: the script that knows them is the one about to be replaced.
   if [ -n "${nat_script:-}" ] && [ -x "$nat_script" ]; then "$nat_script" down >/dev/null 2>&1; fi
+  # A running interface whose config gained or changed its down hooks goes down under that config
+  # before it is replaced: only those hooks undo what its up hooks did (a firewall rule, a route).
+  if [ -n "${name:-}" ] && [ -n "${conf:-}" ] && [ -f "$conf" ] && ip link show dev "$name" >/dev/null 2>&1; then
+    if [ "$(down_hooks "$conf")" != "$(snapshot_down_hooks)" ]; then
+      if [ -n "${change_unit:-}" ] && has systemctl && [ -d /run/systemd/system ] && systemctl is-active -q "$change_unit"; then systemctl stop "$change_unit"; else wg-quick down "$name" >/dev/null 2>&1; fi
+    fi
+  fi
   while IFS= read -r f; do
     if [ -z "$f" ]; then continue; fi
     i=$((i + 1))
@@ -141,19 +148,19 @@ restore_snapshot() {
   if has systemctl && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
   restore_sysctl net.ipv4.ip_forward "$(sed -n 's/^sysctl ipv4 //p' "$change_dir/state")"
   restore_sysctl net.ipv6.conf.all.forwarding "$(sed -n 's/^sysctl ipv6 //p' "$change_dir/state")"
-  if [ -n "${unit:-}" ] && has systemctl && [ -d /run/systemd/system ]; then
+  if [ -n "${change_unit:-}" ] && has systemctl && [ -d /run/systemd/system ]; then
     case "$unit_enabled" in
-      enabled) systemctl enable -q "$unit" 2>/dev/null ;;
-      disabled) systemctl disable -q "$unit" 2>/dev/null ;;
+      enabled) systemctl enable -q "$change_unit" 2>/dev/null ;;
+      disabled) systemctl disable -q "$change_unit" 2>/dev/null ;;
     esac
     if [ -n "${boot_restore:-}" ]; then
       # At boot the files are what counts: the unit starts from them (queued, it is ordered after us).
-      if [ -n "$unit_active" ]; then systemctl --no-block start "$unit"; fi
+      if [ -n "$unit_active" ]; then systemctl --no-block start "$change_unit"; fi
       if [ "$failed" = 0 ]; then rm -rf "$change_dir"; fi
       return "$failed"
     fi
-    if [ -z "$unit_active" ] && systemctl is-active -q "$unit"; then systemctl stop "$unit"; fi
-    systemctl reset-failed "$unit" 2>/dev/null
+    if [ -z "$unit_active" ] && systemctl is-active -q "$change_unit"; then systemctl stop "$change_unit"; fi
+    systemctl reset-failed "$change_unit" 2>/dev/null
   fi
   if [ -n "${name:-}" ]; then
     if [ "$was_link" = 1 ]; then restore_link; else restore_no_link; fi
@@ -167,6 +174,19 @@ restore_snapshot() {
   return "$failed"
 }
 
+# down_hooks CONF: the PreDown and PostDown lines of a config, as wg-quick reads them.
+down_hooks() { grep -i '^[[:space:]]*\(PreDown\|PostDown\)[[:space:]]*=' "$1" 2>/dev/null; }
+
+# snapshot_down_hooks: those of the config in the snapshot (none when it had no config).
+snapshot_down_hooks() {
+  local f i=0
+  while IFS= read -r f; do
+    if [ -z "$f" ]; then continue; fi
+    i=$((i + 1))
+    if [ "$f" = "$conf" ] && [ -f "$change_dir/files/$i" ]; then down_hooks "$change_dir/files/$i"; fi
+  done <<<"$change_files"
+}
+
 restore_sysctl() {
   if [ -n "$2" ] && [ "$(sysctl -n "$1" 2>/dev/null)" != "$2" ]; then sysctl -q -w "$1=$2" >/dev/null; fi
 }
@@ -175,8 +195,8 @@ restore_sysctl() {
 # WireGuard configuration, addresses, MTU and routes exactly as recorded.
 restore_link() {
   local a r key psk keepalive
-  if ! ip link show dev "$name" >/dev/null 2>&1 || { [ -n "$unit_active" ] && ! systemctl is-active -q "$unit"; }; then
-    if [ -n "$unit_active" ]; then systemctl restart "$unit"; else wg-quick up "$name" >/dev/null 2>&1 || ip link add dev "$name" type wireguard 2>/dev/null; fi
+  if ! ip link show dev "$name" >/dev/null 2>&1 || { [ -n "$unit_active" ] && ! systemctl is-active -q "$change_unit"; }; then
+    if [ -n "$unit_active" ]; then systemctl restart "$change_unit"; else wg-quick up "$name" >/dev/null 2>&1 || ip link add dev "$name" type wireguard 2>/dev/null; fi
   fi
   ip link show dev "$name" >/dev/null 2>&1 || { echo "restore: $name does not come up" >&2; return 1; }
   wg syncconf "$name" "$change_dir/wg.conf"
@@ -201,7 +221,7 @@ restore_link() {
 
 # restore_no_link: the interface did not exist: it goes.
 restore_no_link() {
-  if [ -n "${unit:-}" ] && has systemctl && [ -d /run/systemd/system ] && systemctl is-active -q "$unit"; then systemctl stop "$unit"; fi
+  if [ -n "${change_unit:-}" ] && has systemctl && [ -d /run/systemd/system ] && systemctl is-active -q "$change_unit"; then systemctl stop "$change_unit"; fi
   if ip link show dev "$name" >/dev/null 2>&1; then wg-quick down "$name" >/dev/null 2>&1 || ip link del dev "$name"; fi
 }
 
@@ -286,7 +306,8 @@ roll_back() {
 
 # fault_point STEP: a fault the lab's fault suite injects at a step (docs/remote.md), only when
 # root wrote "STEP KIND" to /run/wgadmin/fault: "fail" fails the step, "hold" signals
-# /run/wgadmin/fault-reached and waits 30 s there (for the suite to cut the path or reboot).
+# /run/wgadmin/fault-reached and waits there (for the suite to cut the path or reboot) until
+# /run/wgadmin/fault-release appears, 30 s at most.
 fault_point() {
   local at kind
   [ -f /run/wgadmin/fault ] || return 0
@@ -295,6 +316,10 @@ fault_point() {
   rm -f /run/wgadmin/fault
   case "$kind" in
     fail) echo "injected fault at step $1" >&2; return 1 ;;
-    hold) touch /run/wgadmin/fault-reached; sleep 30 ;;
+    hold)
+      local i=0
+      touch /run/wgadmin/fault-reached
+      while [ ! -e /run/wgadmin/fault-release ] && [ "$i" -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+      rm -f /run/wgadmin/fault-reached /run/wgadmin/fault-release ;;
   esac
 }

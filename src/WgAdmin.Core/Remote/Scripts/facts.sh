@@ -8,7 +8,7 @@
 print_facts() {
   local name=$1 conf=$2 nat_script=$3 peers=$4 t
   echo @@tools
-  for t in wg wg-quick ip ss ping systemctl iptables ip6tables nft apt-get dnf apk sysctl sha256sum; do
+  for t in wg wg-quick ip ss ping systemctl iptables ip6tables nft apt-get dnf apk sysctl sha256sum resolvconf; do
     if has "$t"; then echo "$t"; fi
   done
   echo @@systemd

@@ -71,3 +71,16 @@ install_wireguard() {
     *) report_error unsupported-os "the package manager '$1' is not one WgAdmin knows" ;;
   esac
 }
+
+# install_resolvconf MANAGER: what wg-quick calls for DNS = (resolvconf): openresolv, which
+# every supported family packages under that name.
+install_resolvconf() {
+  case "$1" in
+    apt)
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get install -y -q openresolv >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q openresolv >/dev/null; } ;;
+    dnf) dnf install -y -q openresolv >/dev/null ;;
+    apk) apk add --no-cache -q openresolv >/dev/null ;;
+    *) report_error unsupported-os "the package manager '$1' is not one WgAdmin knows" ;;
+  esac
+}

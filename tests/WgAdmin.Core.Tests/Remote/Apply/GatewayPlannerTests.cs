@@ -63,7 +63,7 @@ public partial class GatewayPlannerTests
     {
         var state = new GatewayState { HasSystemd = systemd, IsRoot = true, Ipv4Forwarding = "0", Ipv6Forwarding = "0" };
         state.OsRelease["ID"] = os;
-        foreach (var tool in tools.Length > 0 ? tools : ["ip", "iptables", "sysctl", "sha256sum", "systemctl"])
+        foreach (var tool in tools.Length > 0 ? tools : ["ip", "iptables", "sysctl", "sha256sum", "systemctl", "resolvconf"])
             state.Tools.Add(tool);
         if (wireGuard)
         {
@@ -184,6 +184,24 @@ public partial class GatewayPlannerTests
             Plan(null, Fresh(wireGuard: false), new ApplyOptions { ManageInterface = false, Masquerade = "eth0" })).ErrorId);
         var forwarding = Plan(null, Fresh(wireGuard: false), new ApplyOptions { ManageInterface = false, EnableForwarding = true });
         Assert.Equal(["PersistForwarding", "EnableForwarding"], Actions(forwarding));
+    }
+
+    [Fact]
+    public void DnsWithoutResolvconfIsRefusedBeforeAnythingOrInstallsOpenresolv()
+    {
+        var withDns = Desired(c => c.Dns = [System.Net.IPAddress.Parse("114.114.114.114"), System.Net.IPAddress.Parse("8.8.8.8")]);
+        string[] noResolvconf = ["ip", "iptables", "sysctl", "sha256sum", "systemctl"];
+        var error = Assert.Throws<WgException>(() => Plan(withDns, Fresh(tools: noResolvconf)));
+        Assert.Equal(WgErrorId.ResolvconfMissing, error.ErrorId);
+        Assert.Contains("-InstallPackage", error.Message, StringComparison.Ordinal);
+
+        var install = Plan(withDns, Fresh(tools: noResolvconf), new ApplyOptions { InstallPackage = true });
+        Assert.Equal("InstallResolvconf", Actions(install)[0]);
+        Assert.Equal("install_resolvconf apt", install.Steps[0].Script);
+
+        // With resolvconf there (openresolv, or systemd-resolved's), nothing is installed; without DNS = nothing is needed.
+        Assert.DoesNotContain("InstallResolvconf", Actions(Plan(withDns, Fresh())));
+        Assert.DoesNotContain("InstallResolvconf", Actions(Plan(Desired(), Fresh(tools: noResolvconf))));
     }
 
     [Theory]

@@ -560,8 +560,10 @@ port=10087
         var early = RemoteOracle.Shell(RemoteScript.Wrap("", "echo before\nexit 4\necho after"));
         Assert.Equal((4, "before\n"), (early.ExitCode, early.StdOut));
         const string call = $"\n({RemoteScript.FunctionName} \"$@\") </dev/null\n";
-        foreach (var script in new[] { TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), GatewayProbe.Script("wg2"), InterfaceStatusReader.Script(), LanRouteScript.Script([], remove: true), RemoteKeys.GenerateScript("wg2", "apt") })
+        foreach (var script in new[] { TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), GatewayProbe.Script("wg2"), InterfaceStatusReader.Script(), RemoteKeys.GenerateScript("wg2", "apt") })
             Assert.Contains(call, script, StringComparison.Ordinal);
+        // A change runs detached from the session (RemoteScript.WrapDetached), stdin closed too.
+        Assert.Contains($"\n(trap : HUP INT TERM QUIT; {RemoteScript.FunctionName} \"$@\") </dev/null >", LanRouteScript.Script([], remove: true), StringComparison.Ordinal);
         foreach (var script in new[] { TunnelProbe.Script("wg2", 3, [IPAddress.Loopback], null), GatewayProbe.Script("wg2"), InterfaceStatusReader.Script(), LanRouteScript.Script([], remove: true) })
         {
             RemoteOracle.AssertSyntax(script, "bash");
