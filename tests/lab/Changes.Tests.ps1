@@ -1,0 +1,384 @@
+#Requires -Version 7.4
+# Changes that cannot strand a gateway, against the lab's booted gateways: faults injected at every
+# step of five kinds of change (a step that fails, the SSH session killed, the gateway rebooted,
+# each with and without -ConfirmWithin) and around them (a failing hook, DNS without resolvconf,
+# apt failing, a full or read-only /etc/wireguard, a gateway down or hanging, two changes at once,
+# a change that cuts the admin's path, a tunnel that does not pass -ConfirmTunnel). After each
+# fault the gateway must be exactly in the old or the new state (an oracle of its own: file
+# hashes, live link, routes, rules, sysctls, unit), the old tunnel must carry LAN traffic when the
+# new state was not reached, and one more apply must converge. Prints a table of the faults.
+# Uses the lab's last two sites, which no other suite uses.
+
+BeforeDiscovery {
+    $script:labReady = $env:WGADMIN_LAB_OUTPUT -and (Test-Path (Join-Path $env:WGADMIN_LAB_OUTPUT 'lab.json'))
+}
+
+Describe 'Changes under injected faults' -Tag 'Lab' -Skip:(-not $script:labReady) {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'LabSuite.ps1')
+        $script:siteP = $lab.sites[-2]
+        $script:siteQ = $lab.sites[-1]
+        $script:gwP = $siteP.gateway
+        $script:gwQ = $siteQ.gateway
+        $script:hostP = $lab.hosts | Where-Object name -EQ $siteP.lanHosts[0]
+        $script:hostQ = $lab.hosts | Where-Object name -EQ $siteQ.lanHosts[0]
+        $gatewayP = $lab.hosts | Where-Object name -EQ $gwP
+        $gatewayQ = $lab.hosts | Where-Object name -EQ $gwQ
+        $script:modulePath = (Get-Module WgAdmin).Path
+        $script:faults = [System.Collections.Generic.List[object]]::new()
+
+        $keysP = New-WgKeyPair
+        $keysQ = New-WgKeyPair
+        $peerQ = $keysQ | New-WgPeer -Name site-q -AllowedIPs 10.207.0.2/32, $siteQ.lanPrefix -Endpoint "$($siteQ.publicAddress):51907" -PersistentKeepalive 5
+        $peerP = $keysP | New-WgPeer -Name site-p -AllowedIPs 10.207.0.1/32, $siteP.lanPrefix -Endpoint "$($siteP.publicAddress):51907" -PersistentKeepalive 5
+        $script:oldP = $keysP | New-WgInterface -Name wg7 -Address 10.207.0.1/24 -ListenPort 51907 -Peer $peerQ
+        $script:oldQ = $keysQ | New-WgInterface -Name wg7 -Address 10.207.0.2/24 -ListenPort 51907 -Peer $peerP
+
+        # The new states of the changes: live (an address and a peer), restart (hooks), a second interface.
+        $script:liveP = $oldP.Clone()
+        $liveP.Address = @($oldP.Address) + [WgAdmin.Net.WgPrefix]'10.207.1.1/24'
+        $liveP.Peers = @($oldP.Peers) + (New-WgKeyPair | New-WgPeer -Name extra -AllowedIPs 10.207.9.0/24)
+        $script:restartP = $oldP.Clone()
+        $restartP.PostUp = @('true')
+        $restartP.PostDown = @('true')
+        $script:liveQ = $oldQ.Clone()
+        $liveQ.Address = @($oldQ.Address) + [WgAdmin.Net.WgPrefix]'10.207.2.1/24'
+        $script:restartQ = $oldQ.Clone()
+        $restartQ.PostUp = @('true')
+        $script:secondP = New-WgKeyPair | New-WgInterface -Name wg8 -Address 10.208.0.1/24 -ListenPort 51908
+
+        $null = ip netns exec $hostP.namespace ip route replace $siteQ.lanPrefix via $gatewayP.lanAddress
+        $null = ip netns exec $hostQ.namespace ip route replace $siteP.lanPrefix via $gatewayQ.lanAddress
+
+        # The oracle: the gateway's state as the tools show it, independent of change.sh.
+        $script:stateScript = @'
+cd /etc/wireguard 2>/dev/null || true
+for f in /etc/wireguard/wg7.conf /etc/wireguard/wg7.conf.wgadmin-bak /etc/wireguard/wg7.conf.wgadmin-removed /etc/wireguard/wg8.conf \
+  /etc/wireguard/wgadmin/wg7-nat /etc/wireguard/wgadmin/wg8-nat /etc/sysctl.d/90-wgadmin-wg7.conf \
+  /etc/systemd/system/wg-quick@wg7.service.d/50-wgadmin.conf /etc/systemd/system/wg-quick@wg8.service.d/50-wgadmin.conf; do
+  if [ -e "$f" ]; then echo "$f $(sha256sum < "$f" | cut -c1-16) $(stat -c %a "$f")"; else echo "$f -"; fi
+done
+for i in wg7 wg8; do
+  if ip link show dev $i >/dev/null 2>&1; then
+    echo "$i wg $(wg showconf $i | grep -v '^Endpoint' | sha256sum | cut -c1-16) mtu $(cat /sys/class/net/$i/mtu)"
+    ip -o addr show dev $i | awk '{ print $4 }' | sort | tr '\n' ' '; echo
+    ip route show table all dev $i | grep -v '^local\|^broadcast\|^multicast\|^fe80' | sort | tr '\n' ';'; echo
+  else echo "$i absent"; fi
+  echo "$i $(systemctl is-enabled wg-quick@$i 2>/dev/null) $(systemctl is-active wg-quick@$i 2>/dev/null | sed 's/failed/inactive/')"
+done
+iptables -w -S 2>/dev/null | grep -i wgadmin | sort | tr '\n' ';'; echo
+iptables -w -t nat -S 2>/dev/null | grep -i wgadmin | sort | tr '\n' ';'; echo
+nft list table inet wgadmin_wg7 2>/dev/null | sha256sum | cut -c1-16
+nft list table inet wgadmin_wg8 2>/dev/null | sha256sum | cut -c1-16
+echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf/all/forwarding)"
+'@
+        function Get-State([string] $Gateway) { (Invoke-Gateway $Gateway $stateScript) -join "`n" }
+
+        function Wait-Settled([string] $Gateway) {
+            # The host's own work is done: no change in progress (its snapshot is gone or pending), the lock free.
+            Wait-Until { (Invoke-Gateway $Gateway 'if [ -f /var/lib/wgadmin/change/meta ] && grep -q status=applying /var/lib/wgadmin/change/meta; then echo busy; elif flock -n /run/wgadmin/change.lock true 2>/dev/null || [ ! -e /run/wgadmin/change.lock ]; then echo free; else echo busy; fi') -eq 'free' } -TimeoutSec 60 -What "$Gateway to settle"
+        }
+
+        function Test-Tunnel { Test-Ping $hostP.namespace $hostQ.lanAddress 1 }
+
+        function Invoke-Old([string] $Gateway) {
+            $old = if ($Gateway -eq $gwP) { $oldP } else { $oldQ }
+            $old | Set-WgInterface -ComputerName $Gateway @ssh -EnableForwarding -Masquerade eth0 -Confirm:$false -ErrorAction Stop
+            Set-WgNat -ComputerName $Gateway @ssh -Name wg7 -Masquerade eth0 -Confirm:$false -ErrorAction Stop
+            Remove-WgInterface -ComputerName $Gateway @ssh -Name wg8 -RemoveKey -Confirm:$false -ErrorAction Stop
+            # The copies the old state does not have (a re-apply keeps the config it replaced, a removal the one it removed).
+            $null = Invoke-Gateway $Gateway 'rm -f /etc/wireguard/wg7.conf.wgadmin-bak /etc/wireguard/wg7.conf.wgadmin-removed /etc/wireguard/wg8.conf.wgadmin-bak /etc/wireguard/wg8.conf.wgadmin-removed'
+        }
+
+        # The changes, as data (a command, its input, its parameters), so that a thread job can run them too.
+        function Get-Change([string] $Name, [string] $Gateway) {
+            $p = $Gateway -eq $gwP
+            switch ($Name) {
+                'live' { @{ Command = 'Set-WgInterface'; Input = $(if ($p) { $liveP } else { $liveQ }); Parameters = @{} } }
+                'restart' { @{ Command = 'Set-WgInterface'; Input = $(if ($p) { $restartP } else { $restartQ }); Parameters = @{} } }
+                'nat' { @{ Command = 'Set-WgNat'; Input = $null; Parameters = @{ Name = 'wg7'; Masquerade = 'eth0'; TwoWayNat = $true } } }
+                'remove' { @{ Command = 'Remove-WgInterface'; Input = $null; Parameters = @{ Name = 'wg7' } } }
+                'create' { @{ Command = 'Set-WgInterface'; Input = $secondP; Parameters = @{ Masquerade = 'eth0' } } }
+            }
+        }
+
+        function Invoke-Change([hashtable] $Change, [string] $Gateway, [hashtable] $Extra) {
+            $parameters = $Change.Parameters + $Extra
+            if ($null -ne $Change.Input) { $Change.Input | & $Change.Command -ComputerName $Gateway @ssh @parameters -Confirm:$false }
+            else { & $Change.Command -ComputerName $Gateway @ssh @parameters -Confirm:$false }
+        }
+
+        # One fault's verdict: old or new state, traffic when old, convergence back to the old state.
+        function Assert-Survived([string] $Kind, [string] $Gateway, [string] $Old, [string] $New, [scriptblock] $Reset) {
+            Wait-Settled $Gateway
+            $state = Get-State $Gateway
+            $which = if ($state -eq $Old) { 'old' } elseif ($state -eq $New) { 'new' } else { 'BROKEN' }
+            $traffic = $true
+            if ($which -eq 'old') {
+                $traffic = $false
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                while (-not $traffic -and [DateTime]::UtcNow -lt $deadline) { $traffic = Test-Tunnel }
+            }
+            & $Reset
+            $again = @(& $Reset | Where-Object { $_ -is [WgAdmin.Remote.WgApplyResult] -and $_.Changed })
+            $converged = $again.Count -eq 0 -and (Get-State $Gateway) -eq $Old
+            $faults.Add([pscustomobject]@{ Kind = $Kind; Gateway = $Gateway; State = $which; Traffic = $traffic; Converged = $converged; Diff = $(if ($which -eq 'BROKEN') { (Compare-Object ($Old -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ' }) })
+            $which | Should -BeIn 'old', 'new' -Because "$Kind on $Gateway must leave the old or the new state, not: $($faults[-1].Diff)"
+            $traffic | Should -BeTrue -Because "$Kind on $Gateway left the old state, whose tunnel must carry traffic"
+            $converged | Should -BeTrue -Because "after $Kind on $Gateway one more apply converges"
+        }
+
+        function Set-Fault([string] $Gateway, [int] $Step, [string] $Kind) {
+            $null = Invoke-Gateway $Gateway "mkdir -p /run/wgadmin; rm -f /run/wgadmin/fault-reached /run/wgadmin/fault-release; echo '$Step $Kind' > /run/wgadmin/fault"
+        }
+
+        # Runs a change in a thread of its own (it blocks at a held fault), and waits until the fault is reached.
+        function Start-HeldChange([string] $Name, [string] $Gateway, [int] $Step, [hashtable] $Extra) {
+            Set-Fault $Gateway $Step hold
+            $change = Get-Change $Name $Gateway
+            $job = Start-ThreadJob -ScriptBlock {
+                param($ModulePath, $Ssh, $Change, $Gateway, $Extra)
+                Import-Module $ModulePath
+                $parameters = $Change.Parameters + $Extra
+                if ($null -ne $Change.Input) { $Change.Input | & $Change.Command -ComputerName $Gateway @Ssh @parameters -Confirm:$false 2>&1 }
+                else { & $Change.Command -ComputerName $Gateway @Ssh @parameters -Confirm:$false 2>&1 }
+            } -ArgumentList $modulePath, $ssh, $change, $Gateway, $Extra
+            Wait-Until { (Invoke-Gateway $Gateway 'test -e /run/wgadmin/fault-reached && echo yes || echo no') -eq 'yes' } -TimeoutSec 60 -What "the held fault on $Gateway"
+            $job
+        }
+
+        # The old and the new state of every change, and its number of steps, from one clean run each.
+        Invoke-Old $gwP
+        Invoke-Old $gwQ
+        Wait-Until { Test-Tunnel } -TimeoutSec 30 -What 'the old tunnel'
+        $script:baseline = @{ $gwP = Get-State $gwP; $gwQ = Get-State $gwQ }
+        $script:newStates = @{}
+        $script:stepCounts = @{}
+        foreach ($name in 'live', 'restart', 'nat', 'remove', 'create') {
+            foreach ($gateway in $gwP, $gwQ) {
+                if ($gateway -eq $gwQ -and $name -notin 'live', 'restart') { continue }
+                $result = Invoke-Change (Get-Change $name $gateway) $gateway @{} | Where-Object { $_ -is [WgAdmin.Remote.WgApplyResult] }
+                $result.Error | Should -BeNullOrEmpty
+                $newStates["$name/$gateway"] = Get-State $gateway
+                $stepCounts["$name/$gateway"] = $result.Actions.Count
+                Invoke-Old $gateway
+                Get-State $gateway | Should -Be $baseline[$gateway]
+            }
+        }
+    }
+
+    AfterAll {
+        if ($faults.Count -gt 0) {
+            $table = $faults | Group-Object { ($_.Kind -split ' ')[0] } | ForEach-Object {
+                [pscustomobject]@{ Kind = $_.Name; Injected = $_.Count; Survived = @($_.Group | Where-Object { $_.State -ne 'BROKEN' -and $_.Traffic -and $_.Converged }).Count; Broken = @($_.Group | Where-Object State -EQ 'BROKEN').Count; New = @($_.Group | Where-Object State -EQ 'new').Count }
+            }
+            $text = ($table | Format-Table -AutoSize | Out-String) + "Total faults: $($faults.Count), hosts left broken: $(@($faults | Where-Object State -EQ 'BROKEN').Count)`n"
+            Write-Host $text
+            $results = Join-Path $env:WGADMIN_LAB_OUTPUT 'results'
+            New-Item -ItemType Directory -Force $results | Out-Null
+            Set-Content (Join-Path $results 'faults.txt') $text
+            $faults | ConvertTo-Json -Depth 3 | Set-Content (Join-Path $results 'faults.json')
+        }
+        foreach ($gateway in $gwP, $gwQ) {
+            $null = Invoke-WgLabCommand -Machine $gateway -Command bash, -c, 'rm -f /run/wgadmin/fault /run/wgadmin/fault-reached; touch /run/wgadmin/fault-release; true' -ErrorAction Continue
+            Remove-WgInterface -ComputerName $gateway @ssh -Name wg7, wg8 -RemoveKey -Confirm:$false -ErrorAction Continue | Out-Null
+        }
+        $null = ip netns exec $hostP.namespace ip route del $siteQ.lanPrefix 2>&1
+        $null = ip netns exec $hostQ.namespace ip route del $siteP.lanPrefix 2>&1
+    }
+
+    Context 'a fault at every step of every change' {
+        BeforeDiscovery {
+            $script:points = foreach ($name in 'live', 'restart', 'nat', 'remove', 'create') {
+                # Step counts are read in BeforeAll; the cases cover the most steps any of these plans has.
+                foreach ($step in 1..6) { @{ Change = $name; Step = $step } }
+            }
+        }
+
+        It 'survives a failing step <Step> of <Change>, with and without -ConfirmWithin, on both gateways' -ForEach $points {
+            $gateways = if ($Change -in 'live', 'restart') { $gwP, $gwQ } else { , $gwP }
+            foreach ($gateway in $gateways) {
+                if ($Step -gt $stepCounts["$Change/$gateway"]) { continue }
+                foreach ($extra in @{}, @{ ConfirmWithin = [TimeSpan]::FromSeconds(30) }) {
+                    if ($gateway -eq $gwQ -and $extra.Count -gt 0) { continue }
+                    Set-Fault $gateway $Step fail
+                    $result = Invoke-Change (Get-Change $Change $gateway) $gateway $extra 2>$null | Where-Object { $_ -is [WgAdmin.Remote.WgApplyResult] }
+                    $result.RolledBack | Should -BeTrue -Because "a failing step $Step of $Change rolls back ($($result.Error))"
+                    $result.ErrorId | Should -Be 'WgAdmin.ChangeRolledBack'
+                    Assert-Survived "fail $Change/$Step$(if ($extra.Count) { ' confirm' })" $gateway $baseline[$gateway] $newStates["$Change/$gateway"] { Invoke-Old $gateway }
+                }
+            }
+        }
+
+        It 'survives the SSH session killed at step <Step> of <Change>, with and without -ConfirmWithin' -ForEach $points {
+            if ($Step -gt $stepCounts["$Change/$gwP"]) { return }
+            foreach ($extra in @{}, @{ ConfirmWithin = [TimeSpan]::FromSeconds(6) }) {
+                $job = Start-HeldChange $Change $gwP $Step $extra
+                $null = Invoke-Gateway $gwP "pkill -KILL -f '^sshd: [a-z]*@notty' || true; touch /run/wgadmin/fault-release"
+                $null = $job | Wait-Job -Timeout 120
+                $job | Remove-Job -Force
+                if ($extra.Count) {
+                    # Nobody confirms: the gateway reverts at the deadline.
+                    Wait-Until { (Get-State $gwP) -eq $baseline[$gwP] } -TimeoutSec 30 -What 'the unconfirmed change to revert'
+                }
+                Assert-Survived "cut $Change/$Step$(if ($extra.Count) { ' confirm' })" $gwP $baseline[$gwP] $newStates["$Change/$gwP"] { Invoke-Old $gwP }
+            }
+        }
+
+        It 'survives the gateway rebooted at step <Step> of <Change>' -ForEach $points {
+            if ($Step -gt $stepCounts["$Change/$gwP"]) { return }
+            $job = Start-HeldChange $Change $gwP $Step @{}
+            Restart-WgLabGateway $gwP -RecreateNamespace
+            $null = $job | Wait-Job -Timeout 120
+            $job | Remove-Job -Force
+            # At boot the unfinished change is restored before the tunnels start.
+            Wait-Until { (Get-State $gwP) -eq $baseline[$gwP] } -TimeoutSec 30 -What "$gwP to come back in its old state"
+            Invoke-Gateway $gwP 'cat /var/lib/wgadmin/last-revert' | Should -Contain 'mode=boot'
+            Assert-Survived "reboot $Change/$Step" $gwP $baseline[$gwP] $newStates["$Change/$gwP"] { Invoke-Old $gwP }
+        }
+    }
+
+    Context 'faults around a change' {
+        It 'a PostUp hook that fails: rolled back, the old tunnel up' {
+            $bad = $oldP.Clone(); $bad.PostUp = @('false')
+            $result = $bad | Set-WgInterface -ComputerName $gwP @ssh -Confirm:$false -ErrorVariable errors 2>$null
+            $result.RolledBack | Should -BeTrue
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.ChangeRolledBack*'
+            Assert-Survived 'hook PostUp' $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+        }
+
+        It 'a PreUp hook wg-quick stops at: rolled back' {
+            $bad = $oldP.Clone(); $bad.PreUp = @('exit 1')
+            ($bad | Set-WgInterface -ComputerName $gwP @ssh -Confirm:$false 2>$null).RolledBack | Should -BeTrue
+            Assert-Survived 'hook PreUp' $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+        }
+
+        It 'DNS = without resolvconf and without -InstallPackage: refused before anything changes' {
+            $dns = $oldP.Clone(); $dns.Dns = @([System.Net.IPAddress]'192.0.2.53')
+            Invoke-Gateway $gwP 'command -v resolvconf || echo none' | Should -Be 'none'
+            $null = $dns | Set-WgInterface -ComputerName $gwP @ssh -Confirm:$false -ErrorVariable errors 2>$null
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.ResolvconfMissing*'
+            Assert-Survived 'dns no-resolvconf' $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+        }
+
+        It 'apt failing (its sources gone) while installing resolvconf: rolled back' {
+            $dns = $oldP.Clone(); $dns.Dns = @([System.Net.IPAddress]'192.0.2.53')
+            $null = Invoke-Gateway $gwP 'mkdir -p /root/apt-away && mv /etc/apt/sources.list* /root/apt-away/'
+            try {
+                $result = $dns | Set-WgInterface -ComputerName $gwP @ssh -InstallPackage -Confirm:$false 2>$null
+            }
+            finally { $null = Invoke-Gateway $gwP 'mv /root/apt-away/* /etc/apt/ && rmdir /root/apt-away' }
+            $result.RolledBack | Should -BeTrue -Because $result.Error
+            Assert-Survived 'apt failing' $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+        }
+
+        It '/etc/wireguard full, then read-only: rolled back, nothing half-written' {
+            foreach ($how in 'full', 'read-only') {
+                $fill = if ($how -eq 'full') { 'dd if=/dev/zero of=/etc/wireguard/.fill bs=1k 2>/dev/null || true' } else { 'mount -o remount,ro /etc/wireguard' }
+                $null = Invoke-Gateway $gwP "set -e; rm -rf /root/wg-away; cp -a /etc/wireguard /root/wg-away; mount -t tmpfs -o size=256k,mode=700 wgadmin-fault /etc/wireguard; cp -a /root/wg-away/. /etc/wireguard/; $fill"
+                try {
+                    $result = $liveP | Set-WgInterface -ComputerName $gwP @ssh -Confirm:$false 2>$null
+                    $result.RolledBack | Should -BeTrue -Because "$how /etc/wireguard: $($result.Error)"
+                    Wait-Settled $gwP
+                    $during = Get-State $gwP
+                }
+                finally { $null = Invoke-Gateway $gwP 'rm -f /etc/wireguard/.fill; umount /etc/wireguard; rm -rf /root/wg-away' }
+                $during | Should -Be $baseline[$gwP]
+                Assert-Survived "disk $how" $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+            }
+        }
+
+        It 'one of two gateways down: the other is changed, the down one is untouched' {
+            Stop-WgLabGateway $gwQ
+            try {
+                $results = @($liveP, $liveQ | ForEach-Object { $_ | Set-WgInterface -ComputerName $(if ($_ -eq $liveP) { $gwP } else { $gwQ }) @ssh -ConnectTimeoutSeconds 3 -Confirm:$false 2>$null })
+            }
+            finally { Start-WgLabGateway $gwQ }
+            ($results | Where-Object ComputerName -EQ $gwP).Error | Should -BeNullOrEmpty
+            ($results | Where-Object ComputerName -EQ $gwQ).Error | Should -Not -BeNullOrEmpty
+            Wait-Until { (Get-State $gwQ) -eq $baseline[$gwQ] } -TimeoutSec 30 -What "$gwQ back in its old state"
+            Assert-Survived 'gateway down' $gwQ $baseline[$gwQ] 'none' { Invoke-Old $gwQ }
+            Invoke-Old $gwP
+        }
+
+        It 'a gateway that accepts TCP and never answers fails alone' {
+            $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $listener.Start()
+            try {
+                $port = $listener.LocalEndpoint.Port
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $hanging = $liveP | Set-WgInterface -ComputerName 127.0.0.1 -Port $port -ConnectTimeoutSeconds 3 -Confirm:$false 2>$null
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
+                $hanging.Error | Should -Not -BeNullOrEmpty
+            }
+            finally { $listener.Stop() }
+            Assert-Survived 'gateway hanging' $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+        }
+
+        It 'two changes at once: the second waits, then fails with WgAdmin.GatewayBusy naming the holder' {
+            $job = Start-HeldChange live $gwP 1 @{}
+            try {
+                $null = $restartP | Set-WgInterface -ComputerName $gwP @ssh -LockTimeout 00:00:02 -Confirm:$false -ErrorVariable errors 2>$null
+                $errors[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.GatewayBusy*'
+                $errors[0].Exception.Message | Should -Match 'pid \d+, since'
+            }
+            finally { $null = Invoke-Gateway $gwP 'touch /run/wgadmin/fault-release' }
+            $null = $job | Wait-Job -Timeout 120
+            $job | Remove-Job -Force
+            Assert-Survived 'concurrent' $gwP $baseline[$gwP] $newStates["live/$gwP"] { Invoke-Old $gwP }
+        }
+
+        It 'a change that cuts the admin''s path (SSH dropped by a hook) reverts by itself at the deadline, measured' {
+            $cut = $oldP.Clone()
+            $cut.PostUp = @('iptables -w -I INPUT -p tcp --dport 22 -j DROP')
+            $cut.PostDown = @('iptables -w -D INPUT -p tcp --dport 22 -j DROP')
+            $ping = Start-Process ip -ArgumentList 'netns', 'exec', $hostP.namespace, 'ping', '-q', '-i', '0.01', '-w', '40', $hostQ.lanAddress -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'ping.txt')
+            $result = $cut | Set-WgInterface -ComputerName $gwP @ssh -ConfirmWithin 00:00:10 -ConnectTimeoutSeconds 3 -Confirm:$false 2>$null
+            $result.ErrorId | Should -Be 'WgAdmin.ChangeNotConfirmed'
+            $result.PendingUntil | Should -Not -BeNullOrEmpty
+            Wait-Until { (Get-State $gwP) -eq $baseline[$gwP] } -TimeoutSec 40 -What 'the gateway to revert by itself'
+            $restored = [DateTimeOffset]::UtcNow
+            Wait-Until { Test-Tunnel } -TimeoutSec 20 -What 'the tunnel after the revert'
+            $tunnelBack = [DateTimeOffset]::UtcNow
+            $ping | Wait-Process -Timeout 60
+            $summary = Get-Content (Join-Path $TestDrive 'ping.txt') -Raw
+            $record = Invoke-Gateway $gwP 'cat /var/lib/wgadmin/last-revert'
+            $record | Should -Contain 'result=ok'
+            $figure = "deadline to state restored: $([math]::Round(($restored - $result.PendingUntil).TotalSeconds, 2)) s (polled), to tunnel passing: $([math]::Round(($tunnelBack - $result.PendingUntil).TotalSeconds, 2)) s; revert on the host: $(($record | Where-Object { $_ -like 'milliseconds=*' }) -replace 'milliseconds=', '') ms; 10 ms pings: $(($summary -split "`n" | Where-Object { $_ -match 'transmitted' }))"
+            Write-Host "REVERT AT DEADLINE: $figure"
+            Set-Content (Join-Path $env:WGADMIN_LAB_OUTPUT 'results/revert-deadline.txt') $figure
+            Assert-Survived 'path cut' $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+        }
+
+        It 'a change whose tunnel does not pass -ConfirmTunnel is undone at once' {
+            $wrong = (New-WgKeyPair | New-WgInterface -Name wg7 -Address 10.207.0.1/24 -ListenPort 51907 -Peer $oldP.Peers)
+            $result = $wrong | Set-WgInterface -ComputerName $gwP @ssh -ConfirmTunnel -ConfirmWithin 00:00:12 -Confirm:$false 2>$null
+            $result.Confirmed | Should -BeFalse
+            $result.RolledBack | Should -BeTrue -Because $result.Error
+            $result.TunnelFailures | Should -Not -BeNullOrEmpty
+            Assert-Survived 'confirm-tunnel' $gwP $baseline[$gwP] 'none' { Invoke-Old $gwP }
+        }
+
+        It '-ManualConfirm: Confirm-WgChange keeps the change past its deadline; Undo-WgChange takes it back' {
+            $pending = $liveP | Set-WgInterface -ComputerName $gwP @ssh -ConfirmWithin 00:00:08 -ManualConfirm -Confirm:$false
+            $pending.PendingUntil | Should -Not -BeNullOrEmpty
+            $null = $restartP | Set-WgInterface -ComputerName $gwP @ssh -LockTimeout 0 -Confirm:$false -ErrorVariable busy 2>$null
+            $busy[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.GatewayBusy*'
+            (Confirm-WgChange -ComputerName $gwP @ssh -Confirm:$false).Confirmed | Should -BeTrue
+            Start-Sleep -Seconds 9
+            Get-State $gwP | Should -Be $newStates["live/$gwP"]
+            Invoke-Old $gwP
+            $null = $liveP | Set-WgInterface -ComputerName $gwP @ssh -ConfirmWithin 00:05:00 -ManualConfirm -Confirm:$false
+            (Undo-WgChange -ComputerName $gwP @ssh -Confirm:$false).RolledBack | Should -BeTrue
+            Get-State $gwP | Should -Be $baseline[$gwP]
+            $null = Confirm-WgChange -ComputerName $gwP @ssh -Confirm:$false -ErrorVariable none 2>$null
+            $none[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.NoPendingChange*'
+            Assert-Survived 'manual confirm' $gwP $baseline[$gwP] $newStates["live/$gwP"] { Invoke-Old $gwP }
+        }
+
+        It 'counts at least 100 faults, none leaving a host broken' {
+            $faults.Count | Should -BeGreaterOrEqual 100
+            @($faults | Where-Object State -EQ 'BROKEN').Count | Should -Be 0
+        }
+    }
+}
