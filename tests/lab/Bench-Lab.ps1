@@ -73,6 +73,29 @@ Say ("- ssh -F ssh_config gw-c true: {0:N1} ms" -f $sshMedian)
 Say ("- Set-WgInterface, nothing to change: {0:N1} ms (connect, authenticate, one probe); ratio {1:N2}x of ssh true (target at most 2x)" -f $noopMedian, ($noopMedian / $sshMedian))
 Say ''
 
+# 2b. The cost of a change's safety: a live change (a peer added, then taken away again) plain, and
+# with -ConfirmWithin (the revert scheduled on the host, a new connection, the confirmation).
+$plain = [System.Collections.Generic.List[double]]::new(); $confirmed = [System.Collections.Generic.List[double]]::new()
+$commands = @{}
+foreach ($i in 1..$Repeat) {
+    foreach ($mode in 'plain', 'confirm') {
+        $extra = if ($mode -eq 'confirm') { @{ ConfirmWithin = [TimeSpan]::FromMinutes(1) } } else { @{} }
+        $changed = $ifC.Clone()
+        $changed.Peers = @($ifC.Peers) + (New-WgKeyPair | New-WgPeer -AllowedIPs "10.0.0.$(100 + $i)/32")
+        $time = Measure-Command { $script:change = $changed | Set-WgInterface @ssh @extra }
+        if ($change.Error -or -not $change.Changed -or ($mode -eq 'confirm' -and -not $change.Confirmed)) { throw "the $mode change failed: $($change.Error)" }
+        $commands[$mode] = $change.RemoteCommands
+        if ($mode -eq 'plain') { $plain.Add($time.TotalMilliseconds) } else { $confirmed.Add($time.TotalMilliseconds) }
+        $null = $ifC | Set-WgInterface @ssh
+    }
+}
+$plainMedian = Median $plain; $confirmMedian = Median $confirmed
+Say ('## The cost of a change''s safety (a live peer change, median of {0})' -f $Repeat)
+Say ("- ssh -F ssh_config gw-c true: {0:N1} ms (the baseline above)" -f $sshMedian)
+Say ("- Set-WgInterface, one peer added (lock, snapshot, steps, commit): {0:N1} ms, {1} remote commands; ratio {2:N2}x of ssh true" -f $plainMedian, $commands['plain'], ($plainMedian / $sshMedian))
+Say ("- the same with -ConfirmWithin 00:01:00 (revert scheduled, new connection, confirm): {0:N1} ms, {1} remote commands on the first connection + 1 on the new one; +{2:N1} ms ({3:N2}x of the plain change)" -f $confirmMedian, $commands['confirm'], ($confirmMedian - $plainMedian), ($confirmMedian / $plainMedian))
+Say ''
+
 # 3. Fan-out: 20 gateways with -ThrottleLimit 16 vs one by one.
 $fan = @($lab.sites | Select-Object -Skip 4 -First 20)
 if ($fan.Count -lt 20) { throw "the fan-out needs 24 gateways; the lab has $($lab.sites.Count)" }

@@ -36,12 +36,16 @@ update_addresses() {
 family_of() { case "$1" in *:*) echo -6 ;; *) echo -4 ;; esac; }
 
 # update_routes NAME TABLE ADD DEL: the routes wg-quick would set (one prefix a line) in TABLE
-# (empty: the main table), added and taken away.
+# (empty: the main table), added and taken away. As wg-quick at boot does, a prefix that a route
+# of the link already covers in the main table (the interface's own subnet) gets none, so that
+# a live change leaves the same routes as a restart.
 update_routes() {
   local p
   while IFS= read -r p; do
     if [ -z "$p" ]; then continue; fi
-    if [ -n "$2" ]; then ip "$(family_of "$p")" route replace "$p" dev "$1" table "$2"; else ip "$(family_of "$p")" route replace "$p" dev "$1"; fi
+    if [ -n "$2" ]; then ip "$(family_of "$p")" route replace "$p" dev "$1" table "$2"
+    elif [ -z "$(ip "$(family_of "$p")" route show dev "$1" match "$p" 2>/dev/null)" ]; then ip "$(family_of "$p")" route replace "$p" dev "$1"
+    fi
   done <<<"$3"
   while IFS= read -r p; do
     if [ -z "$p" ]; then continue; fi

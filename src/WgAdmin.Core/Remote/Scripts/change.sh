@@ -9,7 +9,8 @@
 #
 # The state a snapshot records, and compares after a restore, is what state_of prints: the files
 # (hash and mode, or absent), the forwarding sysctls, the unit's enabled and active state, and,
-# when the interface exists, its MTU, addresses, routes and WireGuard configuration, and the NAT
+# when the interface exists, its MTU, addresses (not the link-local one the kernel draws anew
+# with every link), routes and WireGuard configuration, and the NAT
 # rules in WgAdmin's chains and table. Keys never leave the host; they are only hashed.
 
 changes_root=/var/lib/wgadmin
@@ -33,7 +34,7 @@ state_of() {
   fi
   if [ -n "${name:-}" ] && ip link show dev "$name" >/dev/null 2>&1; then
     echo "link mtu $(cat "/sys/class/net/$name/mtu")"
-    ip -o addr show dev "$name" | awk '{ print "address", $4 }' | sort
+    ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print "address", $4 }' | sort
     { ip -4 route show table all dev "$name"; ip -6 route show table all dev "$name"; } 2>/dev/null | grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' | sed 's/^/route /' | sort
     if has wg; then echo "wg $(wg showconf "$name" 2>/dev/null | sha256sum | cut -c1-64)"; fi
   else
@@ -92,7 +93,7 @@ take_snapshot() {
   if [ -n "${name:-}" ] && ip link show dev "$name" >/dev/null 2>&1 && has wg; then
     wg showconf "$name" > "$tmp/wg.conf" 2>/dev/null || true
     wg show "$name" dump | awk -F '\t' 'NR > 1 { print $1, ($2 == "(none)" ? "none" : "set"), $8 }' > "$tmp/peers"
-    ip -o addr show dev "$name" | awk '{ print $4 }' > "$tmp/addresses"
+    ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print $4 }' > "$tmp/addresses"
     { ip -4 route show table all dev "$name"; ip -6 route show table all dev "$name"; } 2>/dev/null | grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' > "$tmp/routes" || true
   fi
   if [ -n "${routes_via:-}" ]; then
@@ -204,7 +205,7 @@ restore_link() {
     if [ "$psk" = none ]; then wg set "$name" peer "$key" preshared-key /dev/null; fi
     if [ "$keepalive" = off ]; then wg set "$name" peer "$key" persistent-keepalive off; fi
   done < "$change_dir/peers"
-  ip -o addr show dev "$name" | awk '{ print $4 }' | while read -r a; do
+  ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print $4 }' | while read -r a; do
     grep -qxF "$a" "$change_dir/addresses" || ip address del "$a" dev "$name"
   done
   while read -r a; do ip address replace "$a" dev "$name" 2>/dev/null; done < "$change_dir/addresses"

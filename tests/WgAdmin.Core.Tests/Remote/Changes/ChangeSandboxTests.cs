@@ -70,7 +70,7 @@ public class ChangeSandboxTests
         var name = current.Name!;
         var wanted = current.Clone();
         wanted.Address = [.. current.Address, WgPrefix.Parse("10.66.1.1/24")];
-        wanted.Peers = [new WgPeer(WgPrivateKey.Generate().PublicKey) { AllowedIPs = [WgPrefix.Parse("10.68.0.0/24")] }];
+        wanted.Peers = [new WgPeer(WgPrivateKey.Generate().PublicKey) { AllowedIPs = [WgPrefix.Parse("10.68.0.0/24"), WgPrefix.Parse("10.66.0.7/32")] }];
         var state = ParseProbe(GatewaySandbox.Run(ns, Files(current), GatewayProbe.Script(name))[0]);
         var plan = GatewayPlanner.Plan("sandbox", wanted, name, state, new ApplyOptions());
         Assert.Equal(["WriteConfig", "UpdateLive"], plan.Steps.Select(s => s.Action));
@@ -132,7 +132,8 @@ public class ChangeSandboxTests
         using var _ = ns;
         var (wanted, plan) = LiveChange(ns, current);
 
-        var runs = GatewaySandbox.Run(ns, Files(current), GatewayExecutor.Script(plan), GatewayProbe.Script(current.Name!), "ls -A /var/lib/wgadmin; ls -A /run/wgadmin");
+        var runs = GatewaySandbox.Run(ns, Files(current), GatewayExecutor.Script(plan), GatewayProbe.Script(current.Name!), "ls -A /var/lib/wgadmin; ls -A /run/wgadmin",
+            $"ip -4 route show dev {current.Name}");
 
         Assert.True(runs[0].Ok, runs[0].StdErr);
         Assert.Contains("@@committed", runs[0].StdOut, StringComparison.Ordinal);
@@ -140,6 +141,10 @@ public class ChangeSandboxTests
         Assert.True(again.IsEmpty, again.ToString());
         // Only the lock file and its holder stay; no snapshot, no output files.
         Assert.Equal(["change.holder", "change.lock"], runs[2].StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        // Live equals boot: the new peer's /32 inside the interface's own subnet gets no route of its
+        // own (wg-quick at boot adds none: the subnet's route covers it); its /24 elsewhere does.
+        Assert.Contains("10.68.0.0/24", runs[3].StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("10.66.0.7", runs[3].StdOut, StringComparison.Ordinal);
     }
 
     [SkippableFact]
