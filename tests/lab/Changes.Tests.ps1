@@ -330,7 +330,7 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
             $cut = $oldP.Clone()
             $cut.PostUp = @('iptables -w -I INPUT -p tcp --dport 22 -j DROP')
             $cut.PostDown = @('iptables -w -D INPUT -p tcp --dport 22 -j DROP')
-            $ping = Start-Process ip -ArgumentList 'netns', 'exec', $hostP.namespace, 'ping', '-q', '-i', '0.01', '-w', '40', $hostQ.lanAddress -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'ping.txt')
+            $ping = Start-Process ip -ArgumentList 'netns', 'exec', $hostP.namespace, 'ping', '-q', '-i', '0.01', '-c', '3000', '-W', '1', $hostQ.lanAddress -PassThru -RedirectStandardOutput (Join-Path $TestDrive 'ping.txt')
             $result = $cut | Set-WgInterface -ComputerName $gwP @ssh -ConfirmWithin 00:00:10 -ConnectTimeoutSeconds 3 -Confirm:$false -ErrorAction SilentlyContinue
             $result.ErrorId | Should -Be 'WgAdmin.ChangeNotConfirmed'
             $result.PendingUntil | Should -Not -BeNullOrEmpty
@@ -372,6 +372,23 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
             $null = Confirm-WgChange -ComputerName $gwP @ssh -Confirm:$false -ErrorVariable none -ErrorAction SilentlyContinue
             $none[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.NoPendingChange*'
             Assert-Survived 'manual confirm' $gwP $baseline[$gwP] $newStates["live/$gwP"] { Invoke-Old $gwP }
+        }
+
+        It 'measures what safety costs: a live change plain and with -ConfirmWithin, against ssh host true (printed, not judged)' {
+            $median = { param($v) ($v | Sort-Object)[[int][math]::Floor(($v.Count - 1) / 2)] }
+            $sshTrue = foreach ($i in 1..5) { (Measure-Command { ssh -F $lab.sshConfig $gwP true }).TotalMilliseconds }
+            $noop = foreach ($i in 1..5) { (Measure-Command { $script:r = $oldP | Set-WgInterface -ComputerName $gwP @ssh }).TotalMilliseconds; $r.Changed | Should -BeFalse }
+            $plain = [System.Collections.Generic.List[double]]::new(); $confirmed = [System.Collections.Generic.List[double]]::new()
+            foreach ($i in 1..5) {
+                $plain.Add((Measure-Command { $script:r = $liveP | Set-WgInterface -ComputerName $gwP @ssh }).TotalMilliseconds); $r.Error | Should -BeNullOrEmpty
+                Invoke-Old $gwP
+                $confirmed.Add((Measure-Command { $script:r = $liveP | Set-WgInterface -ComputerName $gwP @ssh -ConfirmWithin 00:01:00 }).TotalMilliseconds); $r.Confirmed | Should -BeTrue
+                Invoke-Old $gwP
+            }
+            $s = & $median $sshTrue; $n = & $median $noop; $p = & $median $plain; $c = & $median $confirmed
+            $figure = 'ssh host true {0:N0} ms; no-op re-apply {1:N0} ms ({2:N2}x, one command, no lock); a live change (lock, snapshot, 2 steps, commit) {3:N0} ms ({4:N2}x); the same with -ConfirmWithin {5:N0} ms (+{6:N0} ms, {7:N2}x of the plain change: revert scheduled, one new connection, one confirm command)' -f $s, $n, ($n / $s), $p, ($p / $s), $c, ($c - $p), ($c / $p)
+            Write-Host "COST OF SAFETY (median of 5): $figure"
+            Set-Content (Join-Path $env:WGADMIN_LAB_OUTPUT 'results/change-cost.txt') $figure
         }
 
         It 'counts at least 100 faults, none leaving a host broken' {

@@ -139,6 +139,8 @@ restore_snapshot() {
     if [ -z "$f" ]; then continue; fi
     i=$((i + 1))
     if [ -e "$change_dir/files/$i" ]; then
+      # A file as it was is left alone: nothing is written where nothing changed (a full disk stays restorable).
+      if [ -f "$f" ] && cmp -s "$change_dir/files/$i" "$f" && [ "$(stat -c %a "$f")" = "$(stat -c %a "$change_dir/files/$i")" ]; then continue; fi
       if ! { mkdir -p "$(dirname "$f")" && cp -p "$change_dir/files/$i" "$f.wgadmin-restore" && mv -f "$f.wgadmin-restore" "$f"; }; then
         rm -f "$f.wgadmin-restore"; failed=1; echo "restore: cannot write $f" >&2
       fi
