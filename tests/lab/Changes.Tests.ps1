@@ -374,6 +374,22 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
             Assert-Survived 'manual confirm' $gwP $baseline[$gwP] $newStates["live/$gwP"] { Invoke-Old $gwP }
         }
 
+        It 'warns before a change to the interface the SSH path runs through, and -Wait returns once the tunnel answers' {
+            $through = $oldP.Clone()
+            $through.Peers = @($oldP.Peers[0].Clone())
+            $through.Peers[0].AllowedIPs = @($oldP.Peers[0].AllowedIPs) + [WgAdmin.Net.WgPrefix]"$(($lab.hosts | Where-Object name -EQ $gwP).publicAddress)/32"
+            $null = $through | Set-WgInterface -ComputerName $gwP @ssh -WhatIf -WarningVariable warnings 3>$null
+            ($warnings -join "`n") | Should -Match 'reached through wg7.*-ConfirmWithin'
+            $null = $oldP | Set-WgInterface -ComputerName $gwP @ssh -WhatIf -WarningVariable none 3>$null
+            $none | Should -BeNullOrEmpty
+            # A restart drops the sessions; -Wait returns when the peer has shaken hands again and answers.
+            $waited = $restartP | Set-WgInterface -ComputerName $gwP @ssh -Wait 00:00:30 -Confirm:$false
+            $waited.Error | Should -BeNullOrEmpty
+            $waited.TunnelFailures | Should -BeNullOrEmpty
+            Test-Ping $hostP.namespace $hostQ.lanAddress 1 | Should -BeTrue
+            Invoke-Old $gwP
+        }
+
         It 'measures what safety costs: a live change plain and with -ConfirmWithin, against ssh host true (printed, not judged)' {
             $median = { param($v) ($v | Sort-Object)[[int][math]::Floor(($v.Count - 1) / 2)] }
             $sshTrue = foreach ($i in 1..5) { (Measure-Command { ssh -F $lab.sshConfig $gwP true }).TotalMilliseconds }
