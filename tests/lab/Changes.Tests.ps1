@@ -390,6 +390,36 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
             Invoke-Old $gwP
         }
 
+        It 'the seed''s own config (DNS =, iptables hooks, Address without a mask) applied as is comes up on a gateway without resolvconf' {
+            Invoke-Gateway $gwQ 'command -v resolvconf || echo none' | Should -Be 'none'
+            $seed = @"
+[Interface]
+PrivateKey = $($keysQ.PrivateKey.Reveal())
+Address = 10.207.0.2
+ListenPort = 51907
+DNS = 114.114.114.114,8.8.8.8
+PostUp   = iptables -A FORWARD -i %i -j ACCEPT; iptables -A FORWARD -o %i -j ACCEPT; iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE
+PostDown = iptables -D FORWARD -i %i -j ACCEPT; iptables -D FORWARD -o %i -j ACCEPT; iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE
+
+[Peer]
+PublicKey = $($keysP.PublicKey)
+AllowedIPs = 10.207.0.1/32, $($siteP.lanPrefix)
+Endpoint = $($siteP.publicAddress):51907
+PersistentKeepalive = 25
+"@
+            $path = Join-Path $TestDrive 'wg7.conf'
+            [IO.File]::WriteAllText($path, $seed)
+            & chmod 600 $path
+            $result = Import-WgConfig $path | Set-WgInterface -ComputerName $gwQ @ssh -InstallPackage -EnableForwarding -Wait 00:00:30 -Confirm:$false
+            $result.Error | Should -BeNullOrEmpty
+            ($result.Actions -join "`n") | Should -Match 'install openresolv'
+            $result.TunnelFailures | Should -BeNullOrEmpty
+            Invoke-Gateway $gwQ 'systemctl is-active wg-quick@wg7' | Should -Be 'active'
+            Wait-Until { Test-Tunnel } -TimeoutSec 20 -What 'LAN to LAN through the seed''s config'
+            Invoke-Old $gwQ
+            Invoke-Gateway $gwQ 'iptables -w -S FORWARD | grep -c -- "-i wg7 -j ACCEPT" || true' | Should -Be '0' -Because 'the seed''s PostDown ran when its config was replaced'
+        }
+
         It 'measures what safety costs: a live change plain and with -ConfirmWithin, against ssh host true (printed, not judged)' {
             $median = { param($v) ($v | Sort-Object)[[int][math]::Floor(($v.Count - 1) / 2)] }
             $sshTrue = foreach ($i in 1..5) { (Measure-Command { ssh -F $lab.sshConfig $gwP true }).TotalMilliseconds }

@@ -221,6 +221,15 @@ public static class GatewayPlanner
         if (restartReason is not null)
         {
             plan.RestartReason = restartReason;
+            // Only the running config's own down hooks undo what its up hooks did (a firewall rule, a
+            // route): when they change, the interface goes down under that config before it is replaced.
+            if (current is not null && (!current.PreDown.SequenceEqual(desired.PreDown) || !current.PostDown.SequenceEqual(desired.PostDown))
+                && (current.PreDown.Length + current.PostDown.Length) > 0)
+            {
+                var write = plan.Steps.FindIndex(step => step.Action == "WriteConfig");
+                plan.Steps.Insert(write < 0 ? plan.Steps.Count : write, new PlanStep("StopForHooks", $"take {name} down under its current config (its down hooks run)",
+                    state.HasSystemd ? "systemctl stop \"wg-quick@$name\"" : "wg-quick down \"$name\" >/dev/null"));
+            }
             plan.Steps.Add(new PlanStep("RestartService", $"restart {name} ({restartReason})",
                 state.HasSystemd ? "systemctl restart \"wg-quick@$name\"" : "wg-quick down \"$name\" >/dev/null\nwg-quick up \"$name\" >/dev/null"));
             return;

@@ -187,6 +187,17 @@ public partial class GatewayPlannerTests
     }
 
     [Fact]
+    public void ChangedDownHooksRunUnderTheOldConfigBeforeItIsReplaced()
+    {
+        var running = Desired(c => { c.PostUp = ["iptables -A FORWARD -i %i -j ACCEPT"]; c.PostDown = ["iptables -D FORWARD -i %i -j ACCEPT"]; });
+        var plan = Plan(Desired(), Converged(running));
+        Assert.Equal(["StopForHooks", "WriteConfig", "RestartService"], Actions(plan));
+        Assert.Equal("systemctl stop \"wg-quick@$name\"", plan.Steps[0].Script);
+        // Up hooks added to a config without down hooks: nothing to undo, a plain restart.
+        Assert.DoesNotContain("StopForHooks", Actions(Plan(running, Converged(Desired()))));
+    }
+
+    [Fact]
     public void DnsWithoutResolvconfIsRefusedBeforeAnythingOrInstallsOpenresolv()
     {
         var withDns = Desired(c => c.Dns = [System.Net.IPAddress.Parse("114.114.114.114"), System.Net.IPAddress.Parse("8.8.8.8")]);
