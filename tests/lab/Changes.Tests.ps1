@@ -60,7 +60,8 @@ for f in /etc/wireguard/wg7.conf /etc/wireguard/wg7.conf.wgadmin-bak /etc/wiregu
 done
 for i in wg7 wg8; do
   if ip link show dev $i >/dev/null 2>&1; then
-    echo "$i wg $(wg showconf $i | grep -v '^Endpoint' | sha256sum | cut -c1-16) mtu $(cat /sys/class/net/$i/mtu)"
+    # By content, sorted: wireguard-go lists peers in no fixed order; endpoints and counters move.
+    echo "$i wg $(wg show $i dump | awk -F '\t' 'NR == 1 { print $1, $3, $4; next } { print $1, $2, $4, $8 }' | sort | sha256sum | cut -c1-16) mtu $(cat /sys/class/net/$i/mtu)"
     ip -o addr show dev $i | awk '$4 !~ /^fe80:/ { print $4 }' | sort | tr '\n' ' '; echo
     ip route show table all dev $i | grep -v '^local\|^broadcast\|^multicast\|^fe80' | sort | tr '\n' ';'; echo
   else echo "$i absent"; fi

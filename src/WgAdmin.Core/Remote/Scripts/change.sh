@@ -36,7 +36,9 @@ state_of() {
     echo "link mtu $(cat "/sys/class/net/$name/mtu")"
     ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print "address", $4 }' | sort
     { ip -4 route show table all dev "$name"; ip -6 route show table all dev "$name"; } 2>/dev/null | grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' | sed 's/^/route /' | sort
-    if has wg; then echo "wg $(wg showconf "$name" 2>/dev/null | sha256sum | cut -c1-64)"; fi
+    # The configuration by its content, one sorted line a peer: wireguard-go lists its peers in no
+    # fixed order, and endpoints, handshakes and counters move by themselves.
+    if has wg; then echo "wg $(wg show "$name" dump 2>/dev/null | awk -F '\t' 'NR == 1 { print $1, $3, $4; next } { print $1, $2, $4, $8 }' | sort | sha256sum | cut -c1-64)"; fi
   else
     echo "link absent"
   fi
