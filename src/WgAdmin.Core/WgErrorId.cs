@@ -53,6 +53,9 @@ public static class WgErrorId
     public const string SessionNotFound = "WgAdmin.SessionNotFound";
     public const string InterfaceNotFound = "WgAdmin.InterfaceNotFound";
     public const string InvalidInterfaceForApply = "WgAdmin.InvalidInterfaceForApply";
+    public const string SshAgentFailed = "WgAdmin.SshAgentFailed";
+    public const string InvalidJumpHost = "WgAdmin.InvalidJumpHost";
+    public const string JumpHostFailed = "WgAdmin.JumpHostFailed";
 
     // Topologies
     public const string DuplicateSiteName = "WgAdmin.DuplicateSiteName";
