@@ -36,7 +36,7 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     public SwitchParameter PresharedKeys { get; set; }
 
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     public string InterfaceName { get; set; } = "wg0";
 
     /// <summary>Emits the topology itself (sites, shape, keys, and the built interfaces in Interfaces) instead of the interfaces.</summary>
