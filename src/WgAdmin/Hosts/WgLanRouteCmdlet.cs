@@ -40,13 +40,13 @@ public abstract class WgLanRouteCmdlet : WgChangeCmdlet
         if (!output.Complete)
         {
             var outcome = ChangeScript.Outcome(output);
-            var failure = RemoteRunner.Failure(target.ComputerName, operation.Description, output).Errors[0];
+            var failure = outcome.Error(RemoteRunner.Failure(target.ComputerName, operation.Description, output).Errors[0], "host");
             return new WgLanRouteResult
             {
                 ComputerName = target.ComputerName,
                 Site = change.Site,
-                Error = failure.Message + (outcome.RolledBack ? " The host was rolled back to its state before the change (verified)." : ""),
-                ErrorId = outcome.RolledBack ? WgErrorId.ChangeRolledBack : outcome.RollbackIncomplete ? WgErrorId.RollbackIncomplete : failure.ErrorId,
+                Error = failure.Message,
+                ErrorId = failure.ErrorId,
                 RolledBack = outcome.RolledBack,
                 Duration = output.Duration,
             };

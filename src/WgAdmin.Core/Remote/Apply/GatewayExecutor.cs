@@ -70,17 +70,10 @@ public static class GatewayExecutor
         if (!output.Complete)
         {
             var failed = reached > 0 && reached <= plan.Steps.Count ? plan.Steps[reached - 1].Description : "starting the change";
-            var failure = RemoteRunner.Failure(connection.Target.ComputerName, $"'{failed}'", output).Errors[0];
+            var failure = outcome.Error(RemoteRunner.Failure(connection.Target.ComputerName, $"'{failed}'", output).Errors[0], "gateway");
             (error, errorId) = (failure.Message, failure.ErrorId);
             if (outcome.RolledBack)
-            {
-                (error, errorId) = ($"{failure.Message} The gateway was rolled back to its state before the change (verified).", WgErrorId.ChangeRolledBack);
                 completed.Clear();
-            }
-            else if (outcome.RollbackIncomplete)
-            {
-                (error, errorId) = ($"{failure.Message} Rolling back did not restore everything: {outcome.RestoreDifference ?? "see the gateway's log"}.", WgErrorId.RollbackIncomplete);
-            }
         }
         return Result(connection, plan, elapsed, completed, error, outcome) with { ErrorId = errorId };
     }

@@ -19,7 +19,7 @@ public static class ChangeControl
     public static string Script(string action, ChangeOptions options) =>
         RemoteScript.Compose("change-control.sh", new ScriptValues()
             .Set("action", action)
-            .Set("lock_timeout", (int)Math.Ceiling(options.LockTimeout.TotalSeconds))
+            .Set("lock_timeout", ChangeScript.Seconds(options.LockTimeout))
             .Set("change_station", options.Station), ChangeScript.Library);
 
     public static WgChangeResult Parse(string computerName, string action, ScriptOutput output)

@@ -20,4 +20,10 @@ public sealed record ChangeOutcome
 
     /// <summary>An earlier change found unfinished and restored first: its station and start.</summary>
     public string? RecoveredFrom { get; init; }
+
+    /// <summary>The error of a change that did not finish, from the failure of its step: what became of the host said, and its ID.</summary>
+    public WgError Error(WgError failure, string host) =>
+        RolledBack ? failure with { ErrorId = WgErrorId.ChangeRolledBack, Message = $"{failure.Message} The {host} was rolled back to its state before the change (verified)." }
+        : RollbackIncomplete ? failure with { ErrorId = WgErrorId.RollbackIncomplete, Message = $"{failure.Message} Rolling back did not restore everything: {RestoreDifference ?? "see the host's log"}." }
+        : failure;
 }

@@ -48,7 +48,7 @@ public static class ChangeScript
                 ("helper", HostPaths.RevertHelper), ("change_dir", HostPaths.ChangeDirectory)).TrimEnd('\n'));
     }
 
-    private static int Seconds(TimeSpan span) => (int)Math.Ceiling(Math.Max(0, span.TotalSeconds));
+    internal static int Seconds(TimeSpan span) => (int)Math.Ceiling(Math.Max(0, span.TotalSeconds));
 
     /// <summary>The revert helper as installed: its header, then lib.sh and change.sh, then its main part.</summary>
     public static string RevertHelperText() =>

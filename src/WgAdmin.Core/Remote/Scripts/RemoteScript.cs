@@ -35,8 +35,7 @@ public static class RemoteScript
 
     /// <summary>The assignments (<paramref name="prelude"/>, no commands) then the body, read whole and run with stdin closed.</summary>
     public static string Wrap(string prelude, string body) =>
-        $"{prelude}{FunctionName}() {{\n{body.TrimEnd('\n')}\n}}\n({FunctionName} \"$@\") </dev/null\n" +
-        $"wgadmin_status=$?\nif [ \"$wgadmin_status\" -ne 0 ]; then exit \"$wgadmin_status\"; fi\necho {EndMarker}\n";
+        $"{Function(prelude, body)}({FunctionName} \"$@\") </dev/null\nwgadmin_status=$?\n{Trailer}";
 
     /// <summary>
     /// As <see cref="Wrap"/>, for a change that must not stop half way when the client goes
@@ -47,11 +46,16 @@ public static class RemoteScript
     /// cannot kill it by SIGPIPE); the session shows those files when the body ends.
     /// </summary>
     public static string WrapDetached(string prelude, string body) =>
-        $"{prelude}{FunctionName}() {{\n{body.TrimEnd('\n')}\n}}\n" +
+        Function(prelude, body) +
         "mkdir -p /run/wgadmin\nwgadmin_out=$(mktemp /run/wgadmin/out.XXXXXX)\nwgadmin_err=$(mktemp /run/wgadmin/err.XXXXXX)\n" +
         $"set -m\n(trap : HUP INT TERM QUIT; {FunctionName} \"$@\") </dev/null >\"$wgadmin_out\" 2>\"$wgadmin_err\" &\nset +m\n" +
-        "wait $!\nwgadmin_status=$?\ncat \"$wgadmin_out\"\ncat \"$wgadmin_err\" >&2\nrm -f \"$wgadmin_out\" \"$wgadmin_err\"\n" +
-        $"if [ \"$wgadmin_status\" -ne 0 ]; then exit \"$wgadmin_status\"; fi\necho {EndMarker}\n";
+        "wait $!\nwgadmin_status=$?\ncat \"$wgadmin_out\"\ncat \"$wgadmin_err\" >&2\nrm -f \"$wgadmin_out\" \"$wgadmin_err\"\n" + Trailer;
+
+    /// <summary>The values, then the body as one function, read whole by bash before anything runs.</summary>
+    private static string Function(string prelude, string body) => $"{prelude}{FunctionName}() {{\n{body.TrimEnd('\n')}\n}}\n";
+
+    /// <summary>The body's status as the script's; the end marker only after success.</summary>
+    private static readonly string Trailer = $"if [ \"$wgadmin_status\" -ne 0 ]; then exit \"$wgadmin_status\"; fi\necho {EndMarker}\n";
 
     /// <summary>
     /// A script to install on a host (the NAT script, the LAN-route helper): its leading comment

@@ -17,6 +17,16 @@ changes_root=/var/lib/wgadmin
 change_dir=$changes_root/change
 lock_file=/run/wgadmin/change.lock
 
+# What a snapshot records and a restore compares, read one way: the link's addresses (not the
+# link-local one), its routes in every table (not those the kernel derives from addresses), and a
+# LAN host's routes via gateways.
+link_addresses() { ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print $4 }'; }
+link_routes() {
+  { ip -4 route show table all dev "$name"; ip -6 route show table all dev "$name"; } 2>/dev/null |
+    grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' || true
+}
+via_routes() { { ip -4 route show table main; ip -6 route show table main; } 2>/dev/null | grep ' via ' || true; }
+
 # state_of: the host's state for the change in the current values ($name may be empty: a LAN
 # host's routes), one sorted fact a line.
 state_of() {
@@ -34,8 +44,8 @@ state_of() {
   fi
   if [ -n "${name:-}" ] && ip link show dev "$name" >/dev/null 2>&1; then
     echo "link mtu $(cat "/sys/class/net/$name/mtu")"
-    ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print "address", $4 }' | sort
-    { ip -4 route show table all dev "$name"; ip -6 route show table all dev "$name"; } 2>/dev/null | grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' | sed 's/^/route /' | sort
+    link_addresses | sed 's/^/address /' | sort
+    link_routes | sed 's/^/route /' | sort
     # The configuration by its content, one sorted line a peer: wireguard-go lists its peers in no
     # fixed order, and endpoints, handshakes and counters move by themselves.
     if has wg; then echo "wg $(wg show "$name" dump 2>/dev/null | awk -F '\t' 'NR == 1 { print $1, $3, $4; next } { print $1, $2, $4, $8 }' | sort | sha256sum | cut -c1-64)"; fi
@@ -47,7 +57,7 @@ state_of() {
     if has nft && nft list table inet "$nft_table" >/dev/null 2>&1; then echo "nft $(nft list table inet "$nft_table" | sha256sum | cut -c1-64)"; fi
   fi
   if [ -n "${routes_via:-}" ]; then
-    { ip -4 route show table main; ip -6 route show table main; } 2>/dev/null | grep ' via ' | sort | sed 's/^/lanroute /'
+    via_routes | sort | sed 's/^/lanroute /'
   fi
 }
 
@@ -95,11 +105,11 @@ take_snapshot() {
   if [ -n "${name:-}" ] && ip link show dev "$name" >/dev/null 2>&1 && has wg; then
     wg showconf "$name" > "$tmp/wg.conf" 2>/dev/null || true
     wg show "$name" dump | awk -F '\t' 'NR > 1 { print $1, ($2 == "(none)" ? "none" : "set"), $8 }' > "$tmp/peers"
-    ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print $4 }' > "$tmp/addresses"
-    { ip -4 route show table all dev "$name"; ip -6 route show table all dev "$name"; } 2>/dev/null | grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' > "$tmp/routes" || true
+    link_addresses > "$tmp/addresses"
+    link_routes > "$tmp/routes"
   fi
   if [ -n "${routes_via:-}" ]; then
-    { ip -4 route show table main; ip -6 route show table main; } 2>/dev/null | grep ' via ' > "$tmp/lanroutes" || true
+    via_routes > "$tmp/lanroutes"
   fi
   state_of > "$tmp/state"
   {
@@ -209,12 +219,12 @@ restore_link() {
     if [ "$psk" = none ]; then wg set "$name" peer "$key" preshared-key /dev/null; fi
     if [ "$keepalive" = off ]; then wg set "$name" peer "$key" persistent-keepalive off; fi
   done < "$change_dir/peers"
-  ip -o addr show dev "$name" | awk '$4 !~ /^fe80:/ { print $4 }' | while read -r a; do
+  link_addresses | while read -r a; do
     grep -qxF "$a" "$change_dir/addresses" || ip address del "$a" dev "$name"
   done
   while read -r a; do ip address replace "$a" dev "$name" 2>/dev/null; done < "$change_dir/addresses"
   ip link set mtu "$(sed -n 's/^link mtu //p' "$change_dir/state")" up dev "$name"
-  { ip -4 route show table all dev "$name"; ip -6 route show table all dev "$name"; } 2>/dev/null | grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' | while IFS= read -r r; do
+  link_routes | while IFS= read -r r; do
     # shellcheck disable=SC2086 # a route line is ip's own words, split back into them
     grep -qxF "$r" "$change_dir/routes" || ip route del $r dev "$name" 2>/dev/null
   done
@@ -233,7 +243,7 @@ restore_no_link() {
 # restore_lan_routes: the via routes of the main tables as recorded.
 restore_lan_routes() {
   local r
-  { ip -4 route show table main; ip -6 route show table main; } 2>/dev/null | grep ' via ' | while IFS= read -r r; do
+  via_routes | while IFS= read -r r; do
     # shellcheck disable=SC2086
     grep -qxF "$r" "$change_dir/lanroutes" || ip route del $r 2>/dev/null
   done
