@@ -9,7 +9,8 @@ public enum HostKeyVerdict { Trusted, Unknown, Changed, Revoked }
 /// <summary>
 /// OpenSSH known_hosts files: plain and hashed (|1|salt|hash) host names, "[host]:port" for
 /// other ports, comma-separated names, negated names, and the @revoked marker. Keys are compared
-/// by their wire blob, so an RSA key matches whichever signature algorithm was negotiated.
+/// by their wire blob, so an RSA key matches whichever signature algorithm was negotiated. A line
+/// ssh would skip (another marker, a type field that is not its key's) is skipped here too.
 /// </summary>
 public sealed class KnownHosts
 {
@@ -29,26 +30,60 @@ public sealed class KnownHosts
                 var line = rawLine.Trim();
                 if (line.Length == 0 || line.StartsWith('#'))
                     continue;
+                // A mistyped marker ("@Revoked", "@foo") must not make a revocation a trust anchor: ssh skips the line.
+                if (!TryTakeMarker(ref line, out var marker))
+                    continue;
                 var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                var marker = "";
-                if (fields[0].StartsWith('@'))
-                {
-                    marker = fields[0];
-                    fields = fields[1..];
-                }
-                if (fields.Length < 3 || marker == "@cert-authority")
+                if (fields.Length < 3 || marker == CertAuthority)
                     continue; // certificates are not used by WgAdmin; malformed lines are skipped as ssh does
+                byte[] blob;
                 try
                 {
-                    store._entries.Add(new Entry(marker, fields[0].Split(','), fields[1], Convert.FromBase64String(fields[2]), file, lineNumber));
+                    blob = Convert.FromBase64String(fields[2]);
                 }
                 catch (FormatException)
                 {
-                    // OpenSSH skips a line whose key does not decode; so do we.
+                    continue; // OpenSSH skips a line whose key does not decode; so do we.
                 }
+                // Nor does ssh read a line whose type field is not its key's type.
+                if (TypeFieldMatches(fields[1], blob))
+                    store._entries.Add(new Entry(marker, fields[0].Split(','), fields[1], blob, file, lineNumber));
             }
         }
         return store;
+    }
+
+    private const string Revoked = "@revoked";
+    private const string CertAuthority = "@cert-authority";
+
+    /// <summary>
+    /// Takes the marker off the front of a line as OpenSSH's check_markers does: none, or exactly
+    /// one of "@revoked" and "@cert-authority" (case matters), ended by the line's first space, or
+    /// its first tab when it has no space. False for any other marker: ssh skips that line.
+    /// </summary>
+    private static bool TryTakeMarker(ref string line, out string marker)
+    {
+        marker = "";
+        if (!line.StartsWith('@'))
+            return true;
+        var end = line.IndexOf(' ');
+        if (end < 0)
+            end = line.IndexOf('\t');
+        if (end < 0)
+            return false;
+        marker = line[..end];
+        line = line[end..].TrimStart(' ', '\t');
+        return marker is Revoked or CertAuthority && !line.StartsWith('@');
+    }
+
+    /// <summary>
+    /// Whether a line's key type field names its key blob's type, as OpenSSH's sshkey_read
+    /// requires; "rsa-sha2-256" and "rsa-sha2-512" name an "ssh-rsa" key to it too.
+    /// </summary>
+    private static bool TypeFieldMatches(string typeField, byte[] blob)
+    {
+        var type = KeyTypeOf(blob);
+        return type.Length > 0 && (typeField == type || (type == "ssh-rsa" && typeField is "rsa-sha2-256" or "rsa-sha2-512"));
     }
 
     /// <summary>Judges a presented key; <paramref name="knownFingerprints"/> lists what is on file for the host when the key differs.</summary>
@@ -62,7 +97,7 @@ public sealed class KnownHosts
             if (!NameMatches(entry.Names, knownHostsName))
                 continue;
             var same = entry.KeyBlob.AsSpan().SequenceEqual(keyBlob);
-            if (entry.Marker == "@revoked")
+            if (entry.Marker == Revoked)
             {
                 if (same)
                 {
@@ -84,7 +119,7 @@ public sealed class KnownHosts
 
     /// <summary>The key types on file for a host, so the client can ask the server for those first, as ssh does.</summary>
     public IReadOnlyList<string> KeyTypesFor(string knownHostsName) =>
-        _entries.Where(e => e.Marker != "@revoked" && NameMatches(e.Names, knownHostsName)).Select(e => e.KeyType).Distinct().ToArray();
+        _entries.Where(e => e.Marker != Revoked && NameMatches(e.Names, knownHostsName)).Select(e => e.KeyType).Distinct().ToArray();
 
     private static readonly object AppendLock = new();
 

@@ -236,6 +236,49 @@ public class KnownHostsTests(SshKeysFixture keys) : IClassFixture<SshKeysFixture
         Assert.EndsWith(":7)", Assert.Single(known), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Markers and type fields as `ssh-keygen -l -F` (which parses each key) reads them: a line it
+    /// does not find must not be trusted or revoking; "{type}" is the key's own type, "{b64}" its blob.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("ed25519-a", "gw {type} {b64}")]
+    [InlineData("ed25519-a", "gw {type} {b64} a comment")]
+    [InlineData("ed25519-a", "@revoked gw {type} {b64}")]
+    [InlineData("ed25519-a", "@Revoked gw {type} {b64}")]
+    [InlineData("ed25519-a", "@REVOKED gw {type} {b64}")]
+    [InlineData("ed25519-a", "@foo gw {type} {b64}")]
+    [InlineData("ed25519-a", "@ gw {type} {b64}")]
+    [InlineData("ed25519-a", "@revoked @revoked gw {type} {b64}")]
+    [InlineData("ed25519-a", "@cert-authority gw {type} {b64}")]
+    [InlineData("ed25519-a", "@revoked\tgw {type} {b64}")]
+    [InlineData("ed25519-a", "@revoked\tgw\t{type}\t{b64}")]
+    [InlineData("ed25519-a", "gw ssh-rsa {b64}")]
+    [InlineData("ed25519-a", "@revoked gw ssh-rsa {b64}")]
+    [InlineData("ed25519-a", "gw ecdsa-sha2-nistp256 {b64}")]
+    [InlineData("ed25519-a", "gw SSH-ED25519 {b64}")]
+    [InlineData("ecdsa-a", "gw ecdsa-sha2-nistp384 {b64}")]
+    [InlineData("ecdsa-a", "gw ssh-ed25519 {b64}")]
+    [InlineData("rsa-a", "gw rsa-sha2-256 {b64}")]
+    [InlineData("rsa-a", "gw rsa-sha2-512 {b64}")]
+    [InlineData("rsa-a", "gw RSA {b64}")]
+    [InlineData("rsa-a", "gw ssh-dss {b64}")]
+    public void MarkersAndKeyTypesAreReadAsSshKeygenReadsThem(string keyName, string template)
+    {
+        RequireKeygen();
+        using var dir = new SecretTempDir();
+        var key = keys[keyName];
+        var line = template.Replace("{type}", key.Type, StringComparison.Ordinal).Replace("{b64}", key.Base64, StringComparison.Ordinal);
+        var path = dir.Write("known_hosts", line + "\n");
+
+        var found = Tool.Run("ssh-keygen", ["-l", "-F", "gw", "-f", path]);
+        var report = found.StdOut.Split('\n').FirstOrDefault(l => l.StartsWith("# Host gw found", StringComparison.Ordinal));
+        // A CA line is found by ssh-keygen but is no host key to WgAdmin, which does not use certificates.
+        var theirs = report is null || report.EndsWith("CA", StringComparison.Ordinal) ? HostKeyVerdict.Unknown
+            : report.EndsWith("REVOKED", StringComparison.Ordinal) ? HostKeyVerdict.Revoked : HostKeyVerdict.Trusted;
+
+        Assert.Equal(theirs, KnownHosts.Load([path]).Check("gw", key.Blob, out _));
+    }
+
     [SkippableFact]
     public void SeveralFilesAreReadAndMissingOnesIgnored()
     {
