@@ -200,9 +200,44 @@ public sealed class SshConfigFile
         return matched;
     }
 
-    private static bool Glob(string pattern, string text, bool ignoreCase) =>
-        Regex.IsMatch(text, "^" + Regex.Escape(pattern).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
-            ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+    /// <summary>
+    /// '*' and '?' as ssh's match_pattern reads them, without backtracking: on a mismatch only the
+    /// last '*' takes one more character, so a match costs at most pattern times text steps
+    /// ("*a*a*a*b" against a long name is instant, as a regex of it is not). It runs inside the
+    /// host-key callback, on names and patterns from files.
+    /// </summary>
+    internal static bool Glob(string pattern, string text, bool ignoreCase)
+    {
+        int p = 0, t = 0, star = -1, resume = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = t;
+            }
+            else if (p < pattern.Length && (pattern[p] == '?' || Same(pattern[p], text[t], ignoreCase)))
+            {
+                p++;
+                t++;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                t = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        while (p < pattern.Length && pattern[p] == '*')
+            p++;
+        return p == pattern.Length;
+    }
+
+    private static bool Same(char a, char b, bool ignoreCase) =>
+        a == b || (ignoreCase && char.ToLowerInvariant(a) == char.ToLowerInvariant(b));
 
     /// <summary>Cuts a trailing comment, as ssh does: a '#' that starts a word outside double quotes ("User alice # admin").</summary>
     private static string WithoutComment(string value)

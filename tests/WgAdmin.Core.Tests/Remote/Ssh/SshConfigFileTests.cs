@@ -80,6 +80,21 @@ public class SshConfigFileTests
     }
 
     [Fact]
+    public void APatternWithManyStarsIsMatchedAtOnce()
+    {
+        // As a regex, this pattern against 30 a's took 14 s: every '*' tried every split of the name.
+        const string pattern = "*a*a*a*a*a*a*a*a*a*a*a*a*b";
+        var name = new string('a', 30);
+        var config = SshConfigFile.Parse($"Host {pattern}\n  User hit\n");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Null(config.Resolve(name).User);
+        Assert.Equal("hit", config.Resolve(name + "b").User);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public void NegationAloneMatchesNothing()
     {
         Assert.Null(SshConfigFile.Parse("Host !gw1\n  User hit\n").Resolve("gw2").User);

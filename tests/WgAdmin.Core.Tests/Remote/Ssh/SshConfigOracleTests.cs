@@ -137,6 +137,32 @@ public partial class SshConfigOracleTests
         Assert.Equal(configs.Length * Aliases.Length, compared);
     }
 
+    /// <summary>Wildcard patterns that need the last '*' to give back characters, matched as `ssh -G` matches them.</summary>
+    [SkippableTheory]
+    [InlineData("*a*a*b", "aaab")]
+    [InlineData("*a*a*b", "aab")]
+    [InlineData("*a*a*b", "ab")]
+    [InlineData("*a*a*b", "abab")]
+    [InlineData("a*?b", "ab")]
+    [InlineData("a*?b", "axb")]
+    [InlineData("**", "x")]
+    [InlineData("?*", "x")]
+    [InlineData("*?*?", "x")]
+    [InlineData("*.*.lab", "a.b.lab")]
+    [InlineData("*.*.lab", "a.lab")]
+    [InlineData("gw*x", "gwxyx")]
+    [InlineData("gw*x", "gwxy")]
+    [InlineData("*a*a*a*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public void WildcardsMatchAsSshGMatches(string pattern, string alias)
+    {
+        RemoteOracle.Require(needsRoot: false, "ssh");
+        using var dir = new SecretTempDir();
+        var text = $"Host {pattern}\n  User hit\n";
+        var ssh = ParseSshG(Tool.Run("ssh", ["-G", "-F", dir.Write("config", text), alias]).StdOut);
+
+        Assert.Equal(ssh.User == "hit", SshConfigFile.Parse(text).Resolve(alias).User == "hit");
+    }
+
     public static TheoryData<string, string> ExpansionCases => new()
     {
         { "LocalHost", "IdentityFile ~/.ssh/k_%h_%r_%n_%d_%%\nIdentityFile /tmp/wgadmin-never/plain\n" },
