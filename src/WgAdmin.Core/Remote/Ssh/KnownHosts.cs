@@ -123,12 +123,22 @@ public sealed class KnownHosts
 
     private static readonly object AppendLock = new();
 
-    /// <summary>Appends "name type base64" to a known_hosts file (created 0600 when new), as ssh's accept-new does.</summary>
-    public static void Append(string file, string knownHostsName, byte[] keyBlob)
+    /// <summary>
+    /// Appends "name type base64" to a known_hosts file (created 0600 when new), as ssh's accept-new
+    /// does; with <paramref name="hashName"/> (ssh_config HashKnownHosts) the name is written hashed.
+    /// </summary>
+    public static void Append(string file, string knownHostsName, byte[] keyBlob, bool hashName = false)
     {
         // Parallel connections (New-WgSession a,b,c -HostKeyPolicy AcceptNew) append to one file.
         lock (AppendLock)
-            AppendUnlocked(file, knownHostsName, keyBlob);
+            AppendUnlocked(file, hashName ? HashedName(knownHostsName) : knownHostsName, keyBlob);
+    }
+
+    /// <summary>"|1|salt|hash": the HMAC-SHA1 of the name keyed by a fresh 20-byte salt, both base64, as ssh writes a hashed name.</summary>
+    public static string HashedName(string knownHostsName)
+    {
+        var salt = RandomNumberGenerator.GetBytes(20);
+        return $"|1|{Convert.ToBase64String(salt)}|{Convert.ToBase64String(HMACSHA1.HashData(salt, Encoding.ASCII.GetBytes(knownHostsName)))}";
     }
 
     private static void AppendUnlocked(string file, string knownHostsName, byte[] keyBlob)

@@ -5,7 +5,7 @@ namespace WgAdmin.Remote;
 /// <summary>
 /// The subset of OpenSSH's client configuration (ssh_config(5)) WgAdmin honours: Host blocks
 /// with wildcard and negated patterns, Include (when loaded from a file), and HostName, User,
-/// Port, IdentityFile, UserKnownHostsFile.
+/// Port, IdentityFile, UserKnownHostsFile, HashKnownHosts.
 /// As in OpenSSH, the first value found for a keyword wins (IdentityFile accumulates), keywords
 /// are case-insensitive, and "Key value" and "Key=value" are both accepted.
 /// </summary>
@@ -147,10 +147,18 @@ public sealed class SshConfigFile
                 {
                     case "hostname":
                         // One pass, as ssh's percent_expand: "%%h" is a literal "%h", not "%" and the host.
-                        options.HostName ??= Regex.Replace(value, "%[%h]", m => m.Value == "%%" ? "%" : host);
+                        options.HostName ??= Checked("HostName", Regex.Replace(value, "%[%h]", m => m.Value == "%%" ? "%" : host), SshTarget.HostProblem, line);
                         break;
                     case "user":
-                        options.User ??= value;
+                        options.User ??= Checked("User", value, SshTarget.UserProblem, line);
+                        break;
+                    case "hashknownhosts":
+                        options.HashKnownHosts ??= value.ToLowerInvariant() switch
+                        {
+                            "yes" or "true" => true,
+                            "no" or "false" => false,
+                            _ => throw new WgException(new WgError(WgErrorId.SshConfigError, $"ssh config line {line}: HashKnownHosts {Quote.Value(value)} is neither yes nor no.", line, value)),
+                        };
                         break;
                     case "port":
                         if (options.Port is null)
@@ -174,6 +182,15 @@ public sealed class SshConfigFile
         }
         return options;
     }
+
+    /// <summary>
+    /// A HostName or User from the file, held to the rules -ComputerName is held to: the value
+    /// goes where a typed name would (the connection, known_hosts, %h and %r in paths).
+    /// </summary>
+    private static string Checked(string keyword, string value, Func<string, string?> problem, int line) =>
+        problem(value) is { } why
+            ? throw new WgException(new WgError(WgErrorId.SshConfigError, $"ssh config line {line}: {keyword} {Quote.Value(value)} is not valid: {why}.", line, value))
+            : value;
 
     /// <summary>
     /// True when the host matches a pattern list: any positive match and no negated one. Host
@@ -264,4 +281,6 @@ public sealed class SshHostOptions
     public int? Port { get; set; }
     public List<string> IdentityFiles { get; } = new();
     public List<string> UserKnownHostsFiles { get; } = new();
+    /// <summary>HashKnownHosts: whether a host key added to known_hosts is written with its name hashed; null when not set (no).</summary>
+    public bool? HashKnownHosts { get; set; }
 }

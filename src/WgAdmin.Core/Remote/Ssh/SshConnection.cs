@@ -97,7 +97,7 @@ public sealed class SshConnection : IDisposable
         {
             try
             {
-                KnownHosts.Append(options.KnownHostsWriteFile, target.KnownHostsName, presentedKey);
+                KnownHosts.Append(options.KnownHostsWriteFile, target.KnownHostsName, presentedKey, target.HashKnownHosts);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

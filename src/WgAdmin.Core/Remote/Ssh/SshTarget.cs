@@ -13,6 +13,9 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
     /// <summary>The name used in known_hosts: "host", or "[host]:port" off port 22.</summary>
     public string KnownHostsName => Port == 22 ? Host : $"[{Host}]:{Port.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>ssh_config's HashKnownHosts: a host key AcceptNew records is written under a hashed name.</summary>
+    public bool HashKnownHosts { get; init; }
+
     public override string ToString() => $"{User}@{KnownHostsName}";
 
     public static SshTarget Resolve(string computerName, SshConfigFile config, string? userName = null, int? port = null, string? homeDirectory = null)
@@ -30,7 +33,7 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
         string Expand(string path) => ExpandPath(path, home, host, user, nameHost);
         return new SshTarget(computerName, host, finalPort, user,
             options.IdentityFiles.Select(Expand).ToArray(),
-            options.UserKnownHostsFiles.Select(Expand).ToArray());
+            options.UserKnownHostsFiles.Select(Expand).ToArray()) { HashKnownHosts = options.HashKnownHosts ?? false };
     }
 
     /// <summary>Splits "user@host:port"; an IPv6 host is bracketed when a port follows.</summary>
@@ -74,12 +77,24 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
         {
             host = rest; // a bare IPv6 address has several colons and no port
         }
-        if (host.Length == 0 || host.StartsWith('-') || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '%'))
-            throw Invalid(computerName, "the host name must be letters, digits, '.', '-', '_' (or an IP address) and not start with '-'");
-        if (user is not null && (user.StartsWith('-') || !user.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')))
-            throw Invalid(computerName, "the user name must be letters, digits, '.', '-', '_' and not start with '-'");
+        if (HostProblem(host) is { } hostProblem)
+            throw Invalid(computerName, hostProblem);
+        if (user is not null && UserProblem(user) is { } userProblem)
+            throw Invalid(computerName, userProblem);
         return (user, host, port);
     }
+
+    /// <summary>Why a host name cannot be connected to as given (-ComputerName, ssh_config HostName), or null.</summary>
+    internal static string? HostProblem(string host) =>
+        host.Length == 0 || host.StartsWith('-') || !host.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or '%')
+            ? "the host name must be letters, digits, '.', '-', '_' (or an IP address) and not start with '-'"
+            : null;
+
+    /// <summary>Why a user name cannot be logged in as (user@ of -ComputerName, ssh_config User), or null.</summary>
+    internal static string? UserProblem(string user) =>
+        user.Length == 0 || user.StartsWith('-') || !user.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_')
+            ? "the user name must be letters, digits, '.', '-', '_' and not start with '-'"
+            : null;
 
     private static int ParsePort(string computerName, string text)
     {

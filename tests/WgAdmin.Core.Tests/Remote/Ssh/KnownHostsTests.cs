@@ -199,6 +199,34 @@ public class KnownHostsTests(SshKeysFixture keys) : IClassFixture<SshKeysFixture
         Assert.Equal(HostKeyVerdict.Trusted, KnownHosts.Load([file]).Check("[gw5]:2222", key.Blob, out _));
     }
 
+    /// <summary>HashKnownHosts yes: the name is written as ssh writes it, so ssh (ssh-keygen -F) and WgAdmin both find the host, and nobody reads its name.</summary>
+    [SkippableFact]
+    public void AppendWithAHashedNameIsFoundBySshKeygen()
+    {
+        RequireKeygen();
+        using var dir = new SecretTempDir();
+        var file = Path.Combine(dir.Path, "known_hosts");
+        var key = keys["ed25519-a"];
+
+        KnownHosts.Append(file, "gw7.example.com", key.Blob, hashName: true);
+        KnownHosts.Append(file, "[gw8]:2222", keys["ecdsa-a"].Blob, hashName: true);
+
+        var text = File.ReadAllText(file);
+        Assert.DoesNotContain("gw7", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("gw8", text, StringComparison.Ordinal);
+        Assert.All(File.ReadAllLines(file), line => Assert.Matches(@"^\|1\|[A-Za-z0-9+/]{27}=\|[A-Za-z0-9+/]{27}= ", line));
+        foreach (var (name, found) in new[] { ("gw7.example.com", key), ("[gw8]:2222", keys["ecdsa-a"]) })
+        {
+            var lookup = Tool.Run("ssh-keygen", ["-F", name, "-f", file]);
+            Assert.True(lookup.Ok, $"ssh-keygen -F {name}: {lookup.StdOut}{lookup.StdErr}");
+            Assert.Contains(found.Base64, lookup.StdOut, StringComparison.Ordinal);
+            Assert.Equal(HostKeyVerdict.Trusted, KnownHosts.Load([file]).Check(name, found.Blob, out _));
+        }
+        Assert.False(Tool.Run("ssh-keygen", ["-F", "gw8", "-f", file]).Ok);
+        // A fresh salt each time: the same name hashes differently, as ssh's does.
+        Assert.NotEqual(KnownHosts.HashedName("gw7"), KnownHosts.HashedName("gw7"));
+    }
+
     [SkippableFact]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void AppendStartsANewLineAndKeepsAnExistingFilesMode()

@@ -76,7 +76,8 @@ public class SshConfigFileTests
         Assert.Equal(("alice", 2200), (options.User, options.Port));
         Assert.Equal(["~/my #1 key"], options.IdentityFiles);
         Assert.Null(config.Resolve("prod").User);
-        Assert.Equal("a#b", SshConfigFile.Parse("User a#b\n").Resolve("x").User);
+        // (A '#' inside a word is kept; a user name may not hold one, a path may.)
+        Assert.Equal(["~/a#b"], SshConfigFile.Parse("IdentityFile ~/a#b\n").Resolve("x").IdentityFiles);
     }
 
     [Fact]

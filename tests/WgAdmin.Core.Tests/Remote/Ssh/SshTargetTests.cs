@@ -168,4 +168,46 @@ public class SshTargetTests
         Assert.Equal("x%h", target.Host);
         Assert.Equal(["/home/ada/k%d_x%h"], target.IdentityFiles);
     }
+
+    /// <summary>A HostName or User from ssh_config goes where a typed name would, so it is held to the same rules, with its line.</summary>
+    [Theory]
+    [InlineData("HostName gw1;touch${IFS}/tmp/x", "gw1;touch${IFS}/tmp/x")]
+    [InlineData("HostName -oProxyCommand=id", "-oProxyCommand=id")]
+    [InlineData("HostName \"gw 1\"", "gw 1")]
+    [InlineData("HostName $(id)%h", "$(id)gw1")]
+    [InlineData("HostName gw\u200b1", "gw\u200b1")]
+    [InlineData("User -oProxyCommand=id", "-oProxyCommand=id")]
+    [InlineData("User root;id", "root;id")]
+    [InlineData("User `id`", "`id`")]
+    [InlineData("User ad\u00e9le", "ad\u00e9le")]
+    public void AConfigHostNameOrUserIsHeldToTheComputerNameRules(string option, string value)
+    {
+        var config = SshConfigFile.Parse($"Host other\n  User fine\nHost gw1\n  {option}\n");
+
+        var error = Assert.Single(Assert.Throws<WgException>(() => SshTarget.Resolve("gw1", config)).Errors);
+        Assert.Equal(WgErrorId.SshConfigError, error.ErrorId);
+        Assert.Equal(4, error.Line);
+        Assert.Equal(value, error.Offender);
+        Assert.Contains(Quote.Value(value), error.Message, StringComparison.Ordinal);
+        // A block that does not apply is not judged, and a name given on the line does not need the config's.
+        Assert.Equal("fine", SshTarget.Resolve("other", config).User);
+    }
+
+    [Theory]
+    [InlineData("HashKnownHosts yes", true)]
+    [InlineData("hashknownhosts=YES", true)]
+    [InlineData("HashKnownHosts true", true)]
+    [InlineData("HashKnownHosts no", false)]
+    [InlineData("", false)]
+    public void HashKnownHostsIsReadFromTheConfig(string option, bool hashed)
+    {
+        Assert.Equal(hashed, SshTarget.Resolve("gw1", SshConfigFile.Parse($"Host gw1\n  {option}\n  HashKnownHosts no\n")).HashKnownHosts);
+    }
+
+    [Fact]
+    public void HashKnownHostsTakesOnlyYesOrNo()
+    {
+        var error = Assert.Single(Assert.Throws<WgException>(() => SshConfigFile.Parse("HashKnownHosts maybe\n").Resolve("gw1")).Errors);
+        Assert.Equal((WgErrorId.SshConfigError, 1, "maybe"), (error.ErrorId, error.Line, error.Offender));
+    }
 }
