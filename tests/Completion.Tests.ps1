@@ -104,6 +104,59 @@ Describe '-ComputerName completion' {
     }
 }
 
+Describe '-ComputerName completion of hostile or odd names' {
+    BeforeAll {
+        # Names an attacker (or a careless colleague) left in the files completion reads.
+        $hostileHome = Join-Path $TestDrive 'hostile-home'
+        $hostileSsh = Join-Path $hostileHome '.ssh'
+        New-Item -ItemType Directory $hostileSsh -Force | Out-Null
+        Set-Content (Join-Path $hostileSsh 'config') @'
+Host gwy;id gw-conf gw$HOME gw(1) gw{2}
+    HostName 198.51.100.1
+'@
+        $key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA'
+        Set-Content (Join-Path $hostileSsh 'known_hosts') (@(
+            "gwz;hostname $key"
+            "gw`$(touch /tmp/wgadmin-owned),gw``id``,gw&calc,gw|x,gw'q,gw`"q,gw>out $key"
+            "0x10,1kb,07,fe80::1%eth0,[fd00::5]:2222 $key"
+            "198.51.100.7,gw-ok $key"
+        ) -join "`n")
+        $line = 'Get-WgInterface -ComputerName '
+        $hostile = Invoke-TabCompletion -ModulePath $modulePath -Line $line -Location $empty -Environment @{ HOME = $hostileHome; WGADMIN_WIREGUARD_DIR = $wireguard }
+        $texts = @($hostile[0].Matches)
+        # The name each completion stands for, from its tooltip ("name (source)").
+        $names = @($hostile[0].Tooltips | ForEach-Object { $_ -replace ' \([^)]*\)$', '' })
+    }
+
+    It 'offers no name -ComputerName would refuse: nothing that PowerShell could run' {
+        $names | Where-Object { $_ -match '[;$(){}&|`''"<>]' } | Should -BeNullOrEmpty
+        $names | Should -Contain 'gw-conf'
+        $names | Should -Contain 'gw-ok'
+    }
+
+    It 'quotes a name that PowerShell would not read back as itself: <_>' -ForEach '0x10', '1kb', '07', 'fe80::1%eth0', 'fd00::5' {
+        $names | Should -Contain $_
+        $texts[[array]::IndexOf($names, $_)] | Should -Be "'$_'"
+    }
+
+    It 'leaves plain names and IPv4 addresses bare: <_>' -ForEach 'gw-conf', 'gw-ok', '198.51.100.7' {
+        $texts[[array]::IndexOf($names, $_)] | Should -Be $_
+    }
+
+    It 'inserts text that PowerShell parses as exactly the name, one string argument' {
+        $texts.Count | Should -Be $names.Count
+        for ($i = 0; $i -lt $texts.Count; $i++) {
+            $tokens = $null; $errors = $null
+            $ast = [System.Management.Automation.Language.Parser]::ParseInput($line + $texts[$i], [ref] $tokens, [ref] $errors)
+            $errors | Should -BeNullOrEmpty
+            $command = $ast.Find({ param($node) $node -is [System.Management.Automation.Language.CommandAst] }, $true)
+            $command.CommandElements.Count | Should -Be 3 -Because "'$($texts[$i])' must be one argument"
+            $command.CommandElements[2] | Should -BeOfType ([System.Management.Automation.Language.StringConstantExpressionAst])
+            $command.CommandElements[2].Value | Should -BeExactly $names[$i]
+        }
+    }
+}
+
 Describe '-Name completion' {
     It 'offers the interfaces of the local WireGuard folder without -ComputerName: <_>' -ForEach 'Get-WgInterface -Name ' {
         Get-Completion $_ | Should -Be 'site-b', 'wg0', 'wg1'

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using WgAdmin.Remote;
 
 namespace WgAdmin.Commands;
 
@@ -27,6 +28,7 @@ internal static class CompletionContext
         return Path.GetFullPath(path);
     }
 
-    public static CompletionResult Result(string text, string tooltip) =>
-        new(text, text, CompletionResultType.ParameterValue, tooltip);
+    /// <summary>A candidate as PowerShell should insert it (quoted where a bare word would read otherwise), listed as the name itself.</summary>
+    public static CompletionResult Result(string name, string tooltip) =>
+        new(WgCompletion.CompletionText(name), name, CompletionResultType.ParameterValue, tooltip);
 }

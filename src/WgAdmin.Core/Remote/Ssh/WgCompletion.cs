@@ -16,8 +16,8 @@ public static class WgCompletion
 
     /// <summary>
     /// The names that can be typed after ssh: every Host pattern of the file and the files it
-    /// includes that has no wildcard and no negation, in the order ssh reads them. A file that
-    /// cannot be read or parsed offers nothing.
+    /// includes that has no wildcard and no negation and that -ComputerName accepts, in the order
+    /// ssh reads them. A file that cannot be read or parsed offers nothing.
     /// </summary>
     public static IReadOnlyList<string> SshConfigHosts(string configPath, string homeDirectory)
     {
@@ -35,11 +35,12 @@ public static class WgCompletion
     public static IReadOnlyList<string> SshConfigHosts(string text) => PlainHosts(SshConfigFile.Parse(text));
 
     private static IReadOnlyList<string> PlainHosts(SshConfigFile config) =>
-        config.HostPatterns.Where(IsPlainName).Distinct(StringComparer.Ordinal).ToArray();
+        config.HostPatterns.Where(IsConnectableName).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>
     /// The host names of a known_hosts text: plain names and addresses, "[host]:port" as host;
-    /// hashed names (|1|...), negations, wildcards, @revoked and @cert-authority lines left out.
+    /// hashed names (|1|...), negations, wildcards, names -ComputerName refuses, @revoked and
+    /// @cert-authority lines left out.
     /// </summary>
     public static IReadOnlyList<string> KnownHostNames(string text)
     {
@@ -52,8 +53,8 @@ public static class WgCompletion
             var fields = line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries);
             foreach (var name in fields[0].Split(','))
             {
-                var host = Regex.Match(name, @"^\[([^\]]+)\](?::\d+)?$") is { Success: true } bracketed ? bracketed.Groups[1].Value : name;
-                if (host.StartsWith('|') || !IsPlainName(host))
+                var host = Regex.Match(name, @"^\[([^\]]+)\](?::[0-9]+)?$") is { Success: true } bracketed ? bracketed.Groups[1].Value : name;
+                if (!IsConnectableName(host))
                     continue;
                 names.Add(host);
             }
@@ -153,9 +154,30 @@ public static class WgCompletion
         return candidates.Where(c => c.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
     }
 
-    private static bool HasWildcard(string text) => text.IndexOfAny(['*', '?']) >= 0;
+    /// <summary>
+    /// A name one can connect to as typed: what -ComputerName accepts (SshTarget.Split), so never
+    /// a wildcard, a negation, a hash or a shell character ("gw;id" in known_hosts is not offered).
+    /// </summary>
+    private static bool IsConnectableName(string name)
+    {
+        try
+        {
+            SshTarget.Split(name);
+            return true;
+        }
+        catch (WgException)
+        {
+            return false;
+        }
+    }
 
-    /// <summary>A name one can connect to as typed: no wildcard, no negation, nothing blank or odd.</summary>
-    private static bool IsPlainName(string name) =>
-        name.Length > 0 && !HasWildcard(name) && !name.StartsWith('!') && name.All(c => !char.IsWhiteSpace(c) && !char.IsControl(c) && c is not ('\'' or '"' or '%'));
+    /// <summary>
+    /// The text a completion inserts: the name bare when PowerShell reads it back as that same
+    /// word (letters first, or a dotted IPv4 address), else single-quoted, so that "0x10" is not
+    /// the number 16, "[fd00::1]" not a type, and nothing in a name is ever read as code.
+    /// </summary>
+    public static string CompletionText(string name) =>
+        Regex.IsMatch(name, @"\A(?:[A-Za-z][A-Za-z0-9._-]*|[0-9]{1,3}(?:\.[0-9]{1,3}){3})\z", RegexOptions.CultureInvariant)
+            ? name
+            : "'" + name.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

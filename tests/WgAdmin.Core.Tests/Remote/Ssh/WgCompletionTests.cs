@@ -70,6 +70,35 @@ public class WgCompletionTests
         Assert.Equal(["gw-a", "198.51.100.1", "gw-b", "198.51.100.2", "gw-c"], WgCompletion.KnownHostNames(knownHosts));
     }
 
+    /// <summary>Completion inserts what it offers into a command line: only names -ComputerName accepts, never a shell or PowerShell character.</summary>
+    [Fact]
+    public void NamesThatAComputerNameRefusesAreNotOffered()
+    {
+        const string knownHosts = """
+            gwz;hostname,gw$(id),gw`id`,gw&calc,gw|x,gw{1},gw(2),gw>f,-oProxyCommand=x,gw@ ssh-ed25519 AAAA
+            gw-ok,fe80::1%eth0,[fd00::5]:2222,root@gw-user ssh-ed25519 AAAA
+            """;
+        Assert.Equal(["gw-ok", "fe80::1%eth0", "fd00::5", "root@gw-user"], WgCompletion.KnownHostNames(knownHosts));
+        Assert.Equal(["gw-conf"], WgCompletion.SshConfigHosts("Host gwy;id gw-conf gw$HOME -x gw`id`\n"));
+    }
+
+    [Theory]
+    [InlineData("gw-a", "gw-a")]
+    [InlineData("gw_1.example.com", "gw_1.example.com")]
+    [InlineData("198.51.100.7", "198.51.100.7")]
+    [InlineData("0x10", "'0x10'")]      // bare, the number 16
+    [InlineData("07", "'07'")]          // bare, the number 7
+    [InlineData("1kb", "'1kb'")]        // bare, 1024
+    [InlineData("10.5", "'10.5'")]
+    [InlineData("fd00::5", "'fd00::5'")]
+    [InlineData("fe80::1%eth0", "'fe80::1%eth0'")]
+    [InlineData("root@gw", "'root@gw'")]
+    [InlineData("_gw", "'_gw'")]
+    [InlineData("site=b+", "'site=b+'")]
+    [InlineData("o'brien", "'o''brien'")]
+    public void CompletionTextIsBareOnlyWhenPowerShellReadsItBackAsTheName(string name, string text) =>
+        Assert.Equal(text, WgCompletion.CompletionText(name));
+
     [Fact]
     public void KnownHostsFilesThatAreMissingOfferNothing()
     {
