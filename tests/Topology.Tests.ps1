@@ -23,6 +23,15 @@ Describe 'The issue''s two sites' {
         $warnings | Should -BeNullOrEmpty
     }
 
+    It 'refuses more sites than -MaximumSites before building, naming the limit and the parameter' {
+        $out = $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 -MaximumSites 1 -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.TopologyTooLarge,WgAdmin.Commands.NewWgTopologyCommand'
+        $err[0].Exception.Message | Should -Match 'limit of 1: .* 2 peers,.*-MaximumSites 2'
+        { $sites | New-WgTopology -TunnelPrefix 10.0.0.0/24 -MaximumSites 0 } | Should -Throw -ErrorId 'ParameterArgumentValidationError,WgAdmin.Commands.NewWgTopologyCommand'
+    }
+
     It 'gives each the other as its peer, with AllowedIPs = tunnel address + LAN' {
         $a.Peers.Count | Should -Be 1
         $b.Peers.Count | Should -Be 1

@@ -38,6 +38,32 @@ Describe 'Topology files' {
         $again.Sites[0].WanInterface | Should -Be 'eth0'
     }
 
+    It 'refuses a file of more sites than -MaximumSites (1,000) before building anything, naming the limit' {
+        # The issue's file held 4,000 mesh sites in 530 KB: 16 million peers, out of memory after 114 s.
+        $text = [Text.StringBuilder]::new("[Topology]`nTunnelPrefix = 10.0.0.0/16`nShape = Mesh`n")
+        for ($i = 0; $i -lt 4000; $i++) {
+            $publicKey = [WgAdmin.Keys.WgPrivateKey]::Generate().PublicKey
+            [void] $text.Append("[Site]`nName = s$i`nEndpoint = 198.51.$([math]::Floor($i / 250)).$($i % 250 + 1):51820`nLanPrefix = 10.$(100 + [math]::Floor($i / 256)).$($i % 256).0/24`nPublicKey = $publicKey`n")
+        }
+        $file = Join-Path $TestDrive 'huge.topology'
+        Set-Content $file $text.ToString()
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $out = Import-WgTopology $file -ErrorVariable failed -ErrorAction SilentlyContinue
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $out | Should -BeNullOrEmpty
+        $failed.Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.TopologyTooLarge,WgAdmin.Commands.ImportWgTopologyCommand'
+        $failed[0].Exception.Message | Should -Match 'limit of 1,000.*-MaximumSites 4000'
+    }
+
+    It 'takes -MaximumSites for a larger (or smaller) limit' {
+        $file = Join-Path $TestDrive 'limit.topology'
+        $topology | Export-WgTopology -Path $file -IncludeSecret
+        Import-WgTopology $file -MaximumSites 1 -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.TopologyTooLarge,WgAdmin.Commands.ImportWgTopologyCommand'
+        @(Import-WgTopology $file -MaximumSites 2).Count | Should -Be 2
+    }
+
     It 'keeps keys stable: a second export of the same topology is the same file' {
         $one = Join-Path $TestDrive 'one.topology'
         $two = Join-Path $TestDrive 'two.topology'

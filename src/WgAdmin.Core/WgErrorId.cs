@@ -82,6 +82,7 @@ public static class WgErrorId
     /// <summary>No longer raised: Get-WgLanRoute -ComputerName without -Apply or -Remove. Set-WgLanRoute and Remove-WgLanRoute say by their names what to do; the ID stays reserved.</summary>
     public const string LanRouteActionRequired = "WgAdmin.LanRouteActionRequired";
     public const string DuplicateKey = "WgAdmin.DuplicateKey";
+    public const string TopologyTooLarge = "WgAdmin.TopologyTooLarge";
 
     // Test-WgTunnel
     public const string InvalidTunnelTarget = "WgAdmin.InvalidTunnelTarget";

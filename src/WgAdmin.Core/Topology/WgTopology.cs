@@ -41,6 +41,15 @@ public sealed class WgTopology
     public string InterfaceName { get; set; } = "wg0";
 
     /// <summary>
+    /// The most sites <see cref="Check"/> lets through (1,000 unless raised). Peers and their
+    /// AllowedIPs grow with the square of the sites in either shape, so a small file of 4,000
+    /// sites asks for 16 million peers; past the limit nothing is built.
+    /// </summary>
+    public int MaximumSites { get; set; } = DefaultMaximumSites;
+
+    public const int DefaultMaximumSites = 1000;
+
+    /// <summary>
     /// True (the default) to generate the private keys of sites without a key, and the preshared
     /// keys, on the first <see cref="Build"/>. A topology read from a file sets it to false: a key
     /// missing there was withheld (exported without secrets), and a new one would not match the

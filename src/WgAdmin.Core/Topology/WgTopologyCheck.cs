@@ -17,6 +17,9 @@ public static class WgTopologyCheck
         var sites = topology.Sites.Where(s => s is not null).ToList();
         var tunnel = topology.TunnelPrefix;
 
+        // First and alone: the other checks compare every pair of sites.
+        if (CheckSize(topology, sites, problems))
+            return problems;
         CheckNames(sites, problems);
         CheckHub(topology, sites, problems);
         CheckPrefixes(tunnel, sites, problems);
@@ -25,6 +28,20 @@ public static class WgTopologyCheck
         CheckEndpoints(sites, problems);
         CheckLanAddresses(sites, problems);
         return problems;
+    }
+
+    /// <summary>True (and the error added) when there are more sites than <see cref="WgTopology.MaximumSites"/>.</summary>
+    private static bool CheckSize(WgTopology topology, List<WgSite> sites, List<WgTopologyProblem> problems)
+    {
+        if (sites.Count <= topology.MaximumSites)
+            return false;
+        long n = sites.Count;
+        var peers = topology.Shape == WgTopologyShape.HubAndSpoke ? 2 * (n - 1) : n * (n - 1);
+        problems.Add(Error(WgErrorId.TopologyTooLarge,
+            string.Create(CultureInfo.InvariantCulture,
+                $"The topology has {n:N0} sites, more than the limit of {topology.MaximumSites:N0}: as a {topology.Shape} it would build {peers:N0} peers, and in either shape the AllowedIPs grow with the square of the sites. Nothing was built; if you mean it, raise the limit with -MaximumSites {n}."),
+            offender: n.ToString(CultureInfo.InvariantCulture)));
+        return true;
     }
 
     private static void CheckNames(List<WgSite> sites, List<WgTopologyProblem> problems)

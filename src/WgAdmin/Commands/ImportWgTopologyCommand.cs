@@ -20,6 +20,11 @@ public sealed class ImportWgTopologyCommand : WgCmdlet
     [Parameter]
     public SwitchParameter AsTopology { get; set; }
 
+    /// <summary>The most sites a file may hold (1,000); past it the file is refused with WgAdmin.TopologyTooLarge before anything is built.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaximumSites { get; set; } = WgTopology.DefaultMaximumSites;
+
     protected override void ProcessRecord()
     {
         var file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
@@ -45,6 +50,7 @@ public sealed class ImportWgTopologyCommand : WgCmdlet
             return;
         }
 
+        topology.MaximumSites = MaximumSites;
         // The checks know sites, not lines: a problem of one site points at its [Site] section.
         int? LineOf(WgTopologyProblem problem) => problem.Site is { } name && siteLines.TryGetValue(name, out var line) ? line : null;
         var problems = topology.Check();

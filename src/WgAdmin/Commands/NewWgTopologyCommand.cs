@@ -39,6 +39,11 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
     public string InterfaceName { get; set; } = "wg0";
 
+    /// <summary>The most sites built (1,000); past it New-WgTopology refuses with WgAdmin.TopologyTooLarge before building anything.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int MaximumSites { get; set; } = WgTopology.DefaultMaximumSites;
+
     /// <summary>Emits the topology itself (sites, shape, keys, and the built interfaces in Interfaces) instead of the interfaces.</summary>
     [Parameter]
     public SwitchParameter AsTopology { get; set; }
@@ -53,6 +58,7 @@ public sealed class NewWgTopologyCommand : WgCmdlet
             Hub = string.IsNullOrEmpty(Hub) ? null : Hub,
             PresharedKeys = PresharedKeys.IsPresent,
             InterfaceName = InterfaceName,
+            MaximumSites = MaximumSites,
         };
         var problems = topology.Check();
         foreach (var warning in problems.Where(p => p.Severity == WgTopologySeverity.Warning))

@@ -20,6 +20,45 @@ public class TopologyCheckTests
     [Fact]
     public void TheIssuesExampleHasNoProblem() => Assert.Empty(TwoSites().Check());
 
+    /// <summary>Sites with LANs of their own (10.100.0.0/24 on) in a tunnel with room for them.</summary>
+    private static WgTopology ManySites(int count, WgTopologyShape shape = WgTopologyShape.Mesh) =>
+        new(WgPrefix.Parse("10.0.0.0/16"), Enumerable.Range(0, count).Select(i =>
+            Site($"s{i}", $"198.51.{i / 250}.{i % 250 + 1}:51820", $"10.{100 + i / 256}.{i % 256}.0/24")))
+        { Shape = shape, Hub = "s0" };
+
+    /// <summary>The issue's file: 4,000 mesh sites asked for 16 million peers and ran out of memory after 114 s.</summary>
+    [Fact]
+    public void ATopologyPastTheSiteLimitIsRefusedBeforeAnythingIsBuilt()
+    {
+        var topology = ManySites(4000);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var problem = Assert.Single(topology.Check());
+        var error = Assert.Single(Assert.Throws<WgException>(() => topology.Build()).Errors);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"took {clock.Elapsed}");
+        Assert.Equal((WgErrorId.TopologyTooLarge, WgTopologySeverity.Error), (problem.ErrorId, problem.Severity));
+        Assert.Equal(WgErrorId.TopologyTooLarge, error.ErrorId);
+        foreach (var part in new[] { "4,000 sites", "limit of 1,000", "15,996,000 peers", "-MaximumSites 4000" })
+            Assert.Contains(part, error.Message, StringComparison.Ordinal);
+        Assert.Empty(topology.Interfaces);
+        Assert.Contains("7,998 peers", Assert.Single(ManySites(4000, WgTopologyShape.HubAndSpoke).Check()).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheLimitIsAThousandSitesUnlessRaised()
+    {
+        Assert.DoesNotContain(ManySites(1000).Check(), p => p.ErrorId == WgErrorId.TopologyTooLarge);
+        Assert.Equal(WgErrorId.TopologyTooLarge, Assert.Single(ManySites(1001).Check()).ErrorId);
+
+        var raised = ManySites(1001);
+        raised.MaximumSites = 1001;
+        Assert.Empty(raised.Check());
+        var lowered = TwoSites();
+        lowered.MaximumSites = 1;
+        Assert.Contains("limit of 1:", Assert.Single(lowered.Check()).Message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, Func<WgTopology>, WgTopologySeverity, string[]> Cases() => new()
     {
         {
