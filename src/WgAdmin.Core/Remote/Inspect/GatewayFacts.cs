@@ -56,7 +56,7 @@ public class GatewayFacts
                 LinkLine = section.Lines.FirstOrDefault(l => l.Length > 0);
                 LinkExists = LinkLine is not null;
                 if (LinkLine is not null && Regex.Match(LinkLine, @"\bmtu ([0-9]{1,6})\b", RegexOptions.CultureInvariant) is { Success: true } mtu)
-                    LinkMtu = int.Parse(mtu.Groups[1].Value, CultureInfo.InvariantCulture);
+                    LinkMtu = Number(mtu.Groups[1].Value);
                 return true;
             case "addresses":
                 LiveAddresses.AddRange(section.Items);
@@ -90,5 +90,5 @@ public class GatewayFacts
 
     /// <summary>A whole number of at most nine ASCII digits, or null.</summary>
     protected static int? Number(string? text) =>
-        text is { Length: > 0 and <= 9 } && text.All(char.IsAsciiDigit) ? int.Parse(text, CultureInfo.InvariantCulture) : null;
+        text is { Length: > 0 and <= 9 } && text.All(char.IsAsciiDigit) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 }

@@ -28,8 +28,9 @@ public static class InterfaceStatusReader
         {
             switch (section.Name)
             {
-                case "now" when long.TryParse(section.Items.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds):
-                    readAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
+                case "now" when long.TryParse(section.Items.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                                && DumpFormat.UnixTime(seconds) is { } clock:
+                    readAt = clock;
                     break;
                 case "dump":
                     dumpLines.AddRange(section.Lines.Where(l => l.Length > 0));
@@ -104,7 +105,7 @@ public static class InterfaceStatusReader
 
     private static WgPeerStatus Peer(LivePeer peer, IReadOnlyDictionary<string, string> names, DateTimeOffset readAt)
     {
-        DateTimeOffset? latest = peer.LatestHandshakeUnix > 0 ? DateTimeOffset.FromUnixTimeSeconds(peer.LatestHandshakeUnix) : null;
+        var latest = DumpFormat.UnixTime(peer.LatestHandshakeUnix);
         return new WgPeerStatus
         {
             Name = names.TryGetValue(peer.PublicKey, out var name) ? name : null,

@@ -113,10 +113,10 @@ public static class TunnelCheck
         long? age = null;
         string? latest = null;
         var endpoint = after.Endpoint is null ? "no endpoint" : $"endpoint {after.Endpoint}";
-        if (after.LatestHandshakeUnix > 0)
+        if (DumpFormat.UnixTime(after.LatestHandshakeUnix) is { } handshake)
         {
             age = Math.Max(0, probe.Now - after.LatestHandshakeUnix);
-            latest = DateTimeOffset.FromUnixTimeSeconds(after.LatestHandshakeUnix).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            latest = handshake.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
             if (age > options.MaxHandshakeAge.TotalSeconds)
                 reasons.Add($"no handshake for {Duration(age.Value)} with {label} ({endpoint})");
         }

@@ -102,6 +102,9 @@ public static class TunnelProbe
     private static readonly Regex SummaryPattern = new(@"\b([0-9]{1,9}) packets transmitted, ([0-9]{1,9}) (?:packets )?received", RegexOptions.CultureInvariant);
     private static readonly Regex RttPattern = new(@"= ([0-9]{1,9}(?:\.[0-9]{1,9})?)/([0-9]{1,9}(?:\.[0-9]{1,9})?)/([0-9]{1,9}(?:\.[0-9]{1,9})?)", RegexOptions.CultureInvariant);
 
+    private static double? Milliseconds(string text) =>
+        double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) ? value : null;
+
     /// <summary>Reads ping's summary ("3 packets transmitted, 3 received, ..." and "rtt min/avg/max/mdev = ..."), or keeps its error.</summary>
     public static PingSummary ParsePing(IReadOnlyList<string> lines)
     {
@@ -111,19 +114,20 @@ public static class TunnelProbe
         var other = new List<string>();
         foreach (var line in lines)
         {
-            if (SummaryPattern.Match(line) is { Success: true } summary)
+            if (SummaryPattern.Match(line) is { Success: true } summary
+                && int.TryParse(summary.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var sentCount)
+                && int.TryParse(summary.Groups[2].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var receivedCount))
             {
-                sent = int.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture);
-                received = int.Parse(summary.Groups[2].Value, CultureInfo.InvariantCulture);
+                (sent, received) = (sentCount, receivedCount);
                 found = true;
             }
             else if (line.StartsWith("rtt ", StringComparison.Ordinal) || line.StartsWith("round-trip ", StringComparison.Ordinal))
             {
                 if (RttPattern.Match(line) is { Success: true } rtt)
                 {
-                    min = double.Parse(rtt.Groups[1].Value, CultureInfo.InvariantCulture);
-                    avg = double.Parse(rtt.Groups[2].Value, CultureInfo.InvariantCulture);
-                    max = double.Parse(rtt.Groups[3].Value, CultureInfo.InvariantCulture);
+                    min = Milliseconds(rtt.Groups[1].Value);
+                    avg = Milliseconds(rtt.Groups[2].Value);
+                    max = Milliseconds(rtt.Groups[3].Value);
                 }
             }
             else if (line.Trim().Length > 0)

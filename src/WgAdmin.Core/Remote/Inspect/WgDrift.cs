@@ -52,7 +52,7 @@ public static class WgDrift
                 differences.Add(Difference("PeerChanged", label, "PresharedKey", peer.HasPresharedKey ? "set" : "none", running.HasPresharedKey ? "set" : "none"));
         }
         foreach (var extra in livePeers.Values)
-            differences.Add(Difference("PeerExtra", extra.Name ?? extra.PublicKey[..8] + "…", found: extra.PublicKey));
+            differences.Add(Difference("PeerExtra", extra.Name ?? extra.PublicKey[..Math.Min(8, extra.PublicKey.Length)] + "…", found: extra.PublicKey));
         return differences;
     }
 }

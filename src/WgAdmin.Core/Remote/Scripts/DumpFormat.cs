@@ -30,6 +30,13 @@ public static class DumpFormat
         return new LivePeer(fields[0], fields[1] != "(none)", fields[2] == "(none)" ? null : fields[2], allowed, Long(fields[4]), Long(fields[5]), Long(fields[6]), keepalive);
     }
 
+    /// <summary>
+    /// A Unix time from a host (its clock, a handshake) as a time; null for 0 ("never") and for what
+    /// no calendar holds (past the year 9999), which DateTimeOffset would throw on.
+    /// </summary>
+    public static DateTimeOffset? UnixTime(long seconds) =>
+        seconds > 0 && seconds <= DateTimeOffset.MaxValue.ToUnixTimeSeconds() ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
     /// <summary>The peers of a section of peer lines, each key once (the first line of it: a dump never repeats one).</summary>
     public static List<LivePeer> ParsePeers(ScriptSection? section) => section is null ? new List<LivePeer>() : Distinct(section.Lines.Select(ParsePeer).OfType<LivePeer>());
 

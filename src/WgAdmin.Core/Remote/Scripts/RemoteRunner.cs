@@ -15,12 +15,30 @@ public static class RemoteRunner
         ScriptOutput.Read(connection.Run(RootShell, script, timeout, cancellation));
 
     /// <summary>Runs the operation; a script that did not run to its end is a <see cref="WgErrorId.RemoteCommandFailed"/> (or the ID it reported).</summary>
-    public static T Invoke<T>(SshConnection connection, RemoteOperation<T> operation, CancellationToken cancellation = default)
+    public static T Invoke<T>(SshConnection connection, RemoteOperation<T> operation, CancellationToken cancellation = default) =>
+        Parse(connection.Target.ComputerName, operation, Run(connection, operation.Script, operation.Timeout, cancellation));
+
+    /// <summary>
+    /// The operation's result from what its script printed: a <see cref="WgErrorId.RemoteCommandFailed"/>
+    /// when it did not run to its end, a <see cref="WgErrorId.InvalidRemoteOutput"/> when its parser
+    /// meets output it cannot read (a host's output is not trusted to have the shape a parser expects).
+    /// </summary>
+    public static T Parse<T>(string computerName, RemoteOperation<T> operation, ScriptOutput output)
     {
-        var output = Run(connection, operation.Script, operation.Timeout, cancellation);
+        ArgumentNullException.ThrowIfNull(operation);
+        ArgumentNullException.ThrowIfNull(output);
         if (!output.Complete)
-            throw Failure(connection.Target.ComputerName, operation.Description, output);
-        return operation.Parse(output);
+            throw Failure(computerName, operation.Description, output);
+        try
+        {
+            return operation.Parse(output);
+        }
+        catch (Exception ex) when (ex is not WgException && ex is FormatException or OverflowException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or KeyNotFoundException)
+        {
+            // The exception's own message may quote the host's text; its kind is enough to say what broke.
+            throw new WgException(new WgError(WgErrorId.InvalidRemoteOutput,
+                $"{computerName}: {operation.Description}: the host's output could not be read ({ex.GetType().Name}).", Offender: computerName));
+        }
     }
 
     /// <summary>The error for a script that failed: the ID and message it reported, else its exit code and standard error.</summary>

@@ -116,9 +116,15 @@ public sealed class SshConnection : IDisposable
         var watch = Stopwatch.StartNew();
         using var sshCommand = _client.CreateCommand(command);
         sshCommand.CommandTimeout = timeout ?? TimeSpan.FromMinutes(10);
+        // Both streams are read as the command runs, not buffered by SSH.NET until it ends: past
+        // the cap the command is stopped (off the reading thread, which goes on dropping output).
+        Task? stopping = null;
+        void Stop() => Interlocked.CompareExchange(ref stopping, Task.Run(() => sshCommand.CancelAsync(forceKill: true)), null);
+        CappedOutput output, error;
         try
         {
             var execution = sshCommand.ExecuteAsync(cancellation);
+            var errorRead = Task.Run(() => CappedOutput.Read(sshCommand.ExtendedOutputStream, onExceeded: Stop), CancellationToken.None);
             using (var stdin = sshCommand.CreateInputStream())
             {
                 if (input is not null)
@@ -127,13 +133,37 @@ public sealed class SshConnection : IDisposable
                     stdin.Write(bytes, 0, bytes.Length);
                 }
             }
-            execution.GetAwaiter().GetResult();
+            output = CappedOutput.Read(sshCommand.OutputStream, onExceeded: Stop);
+            error = errorRead.GetAwaiter().GetResult();
+            if (stopping is null)
+                execution.GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is SshException or IOException or InvalidOperationException)
+        catch (Exception ex) when (stopping is null && ex is SshException or IOException or InvalidOperationException)
         {
             throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection failed while running a command: {ex.Message}", Offender: Target.ComputerName));
         }
-        return new RemoteResult(sshCommand.ExitStatus ?? -1, sshCommand.Result, SecretFilter.Redact(sshCommand.Error), watch.Elapsed);
+        catch (Exception ex) when (stopping is not null && ex is SshException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The script was still being written when the command was stopped: the output is what to report.
+            throw OutputTooLarge(stopping);
+        }
+        if (stopping is not null)
+            throw OutputTooLarge(stopping);
+        return new RemoteResult(sshCommand.ExitStatus ?? -1, output.Text, SecretFilter.Redact(error.Text), watch.Elapsed);
+    }
+
+    private WgException OutputTooLarge(Task stopping)
+    {
+        try
+        {
+            stopping.Wait(TimeSpan.FromSeconds(5)); // the command is disposed once this returns
+        }
+        catch (AggregateException)
+        {
+            // Stopped or gone, either way.
+        }
+        return new WgException(new WgError(WgErrorId.RemoteOutputTooLarge,
+            $"{Target}: the command printed more than {CappedOutput.DefaultLimit / (1024 * 1024)} MiB on its output or error stream; it was stopped and its output dropped.", Offender: Target.ComputerName));
     }
 
     public void Dispose()

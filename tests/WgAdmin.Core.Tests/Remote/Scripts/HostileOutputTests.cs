@@ -89,4 +89,53 @@ public class HostileOutputTests
 
         Assert.Empty(statuses);
     }
+
+    /// <summary>Compare-WgInterface on a status holding what no dump line should give it: a short key, given twice.</summary>
+    [Fact]
+    public void DriftOfAStatusWithAShortOrRepeatedKeyBreaksNothing()
+    {
+        var status = new WgInterfaceStatus
+        {
+            Name = "wg0", IsUp = true,
+            Peers = [new WgPeerStatus { PublicKey = "abc" }, new WgPeerStatus { PublicKey = "abc" }, new WgPeerStatus { PublicKey = "" }],
+        };
+
+        var differences = WgDrift.Compare(new WgInterface { Name = "wg0" }, status, "gw");
+
+        Assert.Equal(["abc", ""], differences.Where(d => d.Kind == "PeerExtra").Select(d => d.Live));
+    }
+
+    /// <summary>Unix times past the year 9999 (DateTimeOffset's end) from a host's clock or a dump's handshake column.</summary>
+    [Theory]
+    [InlineData("99999999999999", "1700000000")]
+    [InlineData("1700000000", "99999999999999")]
+    [InlineData("9223372036854775807", "9223372036854775807")]
+    public void ATimeBeyondTheCalendarBreaksNothing(string now, string handshake)
+    {
+        var line = $"{Key}\t(none)\t198.51.100.1:51820\t10.0.0.2/32\t{handshake}\t1\t2\toff";
+
+        var status = InterfaceStatusReader.Parse($"@@now\n{now}\n@@dump\nwg0\t(hidden)\t{Other}\t51820\toff\nwg0\t{line}\n@@end\n", "gw").Single();
+        var peer = Assert.Single(status.Peers);
+        if (handshake != "1700000000")
+            Assert.Null(peer.LatestHandshake);
+
+        var probe = TunnelProbe.Parse($"@@now\n{now}\n@@link\n5: wg0: <UP> mtu 1420\n@@peers\n{line}\n@@peer {Key} 10.0.0.2\n@@after\n{line}\n@@end\n");
+        var result = TunnelCheck.Evaluate(probe, "gw", "wg0", new TunnelCheckOptions(TimeSpan.FromMinutes(3), 3))[0];
+        Assert.False(result.Passed);
+    }
+
+    /// <summary>A parser that meets output it cannot read gives a WgAdmin error naming the host, not a .NET exception.</summary>
+    [Fact]
+    public void AParserThatFailsOnAHostsOutputGivesAWgAdminId()
+    {
+        var operation = new RemoteOperation<int>("reading a number", "true", _ => int.Parse("99999999999", System.Globalization.CultureInfo.InvariantCulture));
+
+        var error = Assert.Single(Assert.Throws<WgException>(() => RemoteRunner.Parse("gw", operation, ScriptOutput.Read(new RemoteResult(0, "@@end\n", "", TimeSpan.Zero)))).Errors);
+
+        Assert.Equal((WgErrorId.InvalidRemoteOutput, "gw"), (error.ErrorId, error.Offender));
+        Assert.Contains("reading a number", error.Message, StringComparison.Ordinal);
+        // A WgAdmin error of the parser's own (a config the host holds, say) passes as it is.
+        var own = new RemoteOperation<int>("reading", "true", _ => throw new WgException(new WgError(WgErrorId.InvalidPort, "port")));
+        Assert.Equal(WgErrorId.InvalidPort, Assert.Throws<WgException>(() => RemoteRunner.Parse("gw", own, ScriptOutput.Read(new RemoteResult(0, "@@end\n", "", TimeSpan.Zero)))).ErrorId);
+    }
 }
