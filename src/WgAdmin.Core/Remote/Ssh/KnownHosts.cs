@@ -138,8 +138,11 @@ public sealed class KnownHosts
     public static string HashedName(string knownHostsName)
     {
         var salt = RandomNumberGenerator.GetBytes(20);
-        return $"|1|{Convert.ToBase64String(salt)}|{Convert.ToBase64String(HMACSHA1.HashData(salt, Encoding.ASCII.GetBytes(knownHostsName)))}";
+        return $"|1|{Convert.ToBase64String(salt)}|{Convert.ToBase64String(NameHash(salt, knownHostsName))}";
     }
+
+    /// <summary>What a hashed name holds: HMAC-SHA1 of the name, keyed by its salt.</summary>
+    private static byte[] NameHash(byte[] salt, string knownHostsName) => HMACSHA1.HashData(salt, Encoding.ASCII.GetBytes(knownHostsName));
 
     private static void AppendUnlocked(string file, string knownHostsName, byte[] keyBlob)
     {
@@ -215,7 +218,7 @@ public sealed class KnownHosts
         {
             var salt = Convert.FromBase64String(parts[2]);
             var expected = Convert.FromBase64String(parts[3]);
-            var actual = HMACSHA1.HashData(salt, Encoding.ASCII.GetBytes(knownHostsName));
+            var actual = NameHash(salt, knownHostsName);
             return CryptographicOperations.FixedTimeEquals(actual, expected);
         }
         catch (FormatException)
