@@ -119,17 +119,22 @@ for f in /proc/sys/net/ipv4/conf/*/send_redirects; do d=${f%/send_redirects}; pr
             $state = Get-State $Gateway
             $which = if ($state -eq $Old) { 'old' } elseif ($state -eq $New) { 'new' } else { 'BROKEN' }
             $traffic = $true
+            $why = $null
             if ($which -eq 'old') {
                 $traffic = $false
                 $deadline = [DateTime]::UtcNow.AddSeconds(20)
                 while (-not $traffic -and [DateTime]::UtcNow -lt $deadline) { $traffic = Test-Tunnel }
+                if (-not $traffic) {
+                    # What the LAN host and the gateway saw, for the report.
+                    $why = 'no traffic: ' + (((ip netns exec $hostP.namespace ip route get $hostQ.lanAddress) + (ip netns exec $hostP.namespace ip neigh) + (Invoke-Gateway $Gateway 'wg show wg7 latest-handshakes; wg show wg7 transfer; ip neigh')) -join ' | ')
+                }
             }
             & $Reset
             $again = @(& $Reset | Where-Object { $_ -is [WgAdmin.Remote.WgApplyResult] -and $_.Changed })
             $converged = $again.Count -eq 0 -and (Get-State $Gateway) -eq $Old
-            $faults.Add([pscustomobject]@{ Kind = $Kind; Gateway = $Gateway; State = $which; Traffic = $traffic; Converged = $converged; Diff = $(if ($which -eq 'BROKEN') { 'against old: ' + ((Compare-Object ($Old -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') + ' || against new: ' + ((Compare-Object ($New -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') }) })
+            $faults.Add([pscustomobject]@{ Kind = $Kind; Gateway = $Gateway; State = $which; Traffic = $traffic; Converged = $converged; Why = $why; Diff = $(if ($which -eq 'BROKEN') { 'against old: ' + ((Compare-Object ($Old -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') + ' || against new: ' + ((Compare-Object ($New -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') }) })
             $which | Should -BeIn 'old', 'new' -Because "$Kind on $Gateway must leave the old or the new state, not: $($faults[-1].Diff)"
-            $traffic | Should -BeTrue -Because "$Kind on $Gateway left the old state, whose tunnel must carry traffic"
+            $traffic | Should -BeTrue -Because "$Kind on $Gateway left the old state, whose tunnel must carry traffic ($why)"
             $converged | Should -BeTrue -Because "after $Kind on $Gateway one more apply converges"
         }
 
@@ -195,14 +200,14 @@ for f in /proc/sys/net/ipv4/conf/*/send_redirects; do d=${f%/send_redirects}; pr
     }
 
     BeforeEach {
-        $script:ping = Start-Loss
+        $script:lossPing = Start-Loss
         $script:faultsBefore = $faults.Count
     }
 
     AfterEach {
         # The pings of a test go to the kind of the faults it injected.
         $kinds = @($faults | Select-Object -Skip $faultsBefore | ForEach-Object { ($_.Kind -split ' ')[0] } | Sort-Object -Unique)
-        Stop-Loss $ping ($kinds -join '+')
+        Stop-Loss $script:lossPing ($kinds -join '+')
     }
 
     AfterAll {

@@ -175,6 +175,10 @@ public class ChangeSandboxTests
         Assert.DoesNotContain("10.66.0.7", runs[3].StdOut, StringComparison.Ordinal);
     }
 
+    // The sandbox's own sleepers only: other work on the machine may sleep 300 s too.
+    private const string SleeperInThisNamespace =
+        "for p in $(pgrep -f 'sleep 300'); do if [ \"$(readlink /proc/$p/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ]; then echo $p; fi; done | grep . || echo 'no sleeper'";
+
     [SkippableFact]
     public void APendingChangeBlocksTheNextUntilUndoneAndUndoRestoresIt()
     {
@@ -186,7 +190,7 @@ public class ChangeSandboxTests
 
         var runs = GatewaySandbox.Run(ns, Files(current), StateScript(current.Name!), GatewayExecutor.Script(plan, pending),
             GatewayExecutor.Script(plan, quick), ChangeControl.Script("undo", quick), StateScript(current.Name!),
-            "pgrep -f 'sleep 300' || echo 'no sleeper'", ChangeControl.Script("confirm", quick));
+            SleeperInThisNamespace, ChangeControl.Script("confirm", quick));
 
         Assert.True(runs[1].Ok, runs[1].StdErr);
         var outcome = ChangeScript.Outcome(ScriptOutput.Read(new RemoteResult(0, runs[1].StdOut, "", TimeSpan.Zero)));
