@@ -409,8 +409,7 @@ public static class WgTopologyFile
                 case "tunneladdress": _tunnelAddress = ParseAddress(value, number); break;
                 case "publickey":
                     _publicKeyLine = number;
-                    _publicKey = WgPublicKey.TryParse(value, out var publicKey) ? publicKey
-                        : throw Fail(WgErrorId.InvalidKey, $"The public key {Quote.PublicKey(value)} is not a valid key (44 base64 characters).", number, value);
+                    _publicKey = WgPublicKey.TryParse(value, out var publicKey, out var keyError) ? publicKey : throw new WgException(keyError with { Line = number });
                     break;
                 case "privatekey":
                     _privateKey = WgPrivateKey.TryParse(value, out var privateKey) ? privateKey
@@ -434,7 +433,7 @@ public static class WgTopologyFile
             if (_publicKey is null && _privateKey is null)
                 errors.Add(new WgError(WgErrorId.MissingPublicKey, $"The [Site] section {Quote.Value(_name ?? "")} has neither PublicKey nor PrivateKey.", Line));
             if (_publicKey is not null && _privateKey is not null && _privateKey.PublicKey != _publicKey)
-                errors.Add(new WgError(WgErrorId.RemoteKeyMismatch, $"The PublicKey {Quote.PublicKey(_publicKey.ToString())} of site {Quote.Value(_name ?? "")} is not the public key of its PrivateKey.", _publicKeyLine));
+                errors.Add(new WgError(WgErrorId.RemoteKeyMismatch, $"The PublicKey {Quote.PublicKey(_publicKey)} of site {Quote.Value(_name ?? "")} is not the public key of its PrivateKey.", _publicKeyLine));
             if (errors.Count > before)
                 return null;
             var site = new WgSite(_name!, _endpoint!)

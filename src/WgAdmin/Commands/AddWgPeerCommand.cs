@@ -33,7 +33,7 @@ public sealed class AddWgPeerCommand : WgCmdlet
         var peers = InputObject.Peers.ToList();
         foreach (var peer in Peer.Where(p => p is not null))
         {
-            var existing = peers.FindIndex(p => p.PublicKey == peer.PublicKey);
+            var existing = peers.FindIndex(p => p is not null && p.PublicKey == peer.PublicKey);
             if (existing >= 0 && Force)
                 peers[existing] = peer.Clone();
             else

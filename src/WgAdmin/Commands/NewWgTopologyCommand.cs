@@ -36,7 +36,7 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     public SwitchParameter PresharedKeys { get; set; }
 
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     public string InterfaceName { get; set; } = "wg0";
 
     /// <summary>The most sites built (1,000); past it New-WgTopology refuses with WgAdmin.TopologyTooLarge before building anything.</summary>

@@ -33,15 +33,15 @@ public sealed class RemoveWgPeerCommand : WgCmdlet
         {
             foreach (var key in PublicKey)
             {
-                if (peers.RemoveAll(p => p.PublicKey == key) == 0)
-                    WritePeerNotFound($"No peer with public key {Quote.PublicKey(key.ToString())} is on interface {Quote.Value(InputObject.ToString())}.", key);
+                if (peers.RemoveAll(p => p is not null && p.PublicKey == key) == 0)
+                    WritePeerNotFound($"No peer with public key {Quote.PublicKey(key)} is on interface {Quote.Value(InputObject.ToString())}.", key);
             }
         }
         else
         {
             foreach (var name in Name)
             {
-                if (peers.RemoveAll(p => string.Equals(p.Name, name, StringComparison.Ordinal)) == 0)
+                if (peers.RemoveAll(p => p is not null && string.Equals(p.Name, name, StringComparison.Ordinal)) == 0)
                     WritePeerNotFound($"No peer named {Quote.Value(name)} is on interface {Quote.Value(InputObject.ToString())}.", name);
             }
         }

@@ -32,7 +32,7 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
 
     /// <summary>The gateway's uplink (eth0) that traffic from the tunnel is masqueraded out of.</summary>
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     public string? Masquerade { get; set; }
 
     /// <summary>Two-way NAT: also masquerade into the tunnel and forward from the uplink into it, so far LAN hosts need no route back.</summary>

@@ -491,9 +491,11 @@ public class ParserTests
     }
 
     [Fact]
-    public void UnbracketedIPv6EndpointIsSplitAtTheLastColon()
+    public void UnbracketedIPv6EndpointIsRefusedAsAmbiguous()
     {
-        Assert.Equal("[2001:db8::8]:51820", Parse($"[Peer]\nPublicKey = {Pub1}\nEndpoint = 2001:db8::8:51820\n").Peers[0].Endpoint!.ToString());
+        // wg splits at the last colon; 2001:db8::8:51820 is also a whole address, so the port is a guess.
+        Assert.Equal([(WgErrorId.InvalidEndpoint, 3)], Errors($"[Peer]\nPublicKey = {Pub1}\nEndpoint = 2001:db8::8:51820\n"));
+        Assert.Equal("[2001:db8::8]:51820", Parse($"[Peer]\nPublicKey = {Pub1}\nEndpoint = [2001:db8::8]:51820\n").Peers[0].Endpoint!.ToString());
     }
 
     // ---- validation with lines ----
