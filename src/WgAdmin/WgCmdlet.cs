@@ -23,11 +23,47 @@ public abstract class WgCmdlet : PSCmdlet
 
     protected static ErrorRecord CreateErrorRecord(WgError error, object? target, ErrorCategory category, Exception? exception = null)
     {
+        // A target given as text is the value as typed, so it is hidden as an Offender is: a key in -Name or -Dns stays out of TargetObject.
+        target = target switch
+        {
+            string text => Quote.Redact(text),
+            string[] texts => texts.Select(Quote.Redact).ToArray(),
+            _ => target,
+        };
         var record = new ErrorRecord(exception ?? new WgException(error), error.ErrorId, category, target)
         {
             ErrorDetails = new ErrorDetails(error.ToString()),
         };
         return record;
+    }
+
+    /// <summary>
+    /// The value of an object-typed parameter bound through a deferring <see cref="WgTransformationAttribute"/>:
+    /// the typed value, or the default after adding what was wrong with it to <paramref name="problems"/>.
+    /// </summary>
+    protected static T? Deferred<T>(object? bound, List<WgError> problems)
+    {
+        switch (bound is PSObject wrapped ? wrapped.BaseObject : bound)
+        {
+            case null:
+                return default;
+            case T value:
+                return value;
+            case WgInvalidArgument invalid:
+                problems.AddRange(invalid.Exception.Errors);
+                return default;
+            case var other:
+                throw new InvalidOperationException($"A deferred parameter holds a {other.GetType().Name}, not a {typeof(T).Name}.");
+        }
+    }
+
+    /// <summary>Writes the problems of deferred parameters, each without a target: the pipeline object may hold a key. True when there were any.</summary>
+    protected bool WriteDeferredProblems(List<WgError> problems)
+    {
+        if (problems.Count == 0)
+            return false;
+        WriteWgErrors(new WgException(problems), null, ErrorCategory.InvalidArgument);
+        return true;
     }
 
     /// <summary>

@@ -63,6 +63,14 @@ public static partial class WgValues
     public static WgError? CheckPort(int port) =>
         port is >= 1 and <= 65535 ? null : new WgError(WgErrorId.InvalidPort, $"ListenPort {port} is out of range: a UDP port is a number from 1 to 65535.", Offender: port.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>A plain IP address, as inet_pton reads it (no "10.1", no prefix, no scope id).</summary>
+    public static bool TryParseAddress(string text, string what, out IPAddress address, out WgError? error)
+    {
+        error = IPText.TryParseAddress(text, out address) ? null
+            : new WgError(WgErrorId.InvalidPrefix, $"{what} {Quote.Value(text)} is not an IP address.", Offender: text);
+        return error is null;
+    }
+
     public static bool TryParseFwMark(string text, out uint mark, out WgError? error)
     {
         mark = 0;
