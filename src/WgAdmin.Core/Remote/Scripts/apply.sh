@@ -60,6 +60,14 @@ backup_config() {
   if [ -f "$1" ]; then cp -p "$1" "$1.wgadmin-bak" && chmod 600 "$1.wgadmin-bak"; fi
 }
 
+# drop_old_key CONF: after CONF is written, a backup holding another private key keeps it no
+# more: a replaced key is retired, and a copy would outlive it. The rest of the backup stays.
+drop_old_key() {
+  if [ -f "$1.wgadmin-bak" ] && [ "$(private_key_of "$1.wgadmin-bak")" != "$(private_key_of "$1")" ]; then
+    key_lines without-private "$1.wgadmin-bak" | put_file "$1.wgadmin-bak" 600
+  fi
+}
+
 # write_config_with_key CONF KEY TEXT: TEXT with "PrivateKey = KEY" after its first line
 # ([Interface]), written to CONF. Builtins only: the key never appears in a process's arguments.
 write_config_with_key() {
@@ -84,8 +92,9 @@ remove_dropin() { rm -f "$1"; rmdir "$(dirname "$1")" 2>/dev/null || true; syste
 # retire_config CONF: the config kept as CONF.wgadmin-removed, mode 0600.
 retire_config() { mv -f "$1" "$1.wgadmin-removed" && chmod 600 "$1.wgadmin-removed"; }
 
-# forget_private_key KEY_FILE CONF: the key file and every copy of the private key WgAdmin kept.
+# forget_private_key KEY_FILE CONF: the key file and every copy of the private key WgAdmin kept,
+# and the preshared keys too: the kept config keeps only what is no secret.
 forget_private_key() {
   rm -f "$1" "$2.wgadmin-bak"
-  if [ -f "$2.wgadmin-removed" ]; then key_lines without-private "$2.wgadmin-removed" | put_file "$2.wgadmin-removed" 600; fi
+  if [ -f "$2.wgadmin-removed" ]; then key_lines without-secrets "$2.wgadmin-removed" | put_file "$2.wgadmin-removed" 600; fi
 }
