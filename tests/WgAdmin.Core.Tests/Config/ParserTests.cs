@@ -637,4 +637,17 @@ public class ParserTests
 
         Assert.Equal(WgErrorId.ControlCharacter, ex.ErrorId);
     }
+
+    [Fact]
+    public void APeerWithALowOrderPublicKeyIsRefusedAtItsLine()
+    {
+        // wg takes it; the peer could never complete a handshake.
+        Assert.Equal([(WgErrorId.LowOrderPublicKey, 3)], Errors("[Interface]\n[Peer]\nPublicKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nAllowedIPs = 10.0.0.2/32\n"));
+    }
+
+    [Fact]
+    public void APeerNameWithABidiOverrideIsRefusedAtItsLine()
+    {
+        Assert.Equal([(WgErrorId.InvisibleCharacter, 3)], Errors($"[Interface]\n[Peer]\n# Name = gw\u202Ea\nPublicKey = {Pub1}\n"));
+    }
 }

@@ -117,7 +117,7 @@ public class EndpointParsingTests
     {
         Assert.Equal(WgEndpoint.Parse("VPN.example.com:5"), WgEndpoint.Parse("vpn.EXAMPLE.com:5"));
         Assert.Equal(WgEndpoint.Parse("vpn.example.com:5").GetHashCode(), WgEndpoint.Parse("VPN.EXAMPLE.COM:5").GetHashCode());
-        Assert.True(WgEndpoint.Parse("[FD00::1]:5") == WgEndpoint.Parse("fd00::1:5"));
+        Assert.True(WgEndpoint.Parse("[FD00::1]:5") == WgEndpoint.Parse("[fd00::1]:5"));
         Assert.True(WgEndpoint.Parse("192.0.2.1:5") != WgEndpoint.Parse("192.0.2.1:6"));
     }
 }

@@ -1,0 +1,77 @@
+using WgAdmin.Core.Tests.Support;
+using WgAdmin.Keys;
+using WgAdmin.Remote;
+using Xunit;
+
+namespace WgAdmin.Core.Tests.Remote;
+
+/// <summary>
+/// What apply.sh keeps of old key material: the backup of a config drops its private key once the
+/// key changes, and -RemoveKey leaves no private or preshared key in the kept config. The
+/// functions run alone, in bash on a folder of their own: no gateway, no root.
+/// </summary>
+public class KeptKeyTests
+{
+    private static readonly string Psk = WgPresharedKey.Generate().Reveal();
+
+    private static string Config(string privateKey) =>
+        $"[Interface]\nPrivateKey = {privateKey}\nListenPort = 51820\n\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nPresharedKey = {Psk}\n";
+
+    private static ToolResult Run(SecretTempDir dir, string commands) =>
+        RemoteOracle.Shell(RemoteScript.Libraries("apply.sh") + $"set -eu\nconf={ShellQuote.Quote(Path.Combine(dir.Path, "wg0.conf"))}\n{commands}"); // on stdin: keys stay out of argv
+
+    [SkippableFact]
+    public void ABackupKeepsNoPrivateKeyOnceTheKeyChanges()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk", "mktemp");
+        var old = WgPrivateKey.Generate().Reveal();
+        var replacement = WgPrivateKey.Generate().Reveal();
+        using var dir = new SecretTempDir();
+        dir.Write("wg0.conf", Config(old));
+
+        var next = dir.Write("next", Config(replacement));
+        var run = Run(dir, $"backup_config \"$conf\"\nput_file \"$conf\" 600 < {ShellQuote.Quote(next)}\ndrop_old_key \"$conf\"");
+
+        Assert.True(run.Ok, run.StdErr);
+        var backup = File.ReadAllText(Path.Combine(dir.Path, "wg0.conf.wgadmin-bak"));
+        Assert.DoesNotContain(old, backup, StringComparison.Ordinal);
+        Assert.Contains("ListenPort = 51820", backup, StringComparison.Ordinal); // the rest of the backup stays
+        if (OperatingSystem.IsLinux())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir.Path, "wg0.conf.wgadmin-bak")));
+        Assert.Contains(replacement, File.ReadAllText(Path.Combine(dir.Path, "wg0.conf")), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void ABackupOfTheSameKeyIsKeptWhole()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk", "mktemp");
+        var key = WgPrivateKey.Generate().Reveal();
+        using var dir = new SecretTempDir();
+        dir.Write("wg0.conf", Config(key));
+
+        var next = dir.Write("next", Config(key).Replace("51820", "51821", StringComparison.Ordinal));
+        var run = Run(dir, $"backup_config \"$conf\"\nput_file \"$conf\" 600 < {ShellQuote.Quote(next)}\ndrop_old_key \"$conf\"");
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(Config(key), File.ReadAllText(Path.Combine(dir.Path, "wg0.conf.wgadmin-bak")));
+    }
+
+    [SkippableFact]
+    public void RemovingTheKeyLeavesNoSecretInTheKeptConfig()
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk", "mktemp");
+        var key = WgPrivateKey.Generate().Reveal();
+        using var dir = new SecretTempDir();
+        dir.Write("wg0.conf", Config(key));
+        dir.Write("wg0.key", key + "\n");
+
+        var run = Run(dir, $"key_file={ShellQuote.Quote(Path.Combine(dir.Path, "wg0.key"))}\nbackup_config \"$conf\"\nretire_config \"$conf\"\nforget_private_key \"$key_file\" \"$conf\"");
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(["wg0.conf.wgadmin-removed"], Directory.GetFiles(dir.Path).Select(Path.GetFileName)); // no key file, no backup
+        var kept = File.ReadAllText(Path.Combine(dir.Path, "wg0.conf.wgadmin-removed"));
+        Assert.DoesNotContain(key, kept, StringComparison.Ordinal);
+        Assert.DoesNotContain(Psk, kept, StringComparison.Ordinal);
+        Assert.Contains("PublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=", kept, StringComparison.Ordinal);
+    }
+}
