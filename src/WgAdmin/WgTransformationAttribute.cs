@@ -72,6 +72,7 @@ public sealed class WgTransformationAttribute : ArgumentTransformationAttribute
 
     private object? ConvertOne(object? value, Type target)
     {
+        var wrapped = value; // a PSCustomObject's properties live on its wrapper
         value = Unwrap(value);
         if (value is null || target.IsInstanceOfType(value))
             return value;
@@ -79,7 +80,7 @@ public sealed class WgTransformationAttribute : ArgumentTransformationAttribute
             return Parse(text, target);
         if (!Defer)
             return value; // leave other types to PowerShell's binder
-        if (FromProperty is not null && PSObject.AsPSObject(value).Properties[FromProperty] is { } property)
+        if (FromProperty is not null && PSObject.AsPSObject(wrapped!).Properties[FromProperty] is { } property)
             return ConvertOne(property.Value, target);
         if (LanguagePrimitives.TryConvertTo(value, target, out var result))
             return target == typeof(int) || target == typeof(uint) ? Parse(Convert.ToString(result, System.Globalization.CultureInfo.InvariantCulture)!, target) : result;
