@@ -60,11 +60,25 @@ backup_config() {
   if [ -f "$1" ]; then cp -p "$1" "$1.wgadmin-bak" && chmod 600 "$1.wgadmin-bak"; fi
 }
 
-# drop_old_key CONF: after CONF is written, a backup holding another private key keeps it no
-# more: a replaced key is retired, and a copy would outlive it. The rest of the backup stays.
+# retired_keys MODE CONF BACKUP: the private and preshared key lines of BACKUP whose key CONF no
+# longer holds (key lines by key_lines' rule). MODE "any" prints one line when there is one;
+# "drop" prints BACKUP without them. The keys are read from the files, never from arguments.
+retired_keys() {
+  awk -v mode="$1" '
+    { c = $0; gsub(/[[:space:]]/, "", c); l = tolower(c); k = "" }
+    index(l, "privatekey=") == 1 { k = "p" substr(c, 12) }
+    index(l, "presharedkey=") == 1 { k = "s" substr(c, 14) }
+    FNR == NR { if (k != "") held[k] = 1; next }
+    k != "" && !(k in held) { if (mode == "any") { print "retired"; exit } next }
+    mode == "drop" { print }' "$2" "$3"
+}
+
+# drop_old_key CONF: after CONF is written, its backup keeps no key that CONF no longer holds:
+# a replaced private key, a rotated preshared key or that of a peer gone is retired, and a copy
+# would outlive it. The rest of the backup stays.
 drop_old_key() {
-  if [ -f "$1.wgadmin-bak" ] && [ "$(private_key_of "$1.wgadmin-bak")" != "$(private_key_of "$1")" ]; then
-    key_lines without-private "$1.wgadmin-bak" | put_file "$1.wgadmin-bak" 600
+  if [ -f "$1.wgadmin-bak" ] && [ -n "$(retired_keys any "$1" "$1.wgadmin-bak")" ]; then
+    retired_keys drop "$1" "$1.wgadmin-bak" | put_file "$1.wgadmin-bak" 600
   fi
 }
 

@@ -7,8 +7,9 @@ namespace WgAdmin.Core.Tests.Remote;
 
 /// <summary>
 /// What apply.sh keeps of old key material: the backup of a config drops its private key once the
-/// key changes, and -RemoveKey leaves no private or preshared key in the kept config. The
-/// functions run alone, in bash on a folder of their own: no gateway, no root.
+/// key changes, and each preshared key the new config no longer holds; -RemoveKey leaves no
+/// private or preshared key in the kept config. The functions run alone, in bash on a folder of
+/// their own: no gateway, no root.
 /// </summary>
 public class KeptKeyTests
 {
@@ -30,13 +31,9 @@ public class KeptKeyTests
         var current = keyChanges ? WgPrivateKey.Generate().Reveal() : old;
         using var dir = new SecretTempDir();
         dir.Write("wg0.conf", Config(old));
-        var next = dir.Write("next", Config(current).Replace("51820", "51821", StringComparison.Ordinal));
 
-        var run = Run(dir, $"backup_config \"$conf\"\nput_file \"$conf\" 600 < {ShellQuote.Quote(next)}\ndrop_old_key \"$conf\"");
+        var backup = WriteAndReadBackup(dir, Config(current).Replace("51820", "51821", StringComparison.Ordinal));
 
-        Assert.True(run.Ok, run.StdErr);
-        var backupPath = Path.Combine(dir.Path, "wg0.conf.wgadmin-bak");
-        var backup = File.ReadAllText(backupPath);
         if (keyChanges)
         {
             Assert.DoesNotContain(old, backup, StringComparison.Ordinal);
@@ -46,9 +43,52 @@ public class KeptKeyTests
         {
             Assert.Equal(Config(old), backup);
         }
+        Assert.Contains(current, File.ReadAllText(Path.Combine(dir.Path, "wg0.conf")), StringComparison.Ordinal);
+    }
+
+    /// <summary>A preshared key is key material too: rotated, or gone with its peer, it leaves the backup; one still in use stays.</summary>
+    [SkippableTheory]
+    [InlineData("rotated")]
+    [InlineData("peer removed")]
+    [InlineData("spelled otherwise")]
+    public void ABackupKeepsAPresharedKeyOnlyWhileTheConfigHoldsIt(string change)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash", "awk", "mktemp");
+        var key = WgPrivateKey.Generate().Reveal();
+        var kept = WgPresharedKey.Generate().Reveal();
+        var other = "\n[Peer]\nPublicKey = Ayw7S1vlTbHuBSNJbTwlN1xiA9D7tsWrEIZ2XtE+OXU=\nPresharedKey = " + kept + "\n";
+        using var dir = new SecretTempDir();
+        dir.Write("wg0.conf", Config(key) + other);
+        var next = change switch
+        {
+            "rotated" => Config(key).Replace(Psk, WgPresharedKey.Generate().Reveal(), StringComparison.Ordinal) + other,
+            "peer removed" => Config(key)[..Config(key).IndexOf("\n[Peer]", StringComparison.Ordinal)] + "\n" + other,
+            _ => Config(key).Replace("PresharedKey = ", "Preshared Key=", StringComparison.Ordinal) + other, // the same key: wg reads it so
+        };
+
+        var backup = WriteAndReadBackup(dir, next);
+
+        Assert.Contains(key, backup, StringComparison.Ordinal);
+        Assert.Contains(kept, backup, StringComparison.Ordinal);
+        if (change == "spelled otherwise")
+            Assert.Equal(Config(key) + other, backup);
+        else
+        {
+            Assert.DoesNotContain(Psk, backup, StringComparison.Ordinal);
+            Assert.Equal((Config(key) + other).Replace($"PresharedKey = {Psk}\n", "", StringComparison.Ordinal), backup);
+        }
+    }
+
+    /// <summary>An apply's WriteConfig: the backup, the new config, then drop_old_key; the backup as it is left (mode 0600).</summary>
+    private static string WriteAndReadBackup(SecretTempDir dir, string nextConfig)
+    {
+        var next = dir.Write("next", nextConfig);
+        var run = Run(dir, $"backup_config \"$conf\"\nput_file \"$conf\" 600 < {ShellQuote.Quote(next)}\ndrop_old_key \"$conf\"");
+        Assert.True(run.Ok, run.StdErr);
+        var backupPath = Path.Combine(dir.Path, "wg0.conf.wgadmin-bak");
         if (OperatingSystem.IsLinux())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(backupPath));
-        Assert.Contains(current, File.ReadAllText(Path.Combine(dir.Path, "wg0.conf")), StringComparison.Ordinal);
+        return File.ReadAllText(backupPath);
     }
 
     [SkippableFact]
