@@ -89,14 +89,16 @@ BeforeAll {
 
     # What a script would log: the record as JSON, deep enough to reach each WgError. ConvertTo-Json
     # cannot write a binder's exception (its Data dictionary); then the record and each exception of
-    # the chain are written apart, all but that dictionary.
+    # the chain are written apart, all but that dictionary and what holds no input: the binder's
+    # parameter types and the throwing method (System.Type and MethodBase objects, some 90 MB of JSON
+    # and 20 s a record, for nothing a caller typed).
     function Get-ErrorJson([object[]] $ErrorRecord) {
         $texts = foreach ($record in $ErrorRecord) {
             try { $record | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue }
             catch {
                 $record | Select-Object * -ExcludeProperty Exception | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue
                 for ($e = $record.Exception; $null -ne $e; $e = $e.InnerException) {
-                    $e | Select-Object * -ExcludeProperty Data, TargetSite, InnerException, ErrorRecord | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue
+                    $e | Select-Object * -ExcludeProperty Data, TargetSite, InnerException, ErrorRecord, ParameterType, TypeSpecified | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue
                 }
             }
         }
