@@ -169,6 +169,32 @@ Describe 'A bad field beside a key in the pipeline (issue 16, item 2)' {
         Find-Secret (Get-ErrorJson $err) -Secret $key | Should -BeNullOrEmpty
     }
 
+    It 'New-WgTopology given rows instead of sites gives WgAdmin.InvalidSite for each and keeps neither the row nor its key' {
+        $key = (New-WgKeyPair).PrivateKey.Reveal()
+        $other = (New-WgKeyPair).PrivateKey.Reveal()
+        # As Import-Csv gives them, with `| New-WgSite` forgotten before New-WgTopology.
+        $rows = @(
+            [pscustomobject]@{ Name = 'a'; Endpoint = '192.0.2.1:1'; LanPrefix = '10.1.0.0/24'; PrivateKey = $key }
+            [pscustomobject]@{ Name = 'b'; Endpoint = '192.0.2.2:1'; LanPrefix = '10.2.0.0/24'; PrivateKey = $other }
+        )
+        $out = $rows | New-WgTopology -TunnelPrefix 10.0.0.0/24 -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err | Should -HaveCount 2
+        $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidSite,WgAdmin.Commands.NewWgTopologyCommand' }
+        $err | ForEach-Object { $_.TargetObject | Should -BeNullOrEmpty }
+        "$($err[0])" | Should -BeLike '*New-WgSite*'
+        Find-Secret (Get-ErrorText $err) -Secret $key, $other | Should -BeNullOrEmpty
+        Find-Secret (Get-ErrorJson $err) -Secret $key, $other | Should -BeNullOrEmpty
+        # One row among sites: no topology without it.
+        $sites = $rows | New-WgSite
+        $out = $sites[0], $rows[1] | New-WgTopology -TunnelPrefix 10.0.0.0/24 -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidSite,WgAdmin.Commands.NewWgTopologyCommand'
+        # Sites are built as before, from the pipeline and from -Site.
+        @($sites | New-WgTopology -TunnelPrefix 10.0.0.0/24) | Should -HaveCount 2
+        @(New-WgTopology -Site $sites -TunnelPrefix 10.0.0.0/24) | Should -HaveCount 2
+    }
+
     It 'a good row still makes its object, typed values converted' {
         $pair = New-WgKeyPair
         $site = [pscustomobject]@{ Name = 'a'; Endpoint = '192.0.2.1:1'; LanPrefix = '10.1.0.0/24'; ListenPort = '51820'; LanAddress = '10.1.0.1'; PrivateKey = $pair.PrivateKey.Reveal() } | New-WgSite

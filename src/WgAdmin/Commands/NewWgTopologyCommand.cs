@@ -16,10 +16,15 @@ namespace WgAdmin.Commands;
 public sealed class NewWgTopologyCommand : WgCmdlet
 {
     private readonly List<WgSite> _sites = new();
+    private bool _notASite;
 
+    /// <summary>
+    /// The sites (WgSite objects). Typed as object so that binding never fails: PowerShell would keep
+    /// a failed pipeline object (a row of Import-Csv, private key and all) in its error record.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Sites")]
-    public WgSite[] Site { get; set; } = Array.Empty<WgSite>();
+    public object?[] Site { get; set; } = Array.Empty<object>();
 
     [Parameter(Mandatory = true)]
     [WgTransformation(typeof(WgPrefix))]
@@ -48,10 +53,33 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     [Parameter]
     public SwitchParameter AsTopology { get; set; }
 
-    protected override void ProcessRecord() => _sites.AddRange(Site.Where(s => s is not null));
+    protected override void ProcessRecord()
+    {
+        foreach (var item in Site)
+        {
+            switch (item is PSObject wrapped ? wrapped.BaseObject : item)
+            {
+                case null:
+                    break;
+                case WgSite site:
+                    _sites.Add(site);
+                    break;
+                case var other:
+                    _notASite = true;
+                    // Neither the object nor any of its values is quoted or kept: a row may hold a key.
+                    WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidSite,
+                        $"-Site takes sites from New-WgSite, not a {other.GetType().Name}; a row of Import-Csv becomes a site through New-WgSite: Import-Csv sites.csv | New-WgSite | New-WgTopology."),
+                        null, ErrorCategory.InvalidArgument));
+                    break;
+            }
+        }
+    }
 
     protected override void EndProcessing()
     {
+        // A topology without one of the sites meant would be wrong on every gateway: build none.
+        if (_notASite)
+            return;
         var topology = new WgTopology(TunnelPrefix, _sites)
         {
             Shape = Shape,
