@@ -155,12 +155,20 @@ Describe 'A bad field beside a key in the pipeline (issue 16, item 2)' {
         @{ Command = 'New-WgPeer'; Field = 'PersistentKeepalive'; Id = 'WgAdmin.InvalidKeepalive'; Row = { @{ PublicKey = $peerKey; PersistentKeepalive = 'often'; PresharedKey = $args[0] } } }
         @{ Command = 'New-WgInterface'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidPort'; Row = { @{ Name = 'wg0'; ListenPort = '70000'; PrivateKey = $args[0] } } }
         @{ Command = 'New-WgInterface'; Field = 'Mtu'; Id = 'WgAdmin.InvalidMtu'; Row = { @{ Name = 'wg0'; Mtu = '9'; PrivateKey = $args[0] } } }
+        # A row given where an interface goes: taken when it converts to one, not when a field is bad.
+        @{ Command = 'ConvertTo-WgConfig'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } } }
+        @{ Command = 'Export-WgConfig'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ Path = Join-Path (New-TestFolder) 'wg0.conf' } } }
+        @{ Command = 'Add-WgPeer'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ Peer = New-WgKeyPair | New-WgPeer -AllowedIPs 10.0.0.3/32 } } }
+        @{ Command = 'Remove-WgPeer'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ Name = 'x' } } }
+        @{ Command = 'Set-WgInterface'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ ComputerName = 'gw-x'; WhatIf = $true } } }
+        @{ Command = 'Compare-WgInterface'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ ComputerName = 'gw-x' } } }
     ) {
         $key = (New-WgKeyPair).PrivateKey.Reveal()
         # As Import-Csv gives it: every field a string.
         $row = & $Row $key
         if ($row -is [hashtable]) { $row = [pscustomobject]$row }
-        $out = $row | & $Command -ErrorVariable err -ErrorAction SilentlyContinue
+        $with = if ($With) { & $With } else { @{} }
+        $out = $row | & $Command @with -ErrorVariable err -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -BeExactly "$Id,WgAdmin.Commands.$($Command.Replace('-', ''))Command"
@@ -193,6 +201,17 @@ Describe 'A bad field beside a key in the pipeline (issue 16, item 2)' {
         # Sites are built as before, from the pipeline and from -Site.
         @($sites | New-WgTopology -TunnelPrefix 10.0.0.0/24) | Should -HaveCount 2
         @(New-WgTopology -Site $sites -TunnelPrefix 10.0.0.0/24) | Should -HaveCount 2
+    }
+
+    It 'a row that converts to an interface is still taken, and interfaces are as before' {
+        $pair = New-WgKeyPair
+        $text = [pscustomobject]@{ Name = 'wg0'; ListenPort = '51820'; PrivateKey = $pair.PrivateKey.Reveal() } | ConvertTo-WgConfig -IncludeSecret
+        $text | Should -Match 'ListenPort = 51820'
+        $text | Should -Match ([regex]::Escape("PrivateKey = $($pair.PrivateKey.Reveal())"))
+        $interface = $pair | New-WgInterface -Name wg0 -Address 10.0.0.1/24
+        ($interface | Add-WgPeer -Peer (New-WgKeyPair | New-WgPeer -AllowedIPs 10.0.0.2/32 -Name b) -PassThru).Peers.Name | Should -Be 'b'
+        ConvertTo-WgConfig -InputObject $interface | Should -Match 'Address = 10.0.0.1/24'
+        ($interface | Remove-WgPeer -Name b -PassThru).Peers | Should -BeNullOrEmpty
     }
 
     It 'a good row still makes its object, typed values converted' {

@@ -28,6 +28,7 @@ public static class WgErrorId
     public const string EmptyValue = "WgAdmin.EmptyValue";
     public const string MissingPublicKey = "WgAdmin.MissingPublicKey";
     public const string NullPeer = "WgAdmin.NullPeer";
+    public const string InvalidInterface = "WgAdmin.InvalidInterface";
     public const string MissingInterfaceSection = "WgAdmin.MissingInterfaceSection";
     public const string DuplicateInterfaceSection = "WgAdmin.DuplicateInterfaceSection";
     public const string DuplicatePeer = "WgAdmin.DuplicatePeer";

@@ -18,10 +18,7 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     private readonly List<WgSite> _sites = new();
     private bool _notASite;
 
-    /// <summary>
-    /// The sites (WgSite objects). Typed as object so that binding never fails: PowerShell would keep
-    /// a failed pipeline object (a row of Import-Csv, private key and all) in its error record.
-    /// </summary>
+    /// <summary>The sites. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Sites")]
     public object?[] Site { get; set; } = Array.Empty<object>();
@@ -57,21 +54,12 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     {
         foreach (var item in Site)
         {
-            switch (item is PSObject wrapped ? wrapped.BaseObject : item)
-            {
-                case null:
-                    break;
-                case WgSite site:
-                    _sites.Add(site);
-                    break;
-                case var other:
-                    _notASite = true;
-                    // Neither the object nor any of its values is quoted or kept: a row may hold a key.
-                    WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidSite,
-                        $"-Site takes sites from New-WgSite, not a {other.GetType().Name}; a row of Import-Csv becomes a site through New-WgSite: Import-Csv sites.csv | New-WgSite | New-WgTopology."),
-                        null, ErrorCategory.InvalidArgument));
-                    break;
-            }
+            if (item is null)
+                continue;
+            if (PipelineValue<WgSite>(item, WgErrorId.InvalidSite, nameof(Site), "a row of Import-Csv becomes a site through New-WgSite: Import-Csv sites.csv | New-WgSite | New-WgTopology.") is { } site)
+                _sites.Add(site);
+            else
+                _notASite = true;
         }
     }
 
