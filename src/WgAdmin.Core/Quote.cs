@@ -14,9 +14,16 @@ public static partial class Quote
     [GeneratedRegex(@"[A-Za-z0-9+/_-]{42}[AEIMQUYcgkosw048]=|(?<![A-Za-z0-9+/_-])(?<!SHA256:)[A-Za-z0-9+/_-]{42}[AEIMQUYcgkosw048](?![A-Za-z0-9+/_-])")]
     private static partial Regex KeyShaped();
 
-    /// <summary>The text with anything shaped like a WireGuard key hidden; null stays null.</summary>
+    // A key with a typo: 40 to 48 characters of the alphabet on their own (a character lost, one
+    // too many, one mistyped), with upper case, lower case and digits as a random key has them
+    // (one of 43 characters lacks one of them about once in a thousand keys), and at most two '='.
+    // Paths and host names of that length without a dot are rarely all three.
+    [GeneratedRegex(@"(?<![A-Za-z0-9+/_-])(?<!SHA256:)(?=[A-Za-z0-9+/_-]{0,47}[A-Z])(?=[A-Za-z0-9+/_-]{0,47}[a-z])(?=[A-Za-z0-9+/_-]{0,47}[0-9])[A-Za-z0-9+/_-]{40,48}(?![A-Za-z0-9+/_-])={0,2}")]
+    private static partial Regex NearKey();
+
+    /// <summary>The text with anything shaped like a WireGuard key, or like one with a typo, hidden; null stays null.</summary>
     public static string? Redact(string? value) =>
-        value is null || value.Length < 43 ? value : KeyShaped().Replace(value, Hidden);
+        value is null || value.Length < 40 ? value : NearKey().Replace(KeyShaped().Replace(value, Hidden), Hidden);
 
     /// <summary>
     /// Quotes a value for a message, escaping control characters so that a newline in the

@@ -139,6 +139,49 @@ public class KeyInEveryFieldTests
         }
     }
 
+    /// <summary>A key with a typo: a character lost, one too many, one mistyped (at the end, in the middle).</summary>
+    public static TheoryData<int> NearForms() => [0, 1, 2, 3, 4];
+
+    private static string NearForm(string key, int form) => form switch
+    {
+        0 => key[..20] + key[21..],                        // one lost, '=' kept: 42 + '='
+        1 => key.TrimEnd('=') + "x",                       // one too many, no '='
+        2 => key[..42] + (key[42] == 'A' ? 'B' : 'A'),     // the last one mistyped: no key's last character
+        3 => key[..42] + (key[42] == 'A' ? 'B' : 'A') + "=",
+        _ => key[..10] + (key[10] == 'q' ? 'r' : 'q') + key[11..].TrimEnd('=') + "x",
+    };
+
+    [Theory]
+    [MemberData(nameof(NearForms))]
+    public void AKeyWithATypoIsHiddenToo(int form)
+    {
+        var key = WgPrivateKey.Generate().Reveal();
+        var typed = NearForm(key, form);
+
+        Assert.Equal($"x {Quote.Hidden} y", new WgError(WgErrorId.InvalidPort, "m", Offender: $"x {typed} y").Offender);
+        foreach (var template in new[] { "[Interface]\nListenPort = {0}\n", "[Interface]\nAddress = {0}\n" })
+            AssertHides(key, Assert.Throws<WgException>(() => WgConfigParser.Parse(template.Replace("{0}", typed, StringComparison.Ordinal))));
+        // Without '+', '/' and '=', 44 characters are a good host name: then there is no error to look into.
+        try
+        {
+            WgConfigParser.Parse($"[Interface]\n[Peer]\nPublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=\nEndpoint = {typed}:1\n");
+        }
+        catch (WgException ex)
+        {
+            AssertHides(key, ex);
+        }
+    }
+
+    [Theory]
+    [InlineData("/etc/wireguard/some-long-folder-name/another-folder-name")]  // a path, lower case only
+    [InlineData("averyveryverylonghostnamelabelwithoutanydots-0123")]          // no upper case
+    [InlineData("WG-SITE-ALPHA-BRAVO-CHARLIE-DELTA-ECHO-2026")]                // no lower case
+    [InlineData("ThisIsAVeryLongCamelCaseNameOfAThingWithoutDigits")]          // no digit
+    public void LongWordsThatAreNoKeyStayReadable(string text)
+    {
+        Assert.Equal(text, new WgError(WgErrorId.FileNotFound, "m", Offender: text).Offender);
+    }
+
     [Fact]
     public void APublicKeyNamedAsSuchAndAFingerprintStayReadable()
     {
