@@ -162,6 +162,10 @@ Describe 'A bad field beside a key in the pipeline (issue 16, item 2)' {
         @{ Command = 'Remove-WgPeer'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ Name = 'x' } } }
         @{ Command = 'Set-WgInterface'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ ComputerName = 'gw-x'; WhatIf = $true } } }
         @{ Command = 'Compare-WgInterface'; Field = 'ListenPort'; Id = 'WgAdmin.InvalidInterface'; Row = { @{ Name = 'wg0'; ListenPort = 'often'; PrivateKey = $args[0] } }; With = { @{ ComputerName = 'gw-x' } } }
+        # A row where a topology goes: no row is one.
+        @{ Command = 'Get-WgLanRoute'; Field = 'the row itself'; Id = 'WgAdmin.InvalidTopology'; Row = { @{ Name = 'a'; Endpoint = '192.0.2.1:1'; LanPrefix = '10.1.0.0/24'; PrivateKey = $args[0] } } }
+        @{ Command = 'Set-WgLanRoute'; Field = 'the row itself'; Id = 'WgAdmin.InvalidTopology'; Row = { @{ Name = 'a'; Endpoint = '192.0.2.1:1'; LanPrefix = '10.1.0.0/24'; PrivateKey = $args[0] } }; With = { @{ ComputerName = 'lan-x'; WhatIf = $true } } }
+        @{ Command = 'Export-WgTopology'; Field = 'the row itself'; Id = 'WgAdmin.InvalidTopology'; Row = { @{ Name = 'a'; Endpoint = '192.0.2.1:1'; LanPrefix = '10.1.0.0/24'; PrivateKey = $args[0] } }; With = { @{ Path = Join-Path (New-TestFolder) 't.wgtopology' } } }
     ) {
         $key = (New-WgKeyPair).PrivateKey.Reveal()
         # As Import-Csv gives it: every field a string.

@@ -74,6 +74,7 @@ public static class WgErrorId
     // Topologies
     public const string DuplicateSiteName = "WgAdmin.DuplicateSiteName";
     public const string InvalidSite = "WgAdmin.InvalidSite";
+    public const string InvalidTopology = "WgAdmin.InvalidTopology";
     public const string HubNotFound = "WgAdmin.HubNotFound";
     public const string LanOverlap = "WgAdmin.LanOverlap";
     public const string TunnelOverlapsLan = "WgAdmin.TunnelOverlapsLan";

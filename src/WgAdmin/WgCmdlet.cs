@@ -58,6 +58,9 @@ public abstract class WgCmdlet : PSCmdlet
         return null;
     }
 
+    /// <summary>The hint of <see cref="PipelineValue{T}"/> for a topology.</summary>
+    protected const string TopologyHint = "make one with New-WgTopology or Import-WgTopology (-AsTopology gives the topology, their default output its interfaces).";
+
     /// <summary>The hint of <see cref="PipelineValue{T}"/> for an interface.</summary>
     protected const string InterfaceHint = "make one with New-WgInterface, Import-WgConfig or New-WgTopology (New-WgInterface names a field that is wrong).";
 
