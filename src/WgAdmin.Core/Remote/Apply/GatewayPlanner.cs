@@ -381,7 +381,7 @@ public static class GatewayPlanner
             ? "write_file \"$conf\" 600 \"$config_text\""
             : keyFromConfig
                 ? "write_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\""
-                : "write_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"");
+                : "write_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"") + "\ndrop_old_key \"$conf\"";
         return new PlanStep("WriteConfig", $"write {HostPaths.Config(name)}{(state.ConfigExists ? " (previous kept as .wgadmin-bak)" : "")}", script)
         {
             Values = new ScriptValues().Set("config_text", text),

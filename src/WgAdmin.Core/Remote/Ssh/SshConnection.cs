@@ -37,6 +37,12 @@ public sealed class SshConnection : IDisposable
 
     private bool _disposed;
 
+    /// <summary>
+    /// An SSH.NET exception's message, which can hold what the server sent (a disconnect message,
+    /// before its key is even checked), cleaned as every line of a host's output is.
+    /// </summary>
+    private static string ServerText(Exception ex) => RemoteText.Clean(ex.Message);
+
     public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default)
     {
         var target = options.Target;
@@ -85,12 +91,12 @@ public sealed class SshConnection : IDisposable
         catch (SshAuthenticationException ex)
         {
             client.Dispose();
-            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ex.Message}).", Offender: target.ComputerName));
+            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ServerText(ex)}).", Offender: target.ComputerName));
         }
         catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
         {
             client.Dispose();
-            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot connect: {ex.Message}", Offender: target.ComputerName));
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot connect: {ServerText(ex)}", Offender: target.ComputerName));
         }
 
         if (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew && presentedKey is not null && options.KnownHostsWriteFile is not null)
@@ -140,7 +146,7 @@ public sealed class SshConnection : IDisposable
         }
         catch (Exception ex) when (stopping is null && ex is SshException or IOException or InvalidOperationException)
         {
-            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection failed while running a command: {ex.Message}", Offender: Target.ComputerName));
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection failed while running a command: {ServerText(ex)}", Offender: Target.ComputerName));
         }
         catch (Exception ex) when (stopping is not null && ex is SshException or IOException or InvalidOperationException or ObjectDisposedException)
         {

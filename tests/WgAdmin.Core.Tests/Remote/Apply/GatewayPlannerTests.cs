@@ -615,7 +615,7 @@ public partial class GatewayPlannerTests
 
         var step = Step(plan, "WriteConfig");
         var script = step.Script;
-        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"", script);
+        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"\ndrop_old_key \"$conf\"", script);
         Assert.DoesNotMatch(KeyValueLine(), Value(step, "config_text"));
         Assert.DoesNotContain(GatewayKey.Reveal(), Value(step, "config_text"), StringComparison.Ordinal);
         var (_, _, body) = Assert.Single(Writes(step));
@@ -633,7 +633,7 @@ public partial class GatewayPlannerTests
 
         var step = Step(Plan(desired, state), "WriteConfig");
 
-        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\"", step.Script);
+        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\"\ndrop_old_key \"$conf\"", step.Script);
         Assert.DoesNotMatch(KeyValueLine(), Value(step, "config_text"));
 
         state.ConfigPublicKey = PeerC.ToString();
