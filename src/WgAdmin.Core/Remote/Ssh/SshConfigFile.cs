@@ -5,7 +5,7 @@ namespace WgAdmin.Remote;
 /// <summary>
 /// The subset of OpenSSH's client configuration (ssh_config(5)) WgAdmin honours: Host blocks
 /// with wildcard and negated patterns, Include (when loaded from a file), and HostName, User,
-/// Port, IdentityFile, UserKnownHostsFile, HashKnownHosts.
+/// Port, IdentityFile, UserKnownHostsFile, HashKnownHosts, IdentityAgent, IdentitiesOnly, ProxyJump.
 /// As in OpenSSH, the first value found for a keyword wins (IdentityFile accumulates), keywords
 /// are case-insensitive, and "Key value" and "Key=value" are both accepted.
 /// </summary>
@@ -173,6 +173,15 @@ public sealed class SshConfigFile
                         if (!options.IdentityFiles.Contains(value, StringComparer.Ordinal))
                             options.IdentityFiles.Add(value);
                         break;
+                    case "identityagent":
+                        options.IdentityAgent ??= value;
+                        break;
+                    case "identitiesonly":
+                        options.IdentitiesOnly ??= value.Equals("yes", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase);
+                        break;
+                    case "proxyjump":
+                        options.ProxyJump ??= value;
+                        break;
                     case "userknownhostsfile":
                         if (options.UserKnownHostsFiles.Count == 0)
                             options.UserKnownHostsFiles.AddRange(value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
@@ -283,4 +292,7 @@ public sealed class SshHostOptions
     public List<string> UserKnownHostsFiles { get; } = new();
     /// <summary>HashKnownHosts: whether a host key added to known_hosts is written with its name hashed; null when not set (no).</summary>
     public bool? HashKnownHosts { get; set; }
+    public string? IdentityAgent { get; set; }
+    public bool? IdentitiesOnly { get; set; }
+    public string? ProxyJump { get; set; }
 }

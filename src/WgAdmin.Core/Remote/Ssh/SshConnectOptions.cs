@@ -16,4 +16,25 @@ public sealed class SshConnectOptions
     /// <summary>Where AcceptNew records a new key.</summary>
     public string? KnownHostsWriteFile { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>The ssh-agent's socket (ssh_config IdentityAgent, else SSH_AUTH_SOCK), or null for none.</summary>
+    public string? AgentSocket { get; init; }
+    /// <summary>ssh_config IdentitiesOnly: of the agent's keys, only those of <see cref="KeyFiles"/>.</summary>
+    public bool IdentitiesOnly { get; init; }
+    /// <summary>The jump host this host is reached through (ProxyJump), its own <see cref="Via"/> leading on; null when direct.</summary>
+    public SshConnectOptions? Via { get; init; }
+
+    /// <summary>The jump hosts in the order they are connected to, the first one first.</summary>
+    public IReadOnlyList<SshConnectOptions> JumpHosts
+    {
+        get
+        {
+            var hops = new List<SshConnectOptions>();
+            for (var hop = Via; hop is not null; hop = hop.Via)
+                hops.Insert(0, hop);
+            return hops;
+        }
+    }
+
+    /// <summary>The host and the route to it ("root@gw1 via admin@bastion"): one connection per route.</summary>
+    public string RouteKey => Via is null ? Target.ToString() : $"{Target} via {Via.RouteKey}";
 }

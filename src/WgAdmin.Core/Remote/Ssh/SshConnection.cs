@@ -13,12 +13,15 @@ namespace WgAdmin.Remote;
 public sealed class SshConnection : IDisposable
 {
     private readonly SshClient _client;
+    private readonly SshTunnel? _tunnel;
     private int _commands;
+    private int _holders = 1;
 
-    private SshConnection(SshClient client, SshTarget target, string fingerprint, SshConnectOptions options)
+    private SshConnection(SshClient client, SshTarget target, string fingerprint, SshConnectOptions options, SshTunnel? tunnel = null)
     {
         Options = options;
         _client = client;
+        _tunnel = tunnel;
         Target = target;
         HostKeyFingerprint = fingerprint;
     }
@@ -35,9 +38,55 @@ public sealed class SshConnection : IDisposable
 
     public bool IsConnected => !_disposed && _client.IsConnected;
 
+    /// <summary>The jump host this connection rides, or null when direct.</summary>
+    public SshConnection? Via => _tunnel?.Via;
+
+    internal SshClient Client => _client;
+
     private bool _disposed;
 
-    public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default)
+    /// <summary>Opens a connection, through its jump hosts (<see cref="SshConnectOptions.Via"/>) when it has any; they close with it.</summary>
+    public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default) =>
+        Open(options, options.Via is { } hop ? SshHopFailure.Reach(options, () => Open(hop, cancellation)) : null, cancellation);
+
+    /// <summary>
+    /// Another holder of this connection (a connection riding it, a kept session): it closes when
+    /// every holder has disposed it.
+    /// </summary>
+    internal SshConnection Retain()
+    {
+        Interlocked.Increment(ref _holders);
+        return this;
+    }
+
+    /// <summary>
+    /// Opens a connection through <paramref name="via"/> (a jump host, already open) or directly
+    /// when it is null. The connection takes over one reference to <paramref name="via"/>.
+    /// </summary>
+    internal static SshConnection Open(SshConnectOptions options, SshConnection? via, CancellationToken cancellation)
+    {
+        var target = options.Target;
+        SshTunnel? tunnel = null;
+        try
+        {
+            tunnel = via is null ? null : SshTunnel.Open(via, target.Host, target.Port);
+        }
+        catch (WgException ex)
+        {
+            throw SshHopFailure.Wrap(options, ex);
+        }
+        try
+        {
+            return OpenOver(options, tunnel, cancellation);
+        }
+        catch
+        {
+            tunnel?.Dispose();
+            throw;
+        }
+    }
+
+    private static SshConnection OpenOver(SshConnectOptions options, SshTunnel? tunnel, CancellationToken cancellation)
     {
         var target = options.Target;
         KnownHosts knownHosts;
@@ -49,8 +98,9 @@ public sealed class SshConnection : IDisposable
         {
             throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot read known_hosts: {ex.Message}", Offender: target.ComputerName));
         }
-        var authentication = BuildAuthentication(options);
-        var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, authentication.ToArray())
+        using var authentication = SshAuthentication.Build(options);
+        // Through a jump host the socket is the tunnel's; the host key is still checked under the target's name.
+        var connectionInfo = new ConnectionInfo(tunnel?.Host ?? target.Host, tunnel?.Port ?? target.Port, target.User, authentication.Methods.ToArray())
         {
             Timeout = options.ConnectTimeout,
         };
@@ -85,12 +135,24 @@ public sealed class SshConnection : IDisposable
         catch (SshAuthenticationException ex)
         {
             client.Dispose();
-            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ex.Message}).", Offender: target.ComputerName));
+            var agent = authentication.AgentProblem is { } problem ? $" {problem}" : "";
+            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ex.Message}).{agent}", Offender: target.ComputerName));
+        }
+        catch (Exception ex) when (tunnel?.Failure is { } failure && ex is SshException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.JumpHostFailed,
+                $"{target}: the jump host {tunnel.Via.Target} cannot open a connection to {target.Host}:{target.Port}: {failure.Message}", Offender: tunnel.Via.Target.ToString()));
         }
         catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
         {
             client.Dispose();
             throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot connect: {ex.Message}", Offender: target.ComputerName));
+        }
+        catch (WgException ex) when (ex.ErrorId == WgErrorId.SshAgentFailed)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.SshAgentFailed, $"{target}: {ex.Errors[0].Message}", Offender: ex.Errors[0].Offender));
         }
 
         if (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew && presentedKey is not null && options.KnownHostsWriteFile is not null)
@@ -106,7 +168,7 @@ public sealed class SshConnection : IDisposable
                     $"{target}: cannot record the new host key in {Quote.Value(options.KnownHostsWriteFile)}: {ex.Message}", Offender: target.ComputerName));
             }
         }
-        return new SshConnection(client, target, fingerprint, options);
+        return new SshConnection(client, target, fingerprint, options, tunnel);
     }
 
     /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>
@@ -168,6 +230,8 @@ public sealed class SshConnection : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Decrement(ref _holders) > 0)
+            return;
         if (_disposed)
             return;
         _disposed = true;
@@ -181,41 +245,7 @@ public sealed class SshConnection : IDisposable
             // The connection is going away either way.
         }
         _client.Dispose();
-    }
-
-    private static List<AuthenticationMethod> BuildAuthentication(SshConnectOptions options)
-    {
-        var methods = new List<AuthenticationMethod>();
-        var keys = new List<IPrivateKeySource>();
-        foreach (var file in options.KeyFiles.Where(File.Exists))
-        {
-            try
-            {
-                keys.Add(string.IsNullOrEmpty(options.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, options.KeyPassphrase));
-            }
-            catch (SshPassPhraseNullOrEmptyException) when (!options.KeyFileNamed)
-            {
-                // An encrypted default or ssh_config identity is skipped, as ssh without an agent would; others may work.
-            }
-            catch (SshPassPhraseNullOrEmptyException)
-            {
-                throw new WgException(new WgError(WgErrorId.KeyFilePassphraseRequired,
-                    $"The key file {Quote.Value(file)} is protected by a passphrase; give it with -Credential (the password is the passphrase).", Offender: file));
-            }
-            catch (Exception ex) when (ex is SshException or IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                if (!options.KeyFileNamed)
-                    continue; // a default identity that is not a key SSH.NET reads
-                throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"The key file {Quote.Value(file)} cannot be used: {ex.Message}", Offender: file));
-            }
-        }
-        if (keys.Count > 0)
-            methods.Add(new PrivateKeyAuthenticationMethod(options.Target.User, keys.ToArray()));
-        if (options.Password is not null)
-            methods.Add(new PasswordAuthenticationMethod(options.Target.User, options.Password));
-        if (methods.Count == 0)
-            methods.Add(new NoneAuthenticationMethod(options.Target.User));
-        return methods;
+        _tunnel?.Dispose();
     }
 
     private static void PreferHostKeyTypes(ConnectionInfo connectionInfo, IReadOnlyList<string> knownTypes)

@@ -106,7 +106,7 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
     private static WgException Invalid(string computerName, string problem) =>
         new(new WgError(WgErrorId.InvalidComputerName, $"The computer name {Quote.Value(computerName ?? "")} is not valid: {problem}.", Offender: computerName));
 
-    private static string ExpandPath(string path, string home, string host, string user, string alias)
+    internal static string ExpandPath(string path, string home, string host, string user, string alias)
     {
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
             path = home + path[1..];
