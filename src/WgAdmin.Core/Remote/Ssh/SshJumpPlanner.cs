@@ -35,10 +35,11 @@ public static class SshJumpPlanner
             Password = null,
             JumpHost = hops.Count > 1 ? string.Join(",", hops.Take(hops.Count - 1)) : null,
         };
-        var hop = hopSettings.For(last.Host, config, here);
-        if (here.Contains(hop.Target.ToString(), StringComparer.OrdinalIgnoreCase))
-            throw Loop(proxyJump!, $"{hop.Target} is reached through itself ({string.Join(" <- ", here.Append(hop.Target.ToString()))}); exclude it from the Host block that sets ProxyJump (Host * !{last.Host})");
-        return hop;
+        // Checked before the hop's own route is planned, which would otherwise go round the loop.
+        var hopTarget = SshTarget.Resolve(last.Host, config, last.User, last.Port, settings.HomeDirectory).ToString();
+        if (here.Contains(hopTarget, StringComparer.OrdinalIgnoreCase))
+            throw Loop(proxyJump!, $"{hopTarget} is reached through itself ({string.Join(" <- ", here.Append(hopTarget))}); exclude it from the Host block that sets ProxyJump (Host * !{last.Host})");
+        return hopSettings.For(last.Host, config, here);
     }
 
     private static WgException Loop(string value, string problem) =>
