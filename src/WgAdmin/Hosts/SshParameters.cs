@@ -30,7 +30,8 @@ internal static class SshParameters
             SshConfigPath = sshConfig is null ? null : resolvePath(sshConfig),
             KnownHostsPaths = BoundValues.Strings(bound, nameof(WgHostCmdlet.KnownHostsPath)).Select(resolvePath).ToArray(),
             HostKeyPolicy = BoundValues.Value<HostKeyPolicy>(bound, nameof(WgHostCmdlet.HostKeyPolicy)) ?? HostKeyPolicy.Strict,
-            ConnectTimeout = TimeSpan.FromSeconds(BoundValues.Value<int>(bound, nameof(WgHostCmdlet.ConnectTimeoutSeconds)) ?? DefaultConnectTimeoutSeconds),
+            // Not given: the ssh config's ConnectTimeout for the host, else the default.
+            ConnectTimeout = BoundValues.Value<int>(bound, nameof(WgHostCmdlet.ConnectTimeoutSeconds)) is int seconds ? TimeSpan.FromSeconds(seconds) : null,
             JumpHost = BoundValues.Strings(bound, nameof(WgHostCmdlet.JumpHost)) is { Length: > 0 } hops ? string.Join(",", hops) : null,
         };
     }

@@ -16,6 +16,10 @@ public sealed class SshConnectOptions
     /// <summary>Where AcceptNew records a new key.</summary>
     public string? KnownHostsWriteFile { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>ssh_config ServerAliveInterval: how often a silent server is asked whether it is alive; zero for never.</summary>
+    public TimeSpan ServerAliveInterval { get; init; }
+    /// <summary>ssh_config ServerAliveCountMax: questions left unanswered before the server is given up for dead.</summary>
+    public int ServerAliveCountMax { get; init; } = 3;
     /// <summary>The ssh-agent's socket (ssh_config IdentityAgent, else SSH_AUTH_SOCK), or null for none.</summary>
     public string? AgentSocket { get; init; }
     /// <summary>ssh_config IdentitiesOnly: of the agent's keys, only those of <see cref="KeyFiles"/>.</summary>

@@ -115,6 +115,10 @@ public sealed class SshConnection : IDisposable
         string fingerprint = "";
         byte[]? presentedKey = null;
         var client = new SshClient(connectionInfo);
+        // ServerAliveInterval: traffic on a quiet connection (keeps NAT and firewall state); SSH.NET's
+        // keepalive asks for no answer, so ServerAliveCountMax is not counted (see docs/remote.md).
+        if (options.ServerAliveInterval > TimeSpan.Zero)
+            client.KeepAliveInterval = options.ServerAliveInterval;
         client.HostKeyReceived += (_, e) =>
         {
             presentedKey = e.HostKey;

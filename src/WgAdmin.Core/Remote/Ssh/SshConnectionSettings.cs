@@ -14,7 +14,11 @@ public sealed record SshConnectionSettings
     public string? SshConfigPath { get; init; }
     public IReadOnlyList<string> KnownHostsPaths { get; init; } = Array.Empty<string>();
     public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>-ConnectTimeoutSeconds; null when not given: the ssh config's ConnectTimeout, else <see cref="DefaultConnectTimeout"/>.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>How long a connection may take when neither the caller nor the ssh config says.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
     public string HomeDirectory { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
     /// <summary>-JumpHost: a ProxyJump chain ("a,b", "user@a:2222", "none") that replaces the ssh config's for the named hosts.</summary>
     public string? JumpHost { get; init; }
@@ -76,7 +80,9 @@ public sealed record SshConnectionSettings
             HostKeyPolicy = HostKeyPolicy,
             KnownHostsFiles = readFiles,
             KnownHostsWriteFile = writeFile,
-            ConnectTimeout = ConnectTimeout,
+            ConnectTimeout = ConnectTimeout ?? (hostOptions.ConnectTimeout is { } configured && configured > TimeSpan.Zero ? configured : DefaultConnectTimeout),
+            ServerAliveInterval = hostOptions.ServerAliveInterval ?? TimeSpan.Zero,
+            ServerAliveCountMax = hostOptions.ServerAliveCountMax ?? 3,
             AgentSocket = SshAgentLocator.Resolve(hostOptions.IdentityAgent, EnvironmentVariable,
                 path => SshTarget.ExpandPath(path, HomeDirectory, target.Host, target.User, alias)),
             IdentitiesOnly = hostOptions.IdentitiesOnly ?? false,
