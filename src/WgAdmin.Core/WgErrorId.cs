@@ -58,6 +58,7 @@ public static class WgErrorId
     public const string SshAgentFailed = "WgAdmin.SshAgentFailed";
     public const string InvalidJumpHost = "WgAdmin.InvalidJumpHost";
     public const string JumpHostFailed = "WgAdmin.JumpHostFailed";
+    public const string SudoRequired = "WgAdmin.SudoRequired";
 
     // Changes (snapshots, locks, confirmation)
     public const string ChangeRolledBack = "WgAdmin.ChangeRolledBack";
