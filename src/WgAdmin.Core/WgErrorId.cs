@@ -59,6 +59,7 @@ public static class WgErrorId
     public const string InvalidJumpHost = "WgAdmin.InvalidJumpHost";
     public const string JumpHostFailed = "WgAdmin.JumpHostFailed";
     public const string SudoRequired = "WgAdmin.SudoRequired";
+    public const string HostCertificateInvalid = "WgAdmin.HostCertificateInvalid";
 
     // Changes (snapshots, locks, confirmation)
     public const string ChangeRolledBack = "WgAdmin.ChangeRolledBack";

@@ -106,14 +106,51 @@ public sealed class SshConnection : IDisposable
         };
         // Ask for the key types already on file first, as ssh does, so a host known by its
         // ed25519 key is not reported as changed because it offered an ECDSA key.
+        // A host a CA is trusted for is asked for its certificate first (SSH.NET's default order).
         var knownTypes = knownHosts.KeyTypesFor(target.KnownHostsName);
-        if (knownTypes.Count > 0)
+        if (knownTypes.Count > 0 && !knownHosts.HasCertificateAuthorityFor(target.KnownHostsName))
             PreferHostKeyTypes(connectionInfo, knownTypes);
 
         HostKeyVerdict verdict = HostKeyVerdict.Unknown;
         IReadOnlyList<string> knownFingerprints = Array.Empty<string>();
         string fingerprint = "";
         byte[]? presentedKey = null;
+        string? certificateProblem = null;
+        // A host certificate's blob, caught as SSH.NET reads it: SSH.NET checks the certificate's
+        // dates and CA signature before it asks whether the host is trusted, and a certificate it
+        // refuses never reaches that question; its reason is named from this blob.
+        byte[]? offeredCertificate = null;
+        foreach (var name in connectionInfo.HostKeyAlgorithms.Keys.Where(k => k.EndsWith("-cert-v01@openssh.com", StringComparison.Ordinal)).ToList())
+        {
+            var create = connectionInfo.HostKeyAlgorithms[name];
+            connectionInfo.HostKeyAlgorithms[name] = data =>
+            {
+                offeredCertificate = data;
+                return create(data);
+            };
+        }
+        void Judge(byte[] hostKey)
+        {
+            presentedKey = hostKey;
+            if (offeredCertificate is { } blob)
+            {
+                // Its CA must be trusted for the host; the certified key is the host's key.
+                var certificate = ReadCertificate(blob);
+                presentedKey = certificate?.PlainKey ?? hostKey;
+                fingerprint = KnownHosts.Fingerprint(presentedKey);
+                verdict = certificate is null ? HostKeyVerdict.Unknown
+                    : knownHosts.CheckCertificate(target.KnownHostsName, target.Host, certificate, DateTimeOffset.UtcNow, out knownFingerprints, out certificateProblem);
+                certificateProblem ??= certificate is null ? "its certificate could not be read"
+                    : verdict == HostKeyVerdict.Trusted && hostKey.Length == 0 ? "its certificate's CA signature or the key exchange did not verify" : null;
+                if (hostKey.Length == 0 && verdict == HostKeyVerdict.Trusted)
+                    verdict = HostKeyVerdict.CertificateInvalid;
+            }
+            else
+            {
+                fingerprint = KnownHosts.Fingerprint(hostKey);
+                verdict = knownHosts.Check(target.KnownHostsName, hostKey, out knownFingerprints);
+            }
+        }
         var client = new SshClient(connectionInfo);
         // ServerAliveInterval: traffic on a quiet connection (keeps NAT and firewall state); SSH.NET's
         // keepalive asks for no answer, so ServerAliveCountMax is not counted (see docs/remote.md).
@@ -121,20 +158,25 @@ public sealed class SshConnection : IDisposable
             client.KeepAliveInterval = options.ServerAliveInterval;
         client.HostKeyReceived += (_, e) =>
         {
-            presentedKey = e.HostKey;
-            fingerprint = KnownHosts.Fingerprint(e.HostKey);
-            verdict = knownHosts.Check(target.KnownHostsName, e.HostKey, out knownFingerprints);
+            Judge(e.HostKey);
             e.CanTrust = verdict == HostKeyVerdict.Trusted || (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
         };
         try
         {
             client.ConnectAsync(cancellation).GetAwaiter().GetResult();
         }
+        catch (SshConnectionException) when (presentedKey is null && offeredCertificate is not null)
+        {
+            // SSH.NET refused the host's certificate before asking: judge it as ssh would, to say why.
+            client.Dispose();
+            Judge(Array.Empty<byte>());
+            throw HostKeyError(target, verdict, fingerprint, knownFingerprints, certificateProblem);
+        }
         catch (Exception ex) when (ex is SshConnectionException && verdict != HostKeyVerdict.Trusted && presentedKey is not null
                                    && !(verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew))
         {
             client.Dispose();
-            throw HostKeyError(target, verdict, fingerprint, knownFingerprints);
+            throw HostKeyError(target, verdict, fingerprint, knownFingerprints, certificateProblem);
         }
         catch (SshAuthenticationException ex)
         {
@@ -263,13 +305,27 @@ public sealed class SshConnection : IDisposable
             connectionInfo.HostKeyAlgorithms.Remove(algorithm);
     }
 
-    private static WgException HostKeyError(SshTarget target, HostKeyVerdict verdict, string fingerprint, IReadOnlyList<string> known) => verdict switch
+    private static SshCertificate? ReadCertificate(byte[] blob)
     {
+        try
+        {
+            return SshCertificate.Parse(blob);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static WgException HostKeyError(SshTarget target, HostKeyVerdict verdict, string fingerprint, IReadOnlyList<string> known, string? certificateProblem) => verdict switch
+    {
+        HostKeyVerdict.CertificateInvalid => new WgException(new WgError(WgErrorId.HostCertificateInvalid,
+            $"{target}: the host's key {fingerprint} is not trusted: {certificateProblem}.", Offender: fingerprint)),
         HostKeyVerdict.Changed => new WgException(new WgError(WgErrorId.HostKeyChanged,
             $"{target}: the host key has CHANGED. It is now {fingerprint}; known_hosts has {string.Join(", ", known)}. It may be a reinstalled host or an attack; check it, then correct known_hosts.", Offender: fingerprint)),
         HostKeyVerdict.Revoked => new WgException(new WgError(WgErrorId.HostKeyRevoked,
-            $"{target}: the host key {fingerprint} is marked @revoked in known_hosts.", Offender: fingerprint)),
+            certificateProblem is null ? $"{target}: the host key {fingerprint} is marked @revoked in known_hosts." : $"{target}: the host key {fingerprint} is not trusted: {certificateProblem}.", Offender: fingerprint)),
         _ => new WgException(new WgError(WgErrorId.HostKeyUnknown,
-            $"{target}: the host is unknown; its key is {fingerprint}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
+            $"{target}: the host is unknown; its key is {fingerprint}{(certificateProblem is null ? "" : $" ({certificateProblem})")}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
     };
 }

@@ -5,7 +5,7 @@ namespace WgAdmin.Remote;
 
 /// <summary>
 /// Reads the SSH wire encoding (RFC 4251 section 5): uint32 big-endian, and "string", a uint32
-/// length then that many bytes. A read past the end throws <see cref="FormatException"/>.
+/// length then that many bytes; uint64 for certificates. A read past the end throws <see cref="FormatException"/>.
 /// </summary>
 internal sealed class SshWireReader
 {
@@ -27,6 +27,14 @@ internal sealed class SshWireReader
         Need(4);
         var value = BinaryPrimitives.ReadUInt32BigEndian(_data.AsSpan(_offset, 4));
         _offset += 4;
+        return value;
+    }
+
+    public ulong ReadUInt64()
+    {
+        Need(8);
+        var value = BinaryPrimitives.ReadUInt64BigEndian(_data.AsSpan(_offset, 8));
+        _offset += 8;
         return value;
     }
 

@@ -40,4 +40,65 @@ public class RealSshdTests
         Assert.Contains($"'{RealSshd.PasswordUser}' is not root", ex.Message, StringComparison.Ordinal);
         Assert.Contains("sudo: a password is required", ex.Message, StringComparison.Ordinal);
     }
+
+    private static string Trusting(RealSshd sshd, string pattern = "[127.0.0.1]:*", string? ca = null) => $"@cert-authority {pattern} {ca ?? sshd.HostCa}\n";
+
+    [SkippableTheory]
+    [InlineData("[127.0.0.1]:*")]
+    [InlineData("localhost,[127.0.0.1]:*,!gw-x")]
+    public void AHostCertificateFromATrustedCaIsTrustedWithNoKeyOnFile(string pattern)
+    {
+        using var sshd = new RealSshd("-n 127.0.0.1,gw-a -V -5m:+1h");
+        using var connection = SshConnection.Open(sshd.Options("root", "id_client", Trusting(sshd, pattern)));
+
+        Assert.Equal("root\n", connection.Run("id -un").Output);
+        // The fingerprint is the certified key's, as ssh prints it.
+        Assert.Equal(Tool.Run("ssh-keygen", ["-lf", sshd.Path("host_ed25519.pub")]).StdOut.Split(' ')[1], connection.HostKeyFingerprint);
+    }
+
+    [SkippableTheory]
+    [InlineData("-n 127.0.0.1 -V 20200101:20200102", "it expired at 2020-01-02")]
+    [InlineData("-n 127.0.0.1 -V +1d:+2d", "it is not valid before")]
+    [InlineData("-n gw-a,10.0.0.1 -V -5m:+1h", "it is for 'gw-a', '10.0.0.1', not '127.0.0.1'")]
+    public void AHostCertificateSshWouldRefuseIsRefusedWithTheReason(string signing, string reason)
+    {
+        using var sshd = new RealSshd(signing);
+
+        var ex = Assert.Throws<WgException>(() => SshConnection.Open(sshd.Options("root", "id_client", Trusting(sshd))));
+
+        Assert.Equal(WgErrorId.HostCertificateInvalid, ex.ErrorId);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("from the trusted CA SHA256:", ex.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void AHostCertificateFromAnUnknownCaIsAnUnknownHostNamingTheCa()
+    {
+        using var sshd = new RealSshd("-n 127.0.0.1 -V -5m:+1h");
+        // Another CA is trusted for the host; the host's own CA is not.
+        var ex = Assert.Throws<WgException>(() => SshConnection.Open(sshd.Options("root", "id_client", Trusting(sshd, ca: sshd.UserCa))));
+
+        Assert.Equal(WgErrorId.HostKeyUnknown, ex.ErrorId);
+        Assert.Contains("no @cert-authority line trusts for " + sshd.KnownHostsName, ex.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void ACertificateOfARevokedCaIsRevoked()
+    {
+        using var sshd = new RealSshd("-n 127.0.0.1 -V -5m:+1h");
+        var knownHosts = Trusting(sshd) + $"@revoked * {sshd.HostCa}\n";
+
+        var ex = Assert.Throws<WgException>(() => SshConnection.Open(sshd.Options("root", "id_client", knownHosts)));
+
+        Assert.Equal(WgErrorId.HostKeyRevoked, ex.ErrorId);
+    }
+
+    [SkippableFact]
+    public void ACertifiedHostKnownByItsPlainKeyIsTrusted()
+    {
+        using var sshd = new RealSshd("-n 127.0.0.1 -V -5m:+1h");
+        using var connection = SshConnection.Open(sshd.Options("root", "id_client", KnownHost(sshd)));
+
+        Assert.True(connection.IsConnected);
+    }
 }
