@@ -6,7 +6,8 @@ namespace WgAdmin.Remote;
 /// <summary>
 /// The authentication methods for one connection, as ssh chooses its keys: the agent's keys first,
 /// in the agent's order (with IdentitiesOnly only those whose public key matches an identity file),
-/// then the identity files the agent does not hold, loaded from disk; then a password. A key in
+/// then the identity files the agent does not hold, loaded from disk (with the user certificate
+/// that certifies it: a CertificateFile, else KEY-cert.pub beside it); then a password. A key in
 /// the agent is used through the agent and its file is never opened, so it needs no passphrase.
 /// </summary>
 internal sealed class SshAuthentication : IDisposable
@@ -119,11 +120,38 @@ internal sealed class SshAuthentication : IDisposable
         }
     }
 
+    /// <summary>
+    /// The user certificate for an identity file, as ssh pairs them: the first CertificateFile, then
+    /// FILE-cert.pub, that certifies the file's public key; null when none does.
+    /// </summary>
+    internal static string? CertificateFor(string file, IReadOnlyList<string> certificateFiles)
+    {
+        if (SshPublicKeyFile.Read(file) is not { } publicKey)
+            return null;
+        foreach (var candidate in certificateFiles.Append(file + "-cert.pub"))
+        {
+            try
+            {
+                if (File.Exists(candidate) && SshPublicKeyFile.ParsePublicKeyLine(File.ReadAllText(candidate)) is { } blob
+                    && SshCertificate.Parse(blob).PlainKey.AsSpan().SequenceEqual(publicKey))
+                    return candidate;
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                // Not a certificate ssh could read either: passed over, as ssh does.
+            }
+        }
+        return null;
+    }
+
     private static PrivateKeyFile? LoadFile(string file, SshConnectOptions options)
     {
         try
         {
-            return string.IsNullOrEmpty(options.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, options.KeyPassphrase);
+            var passphrase = string.IsNullOrEmpty(options.KeyPassphrase) ? null : options.KeyPassphrase;
+            return CertificateFor(file, options.CertificateFiles) is { } certificate
+                ? new PrivateKeyFile(file, passphrase, certificate)
+                : passphrase is null ? new PrivateKeyFile(file) : new PrivateKeyFile(file, passphrase);
         }
         catch (SshPassPhraseNullOrEmptyException) when (!options.KeyFileNamed)
         {

@@ -7,8 +7,8 @@ namespace WgAdmin.Remote;
 /// with wildcard and negated patterns, Match blocks (host, originalhost, user, localuser, all;
 /// exec, canonical, final refused), Include (when loaded from a file), and HostName, User,
 /// Port, IdentityFile, UserKnownHostsFile, HashKnownHosts, IdentityAgent, IdentitiesOnly, ProxyJump,
-/// ConnectTimeout, ServerAliveInterval, ServerAliveCountMax.
-/// As in OpenSSH, the first value found for a keyword wins (IdentityFile accumulates), keywords
+/// ConnectTimeout, ServerAliveInterval, ServerAliveCountMax, CertificateFile.
+/// As in OpenSSH, the first value found for a keyword wins (IdentityFile and CertificateFile accumulate), keywords
 /// are case-insensitive, and "Key value" and "Key=value" are both accepted.
 /// </summary>
 public sealed class SshConfigFile
@@ -180,6 +180,10 @@ public sealed class SshConfigFile
                         if (!options.IdentityFiles.Contains(value, StringComparer.Ordinal))
                             options.IdentityFiles.Add(value);
                         break;
+                    case "certificatefile":
+                        if (!options.CertificateFiles.Contains(value, StringComparer.Ordinal))
+                            options.CertificateFiles.Add(value);
+                        break;
                     case "identityagent":
                         options.IdentityAgent ??= value;
                         break;
@@ -345,6 +349,8 @@ public sealed class SshHostOptions
     public int? Port { get; set; }
     public List<string> IdentityFiles { get; } = new();
     public List<string> UserKnownHostsFiles { get; } = new();
+    /// <summary>CertificateFile: user certificates, each used with the identity whose key it certifies.</summary>
+    public List<string> CertificateFiles { get; } = new();
     /// <summary>HashKnownHosts: whether a host key added to known_hosts is written with its name hashed; null when not set (no).</summary>
     public bool? HashKnownHosts { get; set; }
     public string? IdentityAgent { get; set; }

@@ -8,6 +8,8 @@ public sealed class SshConnectOptions
     public IReadOnlyList<string> KeyFiles { get; init; } = Array.Empty<string>();
     /// <summary>True when the admin named the key file (-KeyFilePath): then an unusable key is an error, not skipped.</summary>
     public bool KeyFileNamed { get; init; }
+    /// <summary>ssh_config CertificateFile: user certificates for the key files (FILE-cert.pub beside a key is looked for too).</summary>
+    public IReadOnlyList<string> CertificateFiles { get; init; } = Array.Empty<string>();
     public string? Password { get; init; }
     public string? KeyPassphrase { get; init; }
     public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;

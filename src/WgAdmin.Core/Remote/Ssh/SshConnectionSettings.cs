@@ -74,6 +74,7 @@ public sealed record SshConnectionSettings
             Target = target,
             KeyFiles = keyFiles,
             KeyFileNamed = KeyFilePath is not null,
+            CertificateFiles = target.CertificateFiles,
             // With a key file the credential's password is its passphrase; without, a login password.
             Password = KeyFilePath is null ? Password : null,
             KeyPassphrase = KeyFilePath is not null ? Password : null,

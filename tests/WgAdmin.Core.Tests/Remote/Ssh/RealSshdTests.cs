@@ -101,4 +101,51 @@ public class RealSshdTests
 
         Assert.True(connection.IsConnected);
     }
+
+    [SkippableFact]
+    public void AUserCertificateBesideTheKeyLogsInWhereTheKeyAloneCannot()
+    {
+        using var sshd = new RealSshd();
+        // id_certified is in no authorized_keys: only the CA's certificate lets it in.
+        var alone = Assert.Throws<WgException>(() => SshConnection.Open(sshd.Options("root", "id_certified", KnownHost(sshd))));
+        Assert.Equal(WgErrorId.AuthenticationFailed, alone.ErrorId);
+
+        sshd.Sign("user_ca", "id_certified.pub", ["-I", "wgadmin-test-user", "-n", "root", "-V", "-5m:+1h"]);
+        using var connection = SshConnection.Open(sshd.Options("root", "id_certified", KnownHost(sshd)));
+
+        Assert.Equal("root\n", connection.Run("id -un").Output);
+    }
+
+    [SkippableFact]
+    public void ACertificateFileElsewhereIsUsedWithTheKeyItCertifies()
+    {
+        using var sshd = new RealSshd();
+        sshd.Sign("user_ca", "id_certified.pub", ["-I", "wgadmin-test-user", "-n", "root", "-V", "-5m:+1h"]);
+        var elsewhere = sshd.Path("issued-cert.pub");
+        File.Move(sshd.Path("id_certified-cert.pub"), elsewhere);
+        sshd.Sign("user_ca", "id_client.pub", ["-I", "another-key", "-n", "root", "-V", "-5m:+1h"]);
+        var options = sshd.Options("root", "id_certified", KnownHost(sshd));
+        // The first CertificateFile certifies another key: passed over, as ssh does.
+        options = new SshConnectOptions
+        {
+            Target = options.Target, KeyFiles = options.KeyFiles, KeyFileNamed = true, KnownHostsFiles = options.KnownHostsFiles,
+            CertificateFiles = [sshd.Path("id_client-cert.pub"), elsewhere],
+        };
+
+        using var connection = SshConnection.Open(options);
+
+        Assert.Equal("root\n", connection.Run("id -un").Output);
+        Assert.Equal(elsewhere, SshAuthentication.CertificateFor(sshd.Path("id_certified"), options.CertificateFiles));
+    }
+
+    [SkippableFact]
+    public void AUserCertificateForAnotherPrincipalIsRefusedByTheServer()
+    {
+        using var sshd = new RealSshd();
+        sshd.Sign("user_ca", "id_certified.pub", ["-I", "wgadmin-test-user", "-n", "someone-else", "-V", "-5m:+1h"]);
+
+        var ex = Assert.Throws<WgException>(() => SshConnection.Open(sshd.Options("root", "id_certified", KnownHost(sshd))));
+
+        Assert.Equal(WgErrorId.AuthenticationFailed, ex.ErrorId);
+    }
 }

@@ -135,4 +135,21 @@ public class SshMatchOracleTests
 
         Assert.Equal(TimeSpan.FromSeconds(9), (settings with { ConnectTimeout = TimeSpan.FromSeconds(9) }).For("gw-a", config).ConnectTimeout);
     }
+
+    [SkippableFact]
+    public void CertificateFilesAccumulateAsSshGListsThem()
+    {
+        OracleGate.Require(needsRoot: false, "ssh");
+        using var dir = new SecretTempDir();
+        var config = "Host gw-*\n  CertificateFile ~/.ssh/gw-cert.pub\n  CertificateFile /etc/ssh/%r-cert.pub\nMatch all\n  CertificateFile ~/.ssh/gw-cert.pub\n  CertificateFile ~/.ssh/all-cert.pub\n";
+        var file = dir.Write("config", config);
+        foreach (var alias in new[] { "gw-a", "db1" })
+        {
+            var printed = Tool.Run("ssh", ["-G", "-F", file, alias]);
+            Assert.True(printed.Ok, printed.StdErr);
+            var ssh = printed.StdOut.Split('\n').Where(l => l.StartsWith("certificatefile ", StringComparison.Ordinal)).Select(l => l["certificatefile ".Length..]).ToArray();
+
+            Assert.Equal(ssh, SshConfigFile.Parse(config).Resolve(alias).CertificateFiles);
+        }
+    }
 }
