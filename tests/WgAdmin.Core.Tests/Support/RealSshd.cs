@@ -22,6 +22,7 @@ public sealed class RealSshd : IDisposable
     public const string PasswordUser = "wgpass";
 
     private readonly SecretTempDir _dir = new();
+    private readonly System.Text.StringBuilder _log = new();
     private Process? _sshd;
 
     /// <param name="hostCertificate">ssh-keygen -s options for a host certificate (e.g. "-n 127.0.0.1 -V -5m:+1h"), or null for none.</param>
@@ -65,7 +66,7 @@ public sealed class RealSshd : IDisposable
                 TrustedUserCAKeys {Path("user_ca.pub")}
                 PasswordAuthentication no
                 KbdInteractiveAuthentication no
-                LogLevel VERBOSE
+                LogLevel DEBUG1
 
                 """;
             _dir.Write("sshd_config", config);
@@ -79,12 +80,17 @@ public sealed class RealSshd : IDisposable
             foreach (var argument in new[] { "--mount", "--propagation", "private", "bash", wrapper })
                 info.ArgumentList.Add(argument);
             _sshd = Process.Start(info) ?? throw new InvalidOperationException("sshd did not start.");
-            var log = _sshd.StandardError.ReadToEndAsync();
+            _sshd.ErrorDataReceived += (_, e) =>
+            {
+                lock (_log)
+                    _log.Append(e.Data).Append('\n');
+            };
+            _sshd.BeginErrorReadLine();
             var watch = Stopwatch.StartNew();
             while (!Accepts(Port))
             {
                 if (_sshd.HasExited || watch.Elapsed > TimeSpan.FromSeconds(10))
-                    throw new InvalidOperationException($"sshd did not listen on port {Port}: {(_sshd.HasExited ? log.Result : "(still starting)")}");
+                    throw new InvalidOperationException($"sshd did not listen on port {Port}: {Log}");
                 Thread.Sleep(20);
             }
         }
@@ -96,6 +102,19 @@ public sealed class RealSshd : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>What sshd logged so far (-e, LogLevel DEBUG1: logins, and the forwardings a jump host opens).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+                return _log.ToString();
+        }
+    }
+
+    /// <summary>Logins sshd accepted so far: one per SSH connection that authenticated.</summary>
+    public int Logins => Log.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Accepted \S+ for "));
 
     public string Folder => _dir.Path;
 
@@ -116,8 +135,9 @@ public sealed class RealSshd : IDisposable
         Must(Tool.Run("ssh-keygen", ["-q", "-s", Path(ca), .. options, Path(publicKey)]), "ssh-keygen -s " + publicKey);
 
     /// <summary>How WgAdmin reaches this sshd as <paramref name="user"/> with <paramref name="keyFile"/>, trusting <paramref name="knownHosts"/>.</summary>
-    public SshConnectOptions Options(string user, string keyFile, string knownHosts) => new()
+    public SshConnectOptions Options(string user, string keyFile, string knownHosts, SshConnectOptions? via = null) => new()
     {
+        Via = via,
         Target = new SshTarget("127.0.0.1", "127.0.0.1", Port, user, Array.Empty<string>(), Array.Empty<string>()),
         KeyFiles = [Path(keyFile)],
         KeyFileNamed = true,
