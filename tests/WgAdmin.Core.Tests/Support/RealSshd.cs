@@ -113,8 +113,40 @@ public sealed class RealSshd : IDisposable
         }
     }
 
-    /// <summary>Logins sshd accepted so far: one per SSH connection that authenticated.</summary>
-    public int Logins => Log.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Accepted \S+ for "));
+    /// <summary>True once sshd's log holds <paramref name="text"/> (it is read as sshd writes it, a moment after).</summary>
+    public bool Logged(string text, int seconds = 5)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            if (watch.Elapsed > TimeSpan.FromSeconds(seconds))
+                return false;
+            Thread.Sleep(20);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Logins sshd accepted so far: one per SSH connection that authenticated, counted once its
+    /// log has been quiet for a moment (it is read as sshd writes it).
+    /// </summary>
+    public int Logins
+    {
+        get
+        {
+            var watch = Stopwatch.StartNew();
+            var seen = Log.Length;
+            for (var quiet = Stopwatch.StartNew(); quiet.Elapsed < TimeSpan.FromMilliseconds(300) && watch.Elapsed < TimeSpan.FromSeconds(3); Thread.Sleep(20))
+            {
+                if (Log.Length != seen)
+                {
+                    seen = Log.Length;
+                    quiet.Restart();
+                }
+            }
+            return Log.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Accepted \S+ for "));
+        }
+    }
 
     public string Folder => _dir.Path;
 

@@ -85,7 +85,8 @@ internal sealed class SshAuthentication : IDisposable
 
     /// <summary>
     /// ssh's order (sshconnect2.c, pubkey_prepare): each agent key in the agent's order, where an
-    /// identity file with the same public key is used through the agent; other agent keys only
+    /// identity file with the same public key is used through the agent; an agent certificate
+    /// (ssh-add adds KEY-cert.pub with the key) counts as its key's; other agent keys only
     /// without IdentitiesOnly; then the identity files no agent key matched, in their order.
     /// </summary>
     public static IReadOnlyList<SshOfferedKey> Order(IReadOnlyList<SshAgentIdentity> agentKeys, IReadOnlyList<(string File, byte[]? PublicKey)> files, bool identitiesOnly)
@@ -97,11 +98,27 @@ internal sealed class SshAuthentication : IDisposable
             var match = remaining.FindIndex(f => f.PublicKey is not null && identity.Is(f.PublicKey));
             if (match >= 0)
                 remaining.RemoveAt(match);
-            if (match >= 0 || !identitiesOnly)
+            var certifies = CertifiedKey(identity) is { } plain && files.Any(f => f.PublicKey is not null && plain.AsSpan().SequenceEqual(f.PublicKey));
+            if (match >= 0 || certifies || !identitiesOnly)
                 offered.Add(SshOfferedKey.FromAgent(identity));
         }
         offered.AddRange(remaining.Select(f => SshOfferedKey.FromFile(f.File)));
         return offered;
+    }
+
+    /// <summary>The key an agent certificate certifies, or null for a plain key (or a certificate that cannot be read).</summary>
+    private static byte[]? CertifiedKey(SshAgentIdentity identity)
+    {
+        if (!SshCertificate.IsCertificateType(identity.KeyType))
+            return null;
+        try
+        {
+            return SshCertificate.Parse(identity.PublicKey).PlainKey;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True when the agent at <paramref name="agentSocket"/> holds the key of <paramref name="keyFile"/>; false when it cannot be asked.</summary>

@@ -31,7 +31,7 @@ public class RealSshdJumpTests(ITestOutputHelper output)
         Assert.Equal(1, bastion.Logins);
         Assert.Equal(1, gateway.Logins);
         // The bastion opened the way to the gateway (a direct-tcpip channel).
-        Assert.Contains($"target 127.0.0.1 port {gateway.Port}", bastion.Log, StringComparison.Ordinal);
+        Assert.True(bastion.Logged($"target 127.0.0.1 port {gateway.Port}"), bastion.Log);
     }
 
     [SkippableFact]
@@ -123,12 +123,37 @@ public class RealSshdJumpTests(ITestOutputHelper output)
         using var connection = SshConnection.Open(options);
 
         Assert.Equal("root\n", connection.Run("id -un").Output);
-        Assert.Contains("ED25519 SHA256:", sshd.Log, StringComparison.Ordinal);
+        var fingerprint = Tool.Run("ssh-keygen", ["-lf", agent.KeyFile("held-encrypted") + ".pub"]).StdOut.Split(' ')[1];
+        Assert.True(sshd.Logged($"Accepted publickey for root from 127.0.0.1"), sshd.Log);
+        Assert.True(sshd.Logged(fingerprint), $"sshd did not log the agent's key {fingerprint}: {sshd.Log}");
         // Without the agent the same file wants its passphrase.
         var ex = Assert.Throws<WgException>(() => SshConnection.Open(new SshConnectOptions
         {
             Target = direct.Target, KnownHostsFiles = direct.KnownHostsFiles, KeyFileNamed = true, KeyFiles = [agent.KeyFile("held-encrypted")],
         }));
         Assert.Equal(WgErrorId.KeyFilePassphraseRequired, ex.ErrorId);
+    }
+
+    [SkippableFact]
+    public void AnAgentCertificateIsOfferedForItsKeyWithIdentitiesOnly()
+    {
+        using var agent = new RealSshAgent();
+        using var sshd = new RealSshd();
+        // id_certified is in no authorized_keys; ssh-add adds it with the certificate beside it.
+        sshd.Sign("user_ca", "id_certified.pub", ["-I", "wgadmin-test-user", "-n", "root", "-V", "-5m:+1h"]);
+        Assert.True(Tool.Run("ssh-add", [sshd.Path("id_certified")], environment: agent.Environment).Ok);
+        // Encrypted on disk and its certificate gone: only the agent can sign with it, and only the agent has the certificate.
+        Assert.True(Tool.Run("ssh-keygen", ["-q", "-p", "-P", "", "-N", "not given", "-f", sshd.Path("id_certified")]).Ok);
+        File.Delete(sshd.Path("id_certified-cert.pub"));
+        var direct = sshd.Options("root", "id_client", KnownHost(sshd));
+
+        using var connection = SshConnection.Open(new SshConnectOptions
+        {
+            Target = direct.Target, KnownHostsFiles = direct.KnownHostsFiles, KeyFileNamed = true,
+            KeyFiles = [sshd.Path("id_certified")], AgentSocket = agent.Socket, IdentitiesOnly = true,
+        });
+
+        Assert.Equal("root\n", connection.Run("id -un").Output);
+        Assert.True(sshd.Logged("wgadmin-test-user"), sshd.Log); // sshd logs the certificate's key ID
     }
 }
