@@ -60,6 +60,11 @@ public static class WgErrorId
     public const string SessionNotFound = "WgAdmin.SessionNotFound";
     public const string InterfaceNotFound = "WgAdmin.InterfaceNotFound";
     public const string InvalidInterfaceForApply = "WgAdmin.InvalidInterfaceForApply";
+    public const string SshAgentFailed = "WgAdmin.SshAgentFailed";
+    public const string InvalidJumpHost = "WgAdmin.InvalidJumpHost";
+    public const string JumpHostFailed = "WgAdmin.JumpHostFailed";
+    public const string SudoRequired = "WgAdmin.SudoRequired";
+    public const string HostCertificateInvalid = "WgAdmin.HostCertificateInvalid";
 
     // Changes (snapshots, locks, confirmation)
     public const string ChangeRolledBack = "WgAdmin.ChangeRolledBack";
