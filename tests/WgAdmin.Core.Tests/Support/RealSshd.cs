@@ -127,25 +127,25 @@ public sealed class RealSshd : IDisposable
     }
 
     /// <summary>
-    /// Logins sshd accepted so far: one per SSH connection that authenticated, counted once its
-    /// log has been quiet for a moment (it is read as sshd writes it).
+    /// Logins sshd accepted so far: one per SSH connection that authenticated. Its log is read as
+    /// sshd writes it, late under load, so this waits (10 s at most) for <paramref name="expected"/>
+    /// of them, then for the log to be quiet a moment, and counts: more than expected still shows.
     /// </summary>
-    public int Logins
+    public int CountLogins(int expected)
     {
-        get
+        int Count() => Log.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Accepted \S+ for "));
+        for (var watch = Stopwatch.StartNew(); Count() < expected && watch.Elapsed < TimeSpan.FromSeconds(10);)
+            Thread.Sleep(20);
+        var seen = Log.Length;
+        for (var quiet = Stopwatch.StartNew(); quiet.Elapsed < TimeSpan.FromMilliseconds(300); Thread.Sleep(20))
         {
-            var watch = Stopwatch.StartNew();
-            var seen = Log.Length;
-            for (var quiet = Stopwatch.StartNew(); quiet.Elapsed < TimeSpan.FromMilliseconds(300) && watch.Elapsed < TimeSpan.FromSeconds(3); Thread.Sleep(20))
+            if (Log.Length != seen)
             {
-                if (Log.Length != seen)
-                {
-                    seen = Log.Length;
-                    quiet.Restart();
-                }
+                seen = Log.Length;
+                quiet.Restart();
             }
-            return Log.Split('\n').Count(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Accepted \S+ for "));
         }
+        return Count();
     }
 
     public string Folder => _dir.Path;

@@ -239,13 +239,20 @@ public sealed class SshConnection : IDisposable
         {
             var execution = sshCommand.ExecuteAsync(cancellation);
             var errorRead = Task.Run(() => CappedOutput.Read(sshCommand.ExtendedOutputStream, onExceeded: Stop), CancellationToken.None);
-            using (var stdin = sshCommand.CreateInputStream())
+            try
             {
+                using var stdin = sshCommand.CreateInputStream();
                 if (input is not null)
                 {
                     var bytes = Encoding.UTF8.GetBytes(input);
                     stdin.Write(bytes, 0, bytes.Length);
                 }
+            }
+            catch (InvalidOperationException) when (stopping is null)
+            {
+                // The command ended, and its channel closed, before it took its input (SSH.NET then
+                // refuses the stream): what it wrote and its exit status are the result. A connection
+                // that failed fails the execution below.
             }
             output = CappedOutput.Read(sshCommand.OutputStream, onExceeded: Stop);
             error = errorRead.GetAwaiter().GetResult();
