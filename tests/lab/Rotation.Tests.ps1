@@ -76,7 +76,7 @@ Describe 'Rotation of keys and preshared keys' -Tag 'Lab' -Skip:(-not $script:la
         $out | Should -Match 'stage the new public keys on'
         (Update-WgPresharedKey -Path $file @ssh -WhatIf 6>&1 | Out-String) | Should -Match 'preshared key'
         Get-Content -Raw $file | Should -Be $before
-        (foreach ($g in $gateways) { Get-Secret $g 'sha256sum /etc/wireguard/wg10.conf' }) | Should -Be $hashes
+        $(foreach ($g in $gateways) { Get-Secret $g 'sha256sum /etc/wireguard/wg10.conf' }) | Should -Be $hashes
     }
 
     It 'rotates every preshared key live on both ends without losing a packet' {
@@ -91,7 +91,7 @@ Describe 'Rotation of keys and preshared keys' -Tag 'Lab' -Skip:(-not $script:la
         $results.Count | Should -Be 6
         $results | ForEach-Object { $_.Completed | Should -BeTrue }
         $loss | ForEach-Object { $_.Lost | Should -Be 0 -Because "$($_.Tunnel) must lose nothing" }
-        (foreach ($g in $gateways) { Get-Secret $g 'wg show wg10 preshared-keys | sha256sum' }) | Should -Not -Be $before
+        $(foreach ($g in $gateways) { Get-Secret $g 'wg show wg10 preshared-keys | sha256sum' }) | Should -Not -Be $before
         # Both ends of each tunnel hold the same key, in the file and live (compared by hash on the gateways).
         foreach ($t in $tunnels) {
             $pub0 = Get-LivePublicKey $t[0]; $pub1 = Get-LivePublicKey $t[1]
