@@ -17,63 +17,18 @@ namespace WgAdmin.Core.Tests.Remote;
 /// </summary>
 public class RotationSandboxTests
 {
-    private sealed record Pair(ScratchNamespace Ns, WgInterface A, WgInterface B) : IDisposable
-    {
-        public void Dispose() => Ns.Dispose();
-    }
-
-    private static Pair TwoLinks()
-    {
-        GatewaySandbox.Require("wireguard-go", "wg", "wg-quick", "sha256sum", "flock", "ping");
-        var ns = ScratchNamespace.Create("wgadm-rot");
-        var suffix = RemoteOracle.RandomSuffix()[..6];
-        var keyA = WgPrivateKey.Generate();
-        var keyB = WgPrivateKey.Generate();
-        var psk = WgPresharedKey.Generate();
-        var portA = Random.Shared.Next(40000, 50000);
-        var portB = portA + 1;
-        var a = new WgInterface
-        {
-            Name = "wra" + suffix, PrivateKey = keyA, ListenPort = portA, Address = [WgPrefix.Parse("10.69.1.1/32")],
-            Peers = [new WgPeer(keyB.PublicKey) { Name = "site-b", PresharedKey = psk, AllowedIPs = [WgPrefix.Parse("10.70.2.0/24")], Endpoint = WgEndpoint.Parse($"127.0.0.1:{portB}") }],
-        };
-        var b = new WgInterface
-        {
-            Name = "wrb" + suffix, PrivateKey = keyB, ListenPort = portB, Address = [WgPrefix.Parse("10.69.2.1/32")],
-            Peers = [new WgPeer(keyA.PublicKey) { Name = "site-a", PresharedKey = psk, AllowedIPs = [WgPrefix.Parse("10.70.1.0/24")], Endpoint = WgEndpoint.Parse($"127.0.0.1:{portA}"), PersistentKeepalive = 25 }],
-        };
-        foreach (var link in new[] { a, b })
-        {
-            ns.StartWireGuardGo(link.Name!);
-            using var dir = new SecretTempDir();
-            var stripped = dir.Write("stripped.conf", WgConfigWriter.Write(link, WgSecretMode.Include, strip: true));
-            ns.Check(ns.Exec(["wg", "setconf", link.Name!, stripped]), "wg setconf");
-            ns.Check(ns.Exec(["ip", "address", "add", link.Address[0].ToString(), "dev", link.Name!]), "ip address add");
-            ns.Check(ns.Exec(["ip", "link", "set", "up", "dev", link.Name!]), "ip link set up");
-            ns.Check(ns.Exec(["ip", "route", "add", link.Peers[0].AllowedIPs[0].ToString(), "dev", link.Name!]), "ip route add");
-        }
-        ns.Check(ns.Exec(["ip", "link", "set", "up", "dev", "lo"]), "lo up");
-        return new Pair(ns, a, b);
-    }
-
-    private static Dictionary<string, string> Files(Pair p) => new()
-    {
-        [p.A.Name + ".conf"] = WgConfigWriter.Write(p.A, WgSecretMode.Include),
-        [p.B.Name + ".conf"] = WgConfigWriter.Write(p.B, WgSecretMode.Include),
-    };
-
     [SkippableFact]
     public void AKeyRotationEndsWithTheFarEndRoutingToTheNewKeyAndTheFilesAsTheWriterWritesThem()
     {
-        using var p = TwoLinks();
+        using var p = new TwoGateways(apart: false);
         var options = new ChangeOptions();
         var next = WgPrivateKey.Generate();
         var oldA = p.A.PrivateKey!.PublicKey;
-        var runs = GatewaySandbox.Run(p.Ns, Files(p),
+        var runs = GatewaySandbox.Run(p.NsA, p.Files(),
             RotationScript.PrepareKey("a", p.A.Name!, next, options).Script,
             RotationScript.Stage("b", p.B.Name!, [(oldA, next.PublicKey)], options).Script,
             $"wg show {p.B.Name} allowed-ips",
-            RotationScript.Switch("a", p.A.Name!, [System.Net.IPAddress.Parse("10.70.2.1")], options).Script,
+            RotationScript.Switch("a", p.A.Name!, [System.Net.IPAddress.Parse("10.70.2.9")], options).Script,
             RotationScript.Move("b", p.B.Name!, oldA, next.PublicKey, TimeSpan.FromSeconds(15), options).Script,
             $"wg show {p.B.Name} allowed-ips; wg show {p.A.Name} public-key; cat /etc/wireguard/{p.B.Name}.conf; echo @@@; key_file=/etc/wireguard/{p.A.Name}.key; wg pubkey < $key_file; ls /etc/wireguard");
 
@@ -111,10 +66,10 @@ public class RotationSandboxTests
     [SkippableFact]
     public void NewPresharedKeysGoLiveAndIntoTheFile()
     {
-        using var p = TwoLinks();
+        using var p = new TwoGateways(apart: false);
         var psk = WgPresharedKey.Generate();
         var peer = new PresharedKeyPeer("site-b", p.B.PrivateKey!.PublicKey, psk);
-        var runs = GatewaySandbox.Run(p.Ns, Files(p),
+        var runs = GatewaySandbox.Run(p.NsA, p.Files(),
             RotationScript.PresharedKeys("a", p.A.Name!, [peer], new ChangeOptions()).Script,
             $"wg show {p.A.Name} preshared-keys | sha256sum; cat /etc/wireguard/{p.A.Name}.conf | sha256sum",
             RotationScript.PresharedKeys("a", p.A.Name!, [new PresharedKeyPeer("nobody", WgPrivateKey.Generate().PublicKey, psk)], new ChangeOptions()).Script,
