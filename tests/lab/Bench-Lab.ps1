@@ -213,7 +213,7 @@ if ('Rotation' -in $Only) {
     function New-Mesh([object[]] $Sites, [string] $Name, [int] $Port, [string] $Prefix) {
         $file = Join-Path $LabOutput "bench-$Name.topology"
         $Sites | ForEach-Object {
-            New-WgKeyPair -ComputerName $_.gateway -InterfaceName $Name @ssh -Confirm:$false |
+            New-WgKeyPair -ComputerName $_.gateway -InterfaceName $Name -InstallPackage @ssh -Confirm:$false |
                 New-WgSite -Name "site-$($_.name)" -Endpoint "$($_.publicAddress):$Port" -LanPrefix $_.lanPrefix
         } | New-WgTopology -TunnelPrefix $Prefix -InterfaceName $Name -PresharedKeys -AsTopology | Export-WgTopology -Path $file -IncludeSecret -Force
         $applied = Import-WgTopology $file | Set-WgInterface @ssh -InstallPackage -ThrottleLimit 16 -Confirm:$false

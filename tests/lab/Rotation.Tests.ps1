@@ -24,7 +24,7 @@ Describe 'Rotation of keys and preshared keys' -Tag 'Lab' -Skip:(-not $script:la
         $script:keyLossGoal = 10
 
         $sites = foreach ($s in $mesh) {
-            New-WgKeyPair -ComputerName $s.gateway -InterfaceName wg10 @ssh -Confirm:$false |
+            New-WgKeyPair -ComputerName $s.gateway -InterfaceName wg10 -InstallPackage @ssh -Confirm:$false |
                 New-WgSite -Name "site-$($s.name)" -Endpoint "$($s.publicAddress):10094" -LanPrefix $s.lanPrefix
         }
         $topology = $sites | New-WgTopology -TunnelPrefix 10.94.0.0/24 -InterfaceName wg10 -PresharedKeys -AsTopology
