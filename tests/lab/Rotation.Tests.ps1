@@ -71,10 +71,10 @@ Describe 'Rotation of keys and preshared keys' -Tag 'Lab' -Skip:(-not $script:la
     It 'prints the plan with -WhatIf and changes nothing' {
         $before = Get-Content -Raw $file
         $hashes = foreach ($g in $gateways) { Get-Secret $g 'sha256sum /etc/wireguard/wg10.conf' }
-        $out = Update-WgKey -Path $file @ssh -WhatIf 6>&1 | Out-String
+        $out = Update-WgKey -Path $file @ssh -WhatIf -Verbose 4>&1 | Out-String
         $out | Should -Match 'make the next key on'
         $out | Should -Match 'stage the new public keys on'
-        (Update-WgPresharedKey -Path $file @ssh -WhatIf 6>&1 | Out-String) | Should -Match 'preshared key'
+        (Update-WgPresharedKey -Path $file @ssh -WhatIf -Verbose 4>&1 | Out-String) | Should -Match 'preshared key'
         Get-Content -Raw $file | Should -Be $before
         $(foreach ($g in $gateways) { Get-Secret $g 'sha256sum /etc/wireguard/wg10.conf' }) | Should -Be $hashes
     }
