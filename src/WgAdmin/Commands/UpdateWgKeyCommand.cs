@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Management.Automation;
 using WgAdmin.Keys;
@@ -27,6 +28,7 @@ public sealed class UpdateWgKeyCommand : WgRotationCmdlet
     /// <summary>How long the near end waits before it switches, so that the far ends are ready for the first handshake.</summary>
     private static readonly TimeSpan ArmDelay = TimeSpan.FromSeconds(1);
 
+    /// <summary>One site's rotation as it goes: its plan, the new key once known, and where it stopped.</summary>
     private sealed record Rotation(WgSite Site, KeyRotationPlan Plan)
     {
         public WgPublicKey? NewKey { get; set; } = Plan.NewKey;
@@ -36,37 +38,18 @@ public sealed class UpdateWgKeyCommand : WgRotationCmdlet
         public string? ErrorId { get; set; }
     }
 
+    private WgTopology _topology = null!;
+    private List<WgSite> _sites = new();
+    private string InterfaceName => _topology.InterfaceName;
+
     protected override void ProcessRecord()
     {
         var clock = Stopwatch.StartNew();
         if (LoadTopology() is not { } topology)
             return;
-        var sites = topology.Sites.Where(s => s is not null).ToList();
-        var interfaceName = topology.InterfaceName;
-
-        // Every gateway's state: the near ends', and the far ends' (which key they list).
-        var probes = RunStep(sites, $"Reading {sites.Count} gateway(s)", s => s.ComputerName!,
-            (site, token) =>
-            {
-                var state = GatewayExecutor.Probe(ConnectSite(site.Name, token), interfaceName, token);
-                _states[site.Name] = state;
-                return new RotationChange { ComputerName = site.ComputerName!, Description = "read" };
-            });
-        var states = sites.ToDictionary(s => s.Name, s => _states.GetValueOrDefault(s.Name), StringComparer.Ordinal);
-        foreach (var failed in probes.Where(p => !p.Succeeded))
-            WriteChangeError(failed, "Update-WgKey could not read a gateway");
-
-        var now = DateTimeOffset.UtcNow;
-        var rotations = new List<Rotation>();
-        foreach (var site in sites.Where(Chosen))
-        {
-            if (states[site.Name] is not { } near)
-                continue;
-            var plan = RotationPlanner.KeyPlan(topology, site, near, states);
-            if (!plan.Resumed && !RotationPlanner.IsDue(site.KeyCreated, OlderThan, now))
-                continue;
-            rotations.Add(new Rotation(site, plan));
-        }
+        _topology = topology;
+        _sites = topology.Sites.Where(s => s is not null).ToList();
+        var rotations = Plan(ReadStates());
         if (rotations.Count == 0)
         {
             WriteVerbose("No key is due.");
@@ -77,16 +60,65 @@ public sealed class UpdateWgKeyCommand : WgRotationCmdlet
         if (!ShouldProcess(description, MyInvocation.MyCommand.Name))
             return;
 
-        // 1. The next keys, all gateways at once.
+        PrepareKeys(rotations);
+        StageKeys(rotations);
+        var tunnelAddresses = topology.TunnelAddresses();
+        for (var i = 0; i < rotations.Count; i++)
+        {
+            var r = rotations[i];
+            WriteProgress(new ProgressRecord(ProgressId, "Rotating keys", $"{r.Site.Name}: {i + 1} of {rotations.Count} sites") { PercentComplete = i * 100 / rotations.Count });
+            var (switched, moved) = SwitchAndMove(r, tunnelAddresses);
+            if (r.Error is null && r.Plan.FarEnds.All(f => !f.Unreachable))
+            {
+                topology.ReplaceKey(r.Site, r.NewKey!, r.LocalKey, DateTimeOffset.UtcNow);
+                SaveTopology(topology);
+            }
+            WriteResults(r, switched, moved, clock);
+        }
+        WriteProgress(new ProgressRecord(ProgressId, "Rotating keys", "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private const int ProgressId = 5183;
+
+    /// <summary>Every gateway's state, near ends' and far ends' alike (which keys they hold and list); null for one that could not be read.</summary>
+    private Dictionary<string, GatewayState?> ReadStates()
+    {
+        var states = new ConcurrentDictionary<string, GatewayState>(StringComparer.Ordinal);
+        var probes = RunStep(_sites, $"Reading {_sites.Count} gateway(s)", s => s.ComputerName!,
+            (site, token) =>
+            {
+                states[site.Name] = GatewayExecutor.Probe(ConnectSite(site.Name, token), InterfaceName, token);
+                return new RotationChange { ComputerName = site.ComputerName!, Description = "read" };
+            });
+        foreach (var failed in probes.Where(p => !p.Succeeded))
+            WriteChangeError(failed, "Update-WgKey could not read a gateway");
+        return _sites.ToDictionary(s => s.Name, s => states.GetValueOrDefault(s.Name), StringComparer.Ordinal);
+    }
+
+    /// <summary>The chosen sites whose key is due, or whose rotation the gateways show half done.</summary>
+    private List<Rotation> Plan(Dictionary<string, GatewayState?> states)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var rotations = new List<Rotation>();
+        foreach (var site in _sites.Where(Chosen))
+        {
+            if (states[site.Name] is not { } near)
+                continue;
+            var plan = RotationPlanner.KeyPlan(_topology, site, near, states);
+            if (plan.Resumed || RotationPlanner.IsDue(site.KeyCreated, OlderThan, now))
+                rotations.Add(new Rotation(site, plan));
+        }
+        return rotations;
+    }
+
+    /// <summary>Step 1: the next keys, on every gateway that needs one at once.</summary>
+    private void PrepareKeys(List<Rotation> rotations)
+    {
         var prepare = rotations.Where(r => r.Plan.Prepare).ToList();
         foreach (var r in prepare.Where(_ => GenerateLocally))
             r.LocalKey = WgPrivateKey.Generate();
         var prepared = RunStep(prepare, $"Making the next key on {prepare.Count} gateway(s)", r => r.Plan.ComputerName,
-            (r, token) =>
-            {
-                var connection = ConnectSite(r.Site.Name, token);
-                return Committed(connection, RotationScript.Execute(connection, RotationScript.PrepareKey(r.Plan.ComputerName, interfaceName, r.LocalKey, ChangeOptions), token), token);
-            });
+            (r, token) => Change(r.Site.Name, RotationScript.PrepareKey(r.Plan.ComputerName, InterfaceName, r.LocalKey, ChangeOptions), token));
         for (var i = 0; i < prepare.Count; i++)
         {
             var r = prepare[i];
@@ -99,91 +131,73 @@ public sealed class UpdateWgKeyCommand : WgRotationCmdlet
                     r.LocalKey = null; // the gateway kept a next key of an earlier run
             }
         }
+    }
 
-        // 2. The new public keys staged on the far ends, one change per gateway for every site.
-        var staging = sites.Select(far => (far, pairs: rotations.Where(r => r.Error is null && r.NewKey is not null)
+    /// <summary>Step 2: the new public keys staged on the far ends, one change per gateway for every site it follows.</summary>
+    private void StageKeys(List<Rotation> rotations)
+    {
+        var staging = _sites.Select(far => (Far: far, Pairs: rotations.Where(r => r.Error is null && r.NewKey is not null)
                 .SelectMany(r => r.Plan.FarEnds.Where(f => f.Site == far.Name && f.Stage && !f.Unreachable).Select(_ => (r.Plan.OldKey, New: r.NewKey!)))
                 .ToList()))
-            .Where(x => x.pairs.Count > 0).ToList();
-        var staged = RunStep(staging, $"Staging the new keys on {staging.Count} gateway(s)", x => x.far.ComputerName!,
-            (x, token) =>
-            {
-                var connection = ConnectSite(x.far.Name, token);
-                return Committed(connection, RotationScript.Execute(connection, RotationScript.Stage(x.far.ComputerName!, interfaceName, x.pairs, ChangeOptions), token), token);
-            });
+            .Where(x => x.Pairs.Count > 0).ToList();
+        var staged = RunStep(staging, $"Staging the new keys on {staging.Count} gateway(s)", x => x.Far.ComputerName!,
+            (x, token) => Change(x.Far.Name, RotationScript.Stage(x.Far.ComputerName!, InterfaceName, x.Pairs, ChangeOptions), token));
         for (var i = 0; i < staging.Count; i++)
         {
             if (staged[i].Succeeded)
                 continue;
-            foreach (var r in rotations.Where(r => r.Error is null && r.Plan.FarEnds.Any(f => f.Site == staging[i].far.Name && f.Stage)))
-                Stop(r, staged[i], $"stage the new key on {staging[i].far.ComputerName}");
+            foreach (var r in rotations.Where(r => r.Error is null && r.Plan.FarEnds.Any(f => f.Site == staging[i].Far.Name && f.Stage)))
+                Stop(r, staged[i], $"stage the new key on {staging[i].Far.ComputerName}");
         }
-
-        // 3. Site by site: the switch and the moves, one step pending across the gateways.
-        var tunnelAddresses = topology.TunnelAddresses();
-        var done = 0;
-        foreach (var r in rotations)
-        {
-            done++;
-            var progress = new ProgressRecord(5183, "Rotating keys", $"{r.Site.Name}: {done} of {rotations.Count} sites") { PercentComplete = (done - 1) * 100 / rotations.Count };
-            WriteProgress(progress);
-            if (r.Error is null && r.Plan.Blocked && r.Plan.Switch)
-                Stop(r, null, "switch", $"{string.Join(", ", r.Plan.FarEnds.Where(f => f.Unreachable).Select(f => f.ComputerName))} could not be read: {r.Plan.ComputerName} keeps its old key");
-            if (r.Error is not null || r.NewKey is null)
-            {
-                WriteResults(r, null, Array.Empty<RotationChange>(), clock);
-                continue;
-            }
-            var moves = r.Plan.FarEnds.Where(f => f.Move && !f.Unreachable).ToList();
-            RotationChange? switched = null;
-            IReadOnlyList<RotationChange> moved;
-            if (r.Plan.Switch)
-            {
-                var options = PendingOptions;
-                var far = moves.Select(f => sites.First(s => s.Name == f.Site)).ToList();
-                var ping = far.Select(s => tunnelAddresses[s.Name]).ToList();
-                var items = far.Select(s => (Site: s, Near: false)).Append((Site: r.Site, Near: true)).ToList();
-                var step = RunStep(items, $"Switching {r.Plan.ComputerName} and moving {far.Count} far end(s)", x => x.Site.ComputerName!,
-                    (x, token) =>
-                    {
-                        var connection = ConnectSite(x.Site.Name, token);
-                        if (!x.Near)
-                            return RotationScript.Execute(connection, RotationScript.Move(x.Site.ComputerName!, interfaceName, r.Plan.OldKey, r.NewKey!, RotationScript.HandshakeWait, options), token);
-                        token.WaitHandle.WaitOne(ArmDelay);
-                        return RotationScript.Execute(connection, RotationScript.Switch(x.Site.ComputerName!, interfaceName, ping, options), token);
-                    });
-                var keep = step.All(c => c.Succeeded);
-                var endErrors = EndPending(items.Select((x, i) => (x.Site.Name, step[i])).ToList(), keep);
-                switched = step[^1];
-                moved = step.Take(step.Count - 1).ToList();
-                if (!keep)
-                    Stop(r, step.First(c => !c.Succeeded), $"switch {r.Plan.ComputerName} and move the far ends", "every change of the step was undone: the tunnels keep the old key");
-                else if (endErrors.Count > 0)
-                    Stop(r, null, "confirm the switch", string.Join("; ", endErrors), WgErrorId.ChangeNotConfirmed);
-            }
-            else
-            {
-                moved = RunStep(moves, $"Moving {moves.Count} far end(s) to the new key of {r.Site.Name}", f => f.ComputerName,
-                    (f, token) =>
-                    {
-                        var connection = ConnectSite(f.Site, token);
-                        return Committed(connection, RotationScript.Execute(connection, RotationScript.Move(f.ComputerName, interfaceName, r.Plan.OldKey, r.NewKey!, null, ChangeOptions), token), token);
-                    });
-                if (moved.FirstOrDefault(c => !c.Succeeded) is { } failed)
-                    Stop(r, failed, $"move the far end {failed.ComputerName}", "run Update-WgKey again to finish");
-            }
-            var complete = r.Error is null && r.Plan.FarEnds.All(f => !f.Unreachable);
-            if (complete)
-            {
-                topology.ReplaceKey(r.Site, r.NewKey, r.LocalKey, DateTimeOffset.UtcNow);
-                SaveTopology(topology);
-            }
-            WriteResults(r, switched, moved, clock);
-        }
-        WriteProgress(new ProgressRecord(5183, "Rotating keys", "done") { RecordType = ProgressRecordType.Completed });
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, GatewayState> _states = new(StringComparer.Ordinal);
+    /// <summary>A change made with the caller's options, confirmed at once over a new connection with -ConfirmWithin.</summary>
+    private RotationChange Change(string site, RemoteOperation<RotationChange> operation, CancellationToken token)
+    {
+        var connection = ConnectSite(site, token);
+        return Committed(connection, RotationScript.Execute(connection, operation, token), token);
+    }
+
+    /// <summary>
+    /// Step 3 for one site: the switch and the far ends' moves, started together (the near end a
+    /// moment later, so that the far ends wait for its handshake), pending, then confirmed together
+    /// or undone together. A near end that switched earlier only needs the moves.
+    /// </summary>
+    private (RotationChange? Switched, IReadOnlyList<RotationChange> Moved) SwitchAndMove(Rotation r, IReadOnlyDictionary<string, System.Net.IPAddress> tunnelAddresses)
+    {
+        if (r.Error is null && r.Plan.Blocked && r.Plan.Switch)
+            Stop(r, null, "switch", $"{string.Join(", ", r.Plan.FarEnds.Where(f => f.Unreachable).Select(f => f.ComputerName))} could not be read: {r.Plan.ComputerName} keeps its old key");
+        if (r.Error is not null || r.NewKey is null)
+            return (null, Array.Empty<RotationChange>());
+        var far = r.Plan.FarEnds.Where(f => f.Move && !f.Unreachable).Select(f => _sites.First(s => s.Name == f.Site)).ToList();
+        if (!r.Plan.Switch)
+        {
+            var moved = RunStep(far, $"Moving {far.Count} far end(s) to the new key of {r.Site.Name}", s => s.ComputerName!,
+                (s, token) => Change(s.Name, RotationScript.Move(s.ComputerName!, InterfaceName, r.Plan.OldKey, r.NewKey, null, ChangeOptions), token));
+            if (moved.FirstOrDefault(c => !c.Succeeded) is { } failed)
+                Stop(r, failed, $"move the far end {failed.ComputerName}", "run Update-WgKey again to finish");
+            return (null, moved);
+        }
+        var options = PendingOptions;
+        var ping = far.Select(s => tunnelAddresses[s.Name]).ToList();
+        var items = far.Select(s => (Site: s, Near: false)).Append((Site: r.Site, Near: true)).ToList();
+        var step = RunStep(items, $"Switching {r.Plan.ComputerName} and moving {far.Count} far end(s)", x => x.Site.ComputerName!,
+            (x, token) =>
+            {
+                var connection = ConnectSite(x.Site.Name, token);
+                if (!x.Near)
+                    return RotationScript.Execute(connection, RotationScript.Move(x.Site.ComputerName!, InterfaceName, r.Plan.OldKey, r.NewKey, RotationScript.HandshakeWait, options), token);
+                token.WaitHandle.WaitOne(ArmDelay);
+                return RotationScript.Execute(connection, RotationScript.Switch(x.Site.ComputerName!, InterfaceName, ping, options), token);
+            });
+        var keep = step.All(c => c.Succeeded);
+        var endErrors = EndPending(items.Select((x, i) => (x.Site.Name, step[i])).ToList(), keep);
+        if (!keep)
+            Stop(r, step.First(c => !c.Succeeded), $"switch {r.Plan.ComputerName} and move the far ends", "every change of the step was undone: the tunnels keep the old key");
+        else if (endErrors.Count > 0)
+            Stop(r, null, "confirm the switch", string.Join("; ", endErrors), WgErrorId.ChangeNotConfirmed);
+        return (step[^1], step.Take(step.Count - 1).ToList());
+    }
 
     private void Stop(Rotation r, RotationChange? change, string where, string? detail = null, string? errorId = null)
     {
