@@ -22,7 +22,7 @@ BeforeDiscovery {
         @{ Name = 'Set-WgLanRoute'; Sets = 'ComputerName', 'Session'; Mandatory = $true; Position = 'Named'; ByValue = $false; ByName = $false; AllowNull = $false; Session = $true }
         @{ Name = 'Remove-WgLanRoute'; Sets = 'ComputerName', 'Session'; Mandatory = $true; Position = 0; ByValue = $true; ByName = $true; AllowNull = $false; Session = $true }
     )
-    $connectionParameters = 'UserName', 'Port', 'KeyFilePath', 'Credential', 'SshConfigPath', 'KnownHostsPath', 'HostKeyPolicy', 'ConnectTimeoutSeconds', 'ThrottleLimit'
+    $connectionParameters = 'UserName', 'Port', 'KeyFilePath', 'Credential', 'SshConfigPath', 'KnownHostsPath', 'HostKeyPolicy', 'ConnectTimeoutSeconds', 'JumpHost', 'ThrottleLimit'
 
     # Each host cmdlet called on -ComputerName $Hosts (and $Options: more parameters) as an
     # admin calls it; the interface or topology it needs comes from the pipeline.
@@ -171,6 +171,26 @@ Describe '<Name> works on a host named twice once' -ForEach $calls {
         @($run.Errors).Count | Should -Be 1
         $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.ConnectionFailed,*'
         "$($run.Errors[0])" | Should -BeLike '*localhost*'
+    }
+
+    It 'names the jump host that failed (-JumpHost, a refused hop), for every gateway behind it' {
+        $run = Invoke-InRunspace $Call @(@('gw-one', 'gw-two'), @{ KnownHostsPath = $knownHosts; JumpHost = 'ops@localhost:1'; ConnectTimeoutSeconds = 5 })
+        @($run.Errors).Count | Should -Be 2
+        foreach ($failed in $run.Errors) {
+            $failed.FullyQualifiedErrorId | Should -BeLike 'WgAdmin.JumpHostFailed,*'
+            "$failed" | Should -BeLike '*the jump host ops@`[localhost`]:1 failed*'
+        }
+    }
+
+    It 'refuses a bad -JumpHost or a ProxyJump loop, quoting it' {
+        $config = Join-Path $TestDrive "ssh_config-loop-$Name"
+        Set-Content $config "Host *`n    ProxyJump bastion"
+        $run = Invoke-InRunspace $Call @(@('gw-one'), @{ KnownHostsPath = $knownHosts; JumpHost = 'a,,b' })
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.InvalidJumpHost,*'
+        "$($run.Errors[0])" | Should -BeLike "*'a,,b'*"
+        $run = Invoke-InRunspace $Call @(@('gw-one'), @{ KnownHostsPath = $knownHosts; SshConfigPath = $config })
+        $run.Errors[0].FullyQualifiedErrorId | Should -BeLike 'WgAdmin.InvalidJumpHost,*'
+        "$($run.Errors[0])" | Should -BeLike '*Host `* !bastion*'
     }
 
     It 'shows progress for the hosts it works on' {

@@ -45,7 +45,7 @@ Describe 'New-WgPeer' {
         for ($i = 0; $i -lt 3; $i++) { $peers[$i].PublicKey | Should -Be $pairs[$i].PublicKey }
     }
 
-    It 'refuses a malformed <Parameter> with <Id> inside the binding error' -ForEach @(
+    It 'refuses a malformed <Parameter> with <Id>' -ForEach @(
         @{ Parameter = 'PublicKey'; Arguments = @{ PublicKey = 'short' }; Id = 'WgAdmin.InvalidKey' }
         @{ Parameter = 'AllowedIPs'; Arguments = @{ AllowedIPs = '10.0.0.0/33' }; Id = 'WgAdmin.InvalidPrefix' }
         @{ Parameter = 'Endpoint'; Arguments = @{ Endpoint = 'no-port-here' }; Id = 'WgAdmin.InvalidEndpoint' }
@@ -55,15 +55,13 @@ Describe 'New-WgPeer' {
         foreach ($name in $Arguments.Keys) { $splat[$name] = $Arguments[$name] }
         $err = Get-ThrownError { New-WgPeer @splat }
         $err | Should -Not -BeNullOrEmpty
-        $err.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentTransformationError,WgAdmin.Commands.NewWgPeerCommand'
-        $inner = Get-InnermostException $err.Exception
-        $inner | Should -BeOfType ([WgAdmin.WgException])
-        $inner.ErrorId | Should -BeExactly $Id
+        $err.FullyQualifiedErrorId | Should -BeExactly "$Id,WgAdmin.Commands.NewWgPeerCommand"
+        $err.TargetObject | Should -BeNullOrEmpty
     }
 
     It 'refuses -PersistentKeepalive 65536' {
         $err = Get-ThrownError { New-WgPeer -PublicKey $pair.PublicKey -PersistentKeepalive 65536 }
-        $err.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentValidationError,WgAdmin.Commands.NewWgPeerCommand'
+        $err.FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidKeepalive,WgAdmin.Commands.NewWgPeerCommand'
     }
 
     It 'refuses a name with a newline (a PostUp injection) with WgAdmin.ControlCharacter' {
@@ -156,13 +154,14 @@ Describe 'New-WgInterface' {
         $err[0].ToString() | Should -BeLike "*'$Name'*"
     }
 
-    It 'refuses -<Parameter> <Value> at binding' -ForEach @(
-        @{ Parameter = 'ListenPort'; Value = 0 }
-        @{ Parameter = 'Mtu'; Value = 67 }
+    It 'refuses -<Parameter> <Value> with <Id>' -ForEach @(
+        @{ Parameter = 'ListenPort'; Value = 0; Id = 'WgAdmin.InvalidPort' }
+        @{ Parameter = 'Mtu'; Value = 67; Id = 'WgAdmin.InvalidMtu' }
+        @{ Parameter = 'FwMark'; Value = -1; Id = 'WgAdmin.InvalidFwMark' }
     ) {
         $Arguments = @{ $Parameter = $Value }
         $err = Get-ThrownError { New-WgInterface -Name wg0 @Arguments }
-        $err.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentValidationError,WgAdmin.Commands.NewWgInterfaceCommand'
+        $err.FullyQualifiedErrorId | Should -BeExactly "$Id,WgAdmin.Commands.NewWgInterfaceCommand"
     }
 
     It 'refuses an allowed IP on two peers with WgAdmin.DuplicateAllowedIP' {
@@ -190,10 +189,9 @@ Describe 'New-WgInterface' {
         $err[0].FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.PeerIsSelf,WgAdmin.Commands.NewWgInterfaceCommand'
     }
 
-    It 'refuses a malformed -PrivateKey with WgAdmin.InvalidKey inside the binding error' {
+    It 'refuses a malformed -PrivateKey with WgAdmin.InvalidKey' {
         $err = Get-ThrownError { New-WgInterface -Name wg0 -PrivateKey 'not a key' }
-        $err.FullyQualifiedErrorId | Should -BeExactly 'ParameterArgumentTransformationError,WgAdmin.Commands.NewWgInterfaceCommand'
-        (Get-InnermostException $err.Exception).ErrorId | Should -BeExactly 'WgAdmin.InvalidKey'
+        $err.FullyQualifiedErrorId | Should -BeExactly 'WgAdmin.InvalidKey,WgAdmin.Commands.NewWgInterfaceCommand'
     }
 }
 

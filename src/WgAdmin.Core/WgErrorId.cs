@@ -7,6 +7,7 @@ namespace WgAdmin;
 public static class WgErrorId
 {
     public const string InvalidKey = "WgAdmin.InvalidKey";
+    public const string LowOrderPublicKey = "WgAdmin.LowOrderPublicKey";
     public const string InvalidEndpoint = "WgAdmin.InvalidEndpoint";
     public const string InvalidPrefix = "WgAdmin.InvalidPrefix";
     public const string InvalidPort = "WgAdmin.InvalidPort";
@@ -19,12 +20,15 @@ public static class WgErrorId
     public const string InvalidInterfaceName = "WgAdmin.InvalidInterfaceName";
     public const string InvalidPeerName = "WgAdmin.InvalidPeerName";
     public const string ControlCharacter = "WgAdmin.ControlCharacter";
+    public const string InvisibleCharacter = "WgAdmin.InvisibleCharacter";
     public const string UnknownKey = "WgAdmin.UnknownKey";
     public const string UnknownSection = "WgAdmin.UnknownSection";
     public const string KeyOutsideSection = "WgAdmin.KeyOutsideSection";
     public const string MissingEquals = "WgAdmin.MissingEquals";
     public const string EmptyValue = "WgAdmin.EmptyValue";
     public const string MissingPublicKey = "WgAdmin.MissingPublicKey";
+    public const string NullPeer = "WgAdmin.NullPeer";
+    public const string InvalidInterface = "WgAdmin.InvalidInterface";
     public const string MissingInterfaceSection = "WgAdmin.MissingInterfaceSection";
     public const string DuplicateInterfaceSection = "WgAdmin.DuplicateInterfaceSection";
     public const string DuplicatePeer = "WgAdmin.DuplicatePeer";
@@ -35,6 +39,7 @@ public static class WgErrorId
     public const string FileExists = "WgAdmin.FileExists";
     public const string FileNotFound = "WgAdmin.FileNotFound";
     public const string FileWriteFailed = "WgAdmin.FileWriteFailed";
+    public const string FileReadableByOthers = "WgAdmin.FileReadableByOthers";
     public const string MissingPrivateKey = "WgAdmin.MissingPrivateKey";
 
     // Remote gateways
@@ -55,6 +60,11 @@ public static class WgErrorId
     public const string SessionNotFound = "WgAdmin.SessionNotFound";
     public const string InterfaceNotFound = "WgAdmin.InterfaceNotFound";
     public const string InvalidInterfaceForApply = "WgAdmin.InvalidInterfaceForApply";
+    public const string SshAgentFailed = "WgAdmin.SshAgentFailed";
+    public const string InvalidJumpHost = "WgAdmin.InvalidJumpHost";
+    public const string JumpHostFailed = "WgAdmin.JumpHostFailed";
+    public const string SudoRequired = "WgAdmin.SudoRequired";
+    public const string HostCertificateInvalid = "WgAdmin.HostCertificateInvalid";
 
     // Changes (snapshots, locks, confirmation)
     public const string ChangeRolledBack = "WgAdmin.ChangeRolledBack";
@@ -68,6 +78,8 @@ public static class WgErrorId
 
     // Topologies
     public const string DuplicateSiteName = "WgAdmin.DuplicateSiteName";
+    public const string InvalidSite = "WgAdmin.InvalidSite";
+    public const string InvalidTopology = "WgAdmin.InvalidTopology";
     public const string HubNotFound = "WgAdmin.HubNotFound";
     public const string LanOverlap = "WgAdmin.LanOverlap";
     public const string TunnelOverlapsLan = "WgAdmin.TunnelOverlapsLan";

@@ -22,10 +22,12 @@ Describe 'Changes under injected faults' -Tag 'Lab' -Skip:(-not $script:labReady
         $script:gwQ = $siteQ.gateway
         $script:hostP = $lab.hosts | Where-Object name -EQ $siteP.lanHosts[0]
         $script:hostQ = $lab.hosts | Where-Object name -EQ $siteQ.lanHosts[0]
-        $gatewayP = $lab.hosts | Where-Object name -EQ $gwP
+        $script:gatewayP = $lab.hosts | Where-Object name -EQ $gwP
         $gatewayQ = $lab.hosts | Where-Object name -EQ $gwQ
         $script:modulePath = (Get-Module WgAdmin).Path
         $script:faults = [System.Collections.Generic.List[object]]::new()
+        $script:losses = @{}
+        $script:natP = $lab.hosts | Where-Object name -EQ $siteP.nat
 
         $keysP = New-WgKeyPair
         $keysQ = New-WgKeyPair
@@ -72,6 +74,7 @@ iptables -w -t nat -S 2>/dev/null | grep -i wgadmin | sort | tr '\n' ';'; echo
 nft list table inet wgadmin_wg7 2>/dev/null | sha256sum | cut -c1-16
 nft list table inet wgadmin_wg8 2>/dev/null | sha256sum | cut -c1-16
 echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf/all/forwarding)"
+for f in /proc/sys/net/ipv4/conf/*/send_redirects; do d=${f%/send_redirects}; printf '%s=%s ' "${d##*/}" "$(cat "$f")"; done; echo
 '@
         function Get-State([string] $Gateway) { (Invoke-Gateway $Gateway $stateScript) -join "`n" }
 
@@ -116,18 +119,41 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
             $state = Get-State $Gateway
             $which = if ($state -eq $Old) { 'old' } elseif ($state -eq $New) { 'new' } else { 'BROKEN' }
             $traffic = $true
+            $why = $null
             if ($which -eq 'old') {
                 $traffic = $false
                 $deadline = [DateTime]::UtcNow.AddSeconds(20)
                 while (-not $traffic -and [DateTime]::UtcNow -lt $deadline) { $traffic = Test-Tunnel }
+                if (-not $traffic) {
+                    # What the LAN host and the gateway saw, for the report.
+                    $why = 'no traffic: ' + (((ip netns exec $hostP.namespace ip route get $hostQ.lanAddress) + (ip netns exec $hostP.namespace ip neigh) + (Invoke-Gateway $Gateway 'wg show wg7 latest-handshakes; wg show wg7 transfer; ip neigh')) -join ' | ')
+                }
             }
             & $Reset
             $again = @(& $Reset | Where-Object { $_ -is [WgAdmin.Remote.WgApplyResult] -and $_.Changed })
             $converged = $again.Count -eq 0 -and (Get-State $Gateway) -eq $Old
-            $faults.Add([pscustomobject]@{ Kind = $Kind; Gateway = $Gateway; State = $which; Traffic = $traffic; Converged = $converged; Diff = $(if ($which -eq 'BROKEN') { 'against old: ' + ((Compare-Object ($Old -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') + ' || against new: ' + ((Compare-Object ($New -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') }) })
+            $faults.Add([pscustomobject]@{ Kind = $Kind; Gateway = $Gateway; State = $which; Traffic = $traffic; Converged = $converged; Why = $why; Diff = $(if ($which -eq 'BROKEN') { 'against old: ' + ((Compare-Object ($Old -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') + ' || against new: ' + ((Compare-Object ($New -split "`n") ($state -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | ') }) })
             $which | Should -BeIn 'old', 'new' -Because "$Kind on $Gateway must leave the old or the new state, not: $($faults[-1].Diff)"
-            $traffic | Should -BeTrue -Because "$Kind on $Gateway left the old state, whose tunnel must carry traffic"
+            $traffic | Should -BeTrue -Because "$Kind on $Gateway left the old state, whose tunnel must carry traffic ($why)"
             $converged | Should -BeTrue -Because "after $Kind on $Gateway one more apply converges"
+        }
+
+        # Packets lost while the faults of a kind ran (injection, verdict and the re-apply that resets):
+        # 20 pings a second from a LAN host of one site to one of the other, the whole time.
+        function Start-Loss {
+            $file = Join-Path $TestDrive "loss-$([guid]::NewGuid()).txt"
+            @{ File = $file; Process = Start-Process ip -ArgumentList 'netns', 'exec', $hostP.namespace, 'ping', '-q', '-i', '0.05', '-W', '1', $hostQ.lanAddress -PassThru -RedirectStandardOutput $file }
+        }
+        function Stop-Loss([hashtable] $Ping, [string] $Kind) {
+            # ip netns exec execs ping, so the PID is ping's; SIGINT makes it print its summary.
+            $null = /bin/kill -INT $Ping.Process.Id
+            $Ping.Process | Wait-Process -Timeout 10
+            $line = Get-Content $Ping.File | Where-Object { $_ -match '(\d+) packets transmitted, (\d+) received' } | Select-Object -First 1
+            $null = $line -match '(\d+) packets transmitted, (\d+) received'
+            $sent = [int]$Matches[1]; $received = [int]$Matches[2]
+            if (-not $Kind) { return }
+            $before = if ($losses.ContainsKey($Kind)) { $losses[$Kind] } else { @{ Sent = 0; Lost = 0 } }
+            $losses[$Kind] = @{ Sent = $before.Sent + $sent; Lost = $before.Lost + $sent - $received }
         }
 
         function Set-Fault([string] $Gateway, [int] $Step, [string] $Kind) {
@@ -156,6 +182,7 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
         $script:baseline = @{ $gwP = Get-State $gwP; $gwQ = Get-State $gwQ }
         $script:newStates = @{}
         $script:stepCounts = @{}
+        $script:restartedStates = @{}
         foreach ($name in 'live', 'restart', 'nat', 'remove', 'create') {
             foreach ($gateway in $gwP, $gwQ) {
                 if ($gateway -eq $gwQ -and $name -notin 'live', 'restart') { continue }
@@ -163,18 +190,33 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
                 $result.Error | Should -BeNullOrEmpty
                 $newStates["$name/$gateway"] = Get-State $gateway
                 $stepCounts["$name/$gateway"] = $result.Actions.Count
+                # Live equals boot: the same units restarted from their files give the same state.
+                $null = Invoke-Gateway $gateway 'for i in wg7 wg8; do if systemctl is-active -q wg-quick@$i; then systemctl restart wg-quick@$i; fi; done'
+                $restartedStates["$name/$gateway"] = Get-State $gateway
                 Invoke-Old $gateway
                 Get-State $gateway | Should -Be $baseline[$gateway]
             }
         }
     }
 
+    BeforeEach {
+        $script:lossPing = Start-Loss
+        $script:faultsBefore = $faults.Count
+    }
+
+    AfterEach {
+        # The pings of a test go to the kind of the faults it injected.
+        $kinds = @($faults | Select-Object -Skip $faultsBefore | ForEach-Object { ($_.Kind -split ' ')[0] } | Sort-Object -Unique)
+        Stop-Loss $script:lossPing ($kinds -join '+')
+    }
+
     AfterAll {
         if ($faults.Count -gt 0) {
             $table = $faults | Group-Object { ($_.Kind -split ' ')[0] } | ForEach-Object {
-                [pscustomobject]@{ Kind = $_.Name; Injected = $_.Count; Survived = @($_.Group | Where-Object { $_.State -ne 'BROKEN' -and $_.Traffic -and $_.Converged }).Count; Broken = @($_.Group | Where-Object State -EQ 'BROKEN').Count; New = @($_.Group | Where-Object State -EQ 'new').Count }
+                $loss = $losses[$_.Name]
+                [pscustomobject]@{ Kind = $_.Name; Injected = $_.Count; Survived = @($_.Group | Where-Object { $_.State -ne 'BROKEN' -and $_.Traffic -and $_.Converged }).Count; Broken = @($_.Group | Where-Object State -EQ 'BROKEN').Count; New = @($_.Group | Where-Object State -EQ 'new').Count; 'Pings lost' = $(if ($loss) { "$($loss.Lost) of $($loss.Sent)" } else { '-' }) }
             }
-            $text = ($table | Format-Table -AutoSize | Out-String) + "Total faults: $($faults.Count), hosts left broken: $(@($faults | Where-Object State -EQ 'BROKEN').Count)`n"
+            $text = ($table | Format-Table -AutoSize | Out-String) + "Total faults: $($faults.Count), hosts left broken: $(@($faults | Where-Object State -EQ 'BROKEN').Count); pings lost: while the faults of the kind ran, their verdicts and resets included (a restart of the tunnel's interface loses a few by design)`n"
             Write-Host $text
             $results = Join-Path $env:WGADMIN_LAB_OUTPUT 'results'
             New-Item -ItemType Directory -Force $results | Out-Null
@@ -216,11 +258,31 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
                 $null = $job | Wait-Job -Timeout 120
                 $job | Remove-Job -Force
                 if ($extra.Count) {
-                    # Nobody confirms: the gateway reverts at the deadline.
-                    Wait-Until { (Get-State $gwP) -eq $baseline[$gwP] } -TimeoutSec 30 -What 'the unconfirmed change to revert'
+                    # Nobody confirms: the gateway reverts at the deadline. A cut before any step changed
+                    # anything shows the old state at once, so the snapshot's end is what says the revert ran.
+                    Wait-Until { (Invoke-Gateway $gwP 'test -e /var/lib/wgadmin/change/meta && echo pending || echo none') -eq 'none' } -TimeoutSec 30 -What 'the unconfirmed change to revert'
+                    Wait-Until { (Get-State $gwP) -eq $baseline[$gwP] } -TimeoutSec 30 -What 'the reverted state'
                 }
                 Assert-Survived "cut $Change/$Step$(if ($extra.Count) { ' confirm' })" $gwP $baseline[$gwP] $newStates["$Change/$gwP"] { Invoke-Old $gwP }
             } }
+        }
+
+        It 'survives the SSH path dropped on the NAT router, at each step of <Change>, with -ConfirmWithin' -ForEach $kinds {
+            # The router drops the admin's SSH both ways (the tunnel's UDP still passes) from the held
+            # step on: the change finishes on the host, nobody can confirm it, the host reverts.
+            $rules = foreach ($direction in @('-d', $gatewayP.lanAddress, '--dport', '22'), @('-s', $gatewayP.lanAddress, '--sport', '22')) { , (@('FORWARD', '-p', 'tcp') + $direction + @('-j', 'DROP')) }
+            foreach ($Step in 1..$stepCounts["$Change/$gwP"]) {
+                $job = Start-HeldChange $Change $gwP $Step @{ ConfirmWithin = [TimeSpan]::FromSeconds(6); ConnectTimeoutSeconds = 3 }
+                foreach ($rule in $rules) { $null = Invoke-WgLabCommand -Namespace $natP.namespace -Command (@('iptables', '-w', '-I') + $rule) -ErrorAction Stop }
+                try {
+                    $null = Invoke-Gateway $gwP 'touch /run/wgadmin/fault-release'
+                    Wait-Until { (Invoke-Gateway $gwP 'test -e /var/lib/wgadmin/change/meta && echo pending || echo none') -eq 'none' } -TimeoutSec 40 -What 'the unconfirmable change to revert'
+                }
+                finally { foreach ($rule in $rules) { $null = Invoke-WgLabCommand -Namespace $natP.namespace -Command (@('iptables', '-w', '-D') + $rule) -ErrorAction Continue } }
+                $null = $job | Wait-Job -Timeout 90
+                $job | Remove-Job -Force
+                Assert-Survived "drop $Change/$Step confirm" $gwP $baseline[$gwP] $newStates["$Change/$gwP"] { Invoke-Old $gwP }
+            }
         }
 
         It 'survives the gateway rebooted, at each step of <Change>' -ForEach $kinds {
@@ -238,6 +300,14 @@ echo "forward $(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/net/ipv6/conf
     }
 
     Context 'faults around a change' {
+        It 'leaves after every change the state its units give when restarted (live equals boot)' {
+            $newStates.Keys.Count | Should -BeGreaterThan 0
+            foreach ($key in $newStates.Keys | Sort-Object) {
+                $diff = (Compare-Object ($newStates[$key] -split "`n") ($restartedStates[$key] -split "`n") | ForEach-Object { "$($_.SideIndicator) $($_.InputObject)" }) -join ' | '
+                $restartedStates[$key] | Should -Be $newStates[$key] -Because "$key live and restarted differ: $diff"
+            }
+        }
+
         It 'a PostUp hook that fails: rolled back, the old tunnel up' {
             $bad = $oldP.Clone(); $bad.PostUp = @('false')
             $result = $bad | Set-WgInterface -ComputerName $gwP @ssh -Confirm:$false -ErrorVariable errors -ErrorAction SilentlyContinue

@@ -135,8 +135,13 @@ step_plug() {
 }
 
 # attach NS BRIDGE PORT PEER_NS PEER_IF ADDRESS [DEFAULT_ROUTE]: plug, to bridge BRIDGE of NS.
+# PEER_IF's MAC address follows from its namespace and name, so a gateway whose namespace is
+# recreated (a reboot) keeps it, as a rebooted machine keeps its NIC's: a new one would leave
+# its LAN's neighbours sending to the old address for up to a minute.
 step_attach() {
-    ip -n "$1" link add "$3" type veth peer name "$5" netns "$4"
+    local mac
+    mac=$(printf '%s' "$4/$5" | sha256sum | sed 's/^\(..\)\(..\)\(..\)\(..\)\(..\).*/02:\1:\2:\3:\4:\5/')
+    ip -n "$1" link add "$3" type veth peer name "$5" netns "$4" address "$mac"
     ip -n "$1" link set "$3" master "$2" up
     ip -n "$4" addr add "$6" dev "$5"
     ip -n "$4" link set "$5" up

@@ -8,6 +8,24 @@ public static class WgConfigFile
     private static readonly UTF8Encoding Utf8NoBom = new(false);
 
     /// <summary>
+    /// The warning wg-quick gives for a key file others can open ("is world accessible"), or null:
+    /// for a file that holds a private or preshared key and whose mode gives group or others any access.
+    /// </summary>
+    public static WgError? AccessWarning(string path, bool holdsSecrets)
+    {
+        if (!holdsSecrets || OperatingSystem.IsWindows())
+            return null;
+        var mode = File.GetUnixFileMode(path);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & others) == 0)
+            return null;
+        var octal = Convert.ToString((int)mode & 0x1ff, 8).PadLeft(4, '0');
+        return new WgError(WgErrorId.FileReadableByOthers,
+            $"{Quote.Value(path)} holds private keys and is accessible by group or others (mode {octal}); make it 0600 (chmod 600).", Offender: path);
+    }
+
+    /// <summary>
     /// Writes <paramref name="text"/> to a temporary file created with mode 0600 in the target's
     /// folder, flushes it to disk, then renames it over the target, so a reader sees the old file
     /// or the new one and never a partial one, and the key is never readable by others.

@@ -203,7 +203,7 @@ public static class WgConfigParser
             var value = TrimCSpace(commentText[(equals + 1)..]);
             if (key.Equals("Name", StringComparison.OrdinalIgnoreCase))
             {
-                Error(WgValues.CheckText(value, "The peer name"));
+                Error(WgValues.CheckName(value, "The peer name"));
                 _peer.Name = value.Length == 0 ? null : value;
             }
             else if (key.Equals("Description", StringComparison.OrdinalIgnoreCase))
@@ -340,10 +340,10 @@ public static class WgConfigParser
                 peer.HasPublicKeyLine = true;
                 if (!RequireValue(key, value))
                     return;
-                if (WgPublicKey.TryParse(value, out var publicKey))
+                if (WgPublicKey.TryParse(value, out var publicKey, out var keyError))
                     peer.PublicKey = publicKey;
                 else
-                    Error(WgErrorId.InvalidKey, $"PublicKey {Quote.PublicKey(value)} is not a valid key: {KeyProblem(value)}.", value);
+                    Error(keyError);
             }
             else if (key.Equals("PresharedKey", StringComparison.OrdinalIgnoreCase))
             {

@@ -38,22 +38,27 @@ public static class WgConfigValidator
         var ownKey = config.PublicKey;
         var peersByKey = new Dictionary<string, WgPeer>(StringComparer.Ordinal);
         var peersByPrefix = new Dictionary<WgPrefix, WgPeer>();
-        foreach (var peer in config.Peers)
+        for (var index = 0; index < config.Peers.Length; index++)
         {
+            var peer = config.Peers[index];
             if (peer is null)
+            {
+                // $interface.Peers += $null, or an array built with a gap: refused here, before the writer or a gateway meets it.
+                Add(new WgError(WgErrorId.NullPeer, $"Peers[{index}] is null, not a peer; remove it from Peers."));
                 continue;
+            }
             // The label is built only for an error: a valid 40,000-peer mesh should not pay for 40,000 of them.
-            Add(WgValues.CheckText(peer.Name, "The peer name"), peer);
+            Add(WgValues.CheckName(peer.Name, "The peer name"), peer);
             Add(WgValues.CheckText(peer.Description, "The peer description"), peer);
             if (peer.PersistentKeepalive is int keepalive)
                 Add(WgValues.CheckKeepalive(keepalive), peer);
             if (ownKey is not null && peer.PublicKey == ownKey)
-                Add(new WgError(WgErrorId.PeerIsSelf, $"The peer {Label(peer)} has the interface's own public key; WireGuard would silently drop it.", Offender: peer.PublicKey.ToString()), peer);
+                Add(new WgError(WgErrorId.PeerIsSelf, $"The peer {Label(peer)} has the interface's own public key; WireGuard would silently drop it.", peer.PublicKey), peer);
 
             if (peersByKey.TryGetValue(peer.PublicKey.ToString(), out var first))
             {
                 // One error for a repeated peer: its allowed IPs would only repeat the point.
-                Add(new WgError(WgErrorId.DuplicatePeer, $"The peer {Label(peer)} appears twice{AtLine(first, lineOf)}; WireGuard would silently merge the two.", Offender: peer.PublicKey.ToString()), peer);
+                Add(new WgError(WgErrorId.DuplicatePeer, $"The peer {Label(peer)} appears twice{AtLine(first, lineOf)}; WireGuard would silently merge the two.", peer.PublicKey), peer);
                 continue;
             }
             peersByKey.Add(peer.PublicKey.ToString(), peer);
@@ -78,9 +83,9 @@ public static class WgConfigValidator
     }
 
     private static string Label(WgPeer peer) =>
-        peer.Name is { Length: > 0 } name && WgValues.CheckText(name, "") is null
+        peer.Name is { Length: > 0 } name && WgValues.CheckName(name, "") is null
             ? $"{Quote.Value(name)} ({peer.PublicKey})"
-            : Quote.PublicKey(peer.PublicKey.ToString());
+            : Quote.PublicKey(peer.PublicKey);
 
     private static string AtLine(WgPeer peer, Func<WgPeer, int>? lineOf) =>
         lineOf?.Invoke(peer) is int line and > 0 ? $" (line {line})" : "";

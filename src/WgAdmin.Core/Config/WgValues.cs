@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using WgAdmin.Net;
 
@@ -26,8 +27,11 @@ public static partial class WgValues
     [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,64}\z")]
     private static partial Regex TableNamePattern();
 
-    /// <summary>Names wg reads as keywords (`wg show all dump`, `wg show interfaces`): an interface so named cannot be addressed.</summary>
-    private static readonly string[] ReservedInterfaceNames = ["all", "interfaces"];
+    /// <summary>
+    /// Names wg reads as keywords (`wg show all dump`, `wg show interfaces`): an interface so named
+    /// cannot be addressed. Linux refuses "." and ".." (they are directories in /sys/class/net).
+    /// </summary>
+    private static readonly string[] ReservedInterfaceNames = ["all", "interfaces", ".", ".."];
 
     private static bool IsReservedInterfaceName(string name) => ReservedInterfaceNames.Contains(name, StringComparer.Ordinal);
 
@@ -36,7 +40,9 @@ public static partial class WgValues
     public static WgError? CheckInterfaceName(string? name) =>
         IsValidInterfaceName(name) ? null : new WgError(WgErrorId.InvalidInterfaceName,
             name is not null && IsReservedInterfaceName(name)
-                ? $"The interface name {Quote.Value(name)} is not valid: wg reads it as a keyword ('wg show {name}'), not as an interface."
+                ? name.StartsWith('.')
+                    ? $"The interface name {Quote.Value(name)} is not valid: Linux refuses it (it is a directory's name, as in /sys/class/net/{name})."
+                    : $"The interface name {Quote.Value(name)} is not valid: wg reads it as a keyword ('wg show {name}'), not as an interface."
                 : $"The interface name {Quote.Value(name ?? "")} is not valid: use 1 to 15 of the characters a-z, A-Z, 0-9, _ = + . -.", Offender: name);
 
     public static bool TryParsePort(string text, out int port, out WgError? error)
@@ -56,6 +62,14 @@ public static partial class WgValues
 
     public static WgError? CheckPort(int port) =>
         port is >= 1 and <= 65535 ? null : new WgError(WgErrorId.InvalidPort, $"ListenPort {port} is out of range: a UDP port is a number from 1 to 65535.", Offender: port.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>A plain IP address, as inet_pton reads it (no "10.1", no prefix, no scope id).</summary>
+    public static bool TryParseAddress(string text, string what, out IPAddress address, out WgError? error)
+    {
+        error = IPText.TryParseAddress(text, out address) ? null
+            : new WgError(WgErrorId.InvalidPrefix, $"{what} {Quote.Value(text)} is not an IP address.", Offender: text);
+        return error is null;
+    }
 
     public static bool TryParseFwMark(string text, out uint mark, out WgError? error)
     {
@@ -175,6 +189,25 @@ public static partial class WgValues
         {
             if ((char.IsControl(c) && !(allowTab && c == '\t')) || c is '\u2028' or '\u2029' or '\u0085')
                 return new WgError(WgErrorId.ControlCharacter, $"{what} {Quote.Value(value)} contains a control character (U+{(int)c:X4}); newlines and control characters are not allowed.", Offender: value);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A name (of a site, a peer, an interface) is what an admin reads to tell things apart, so
+    /// beyond <see cref="CheckText"/> it refuses invisible format characters: bidi overrides and
+    /// isolates, which make "gw-a" display as another name, and zero-width characters, which
+    /// make two names that look the same.
+    /// </summary>
+    public static WgError? CheckName(string? value, string what)
+    {
+        if (CheckText(value, what) is { } control)
+            return control;
+        foreach (var rune in (value ?? "").EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format)
+                return new WgError(WgErrorId.InvisibleCharacter,
+                    $"{what} {Quote.Value(value!)} contains the invisible character U+{rune.Value:X4}; bidi controls and zero-width characters are not allowed in names.", Offender: value);
         }
         return null;
     }

@@ -17,18 +17,34 @@ public sealed class WgPublicKey : IEquatable<WgPublicKey>
 
     public static WgPublicKey FromBytes(ReadOnlySpan<byte> bytes) => new(bytes.ToArray());
 
-    public static WgPublicKey Parse(string text)
-    {
-        if (KeyEncoding.TryDecode(text, out var bytes, out var problem))
-            return new WgPublicKey(bytes);
-        throw new WgException(new WgError(WgErrorId.InvalidKey,
-            $"The public key {Quote.PublicKey(text ?? "")} is not valid: {problem}.", Offender: text));
-    }
+    public static WgPublicKey Parse(string text) =>
+        TryParse(text, out var key, out var error) ? key : throw new WgException(error);
 
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out WgPublicKey? key)
     {
-        key = KeyEncoding.TryDecode(text, out var bytes, out _) ? new WgPublicKey(bytes) : null;
+        key = KeyEncoding.TryDecode(text, out var bytes, out _) && !LowOrderPoints.Contains(bytes) ? new WgPublicKey(bytes) : null;
         return key is not null;
+    }
+
+    /// <summary>Parses a public key from any source (parameter, config file, topology file), with the one error each gets.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out WgPublicKey? key, [NotNullWhen(false)] out WgError? error)
+    {
+        key = null;
+        error = null;
+        if (!KeyEncoding.TryDecode(text, out var bytes, out var problem))
+        {
+            error = new WgError(WgErrorId.InvalidKey, $"The public key {Quote.PublicKey(text ?? "")} is not valid: {problem}.",
+                Offender: text is null ? null : Quote.PublicKeyOffender(text));
+            return false;
+        }
+        if (LowOrderPoints.Contains(bytes))
+        {
+            error = new WgError(WgErrorId.LowOrderPublicKey,
+                $"The public key {Quote.PublicKey(text!)} is a low-order point of Curve25519: a peer with it can never complete a handshake.", Offender: text);
+            return false;
+        }
+        key = new WgPublicKey(bytes);
+        return true;
     }
 
     public ReadOnlySpan<byte> AsSpan() => _bytes;

@@ -90,7 +90,7 @@ public sealed class WgInterface
         copy.PostUp = (string[])PostUp.Clone();
         copy.PreDown = (string[])PreDown.Clone();
         copy.PostDown = (string[])PostDown.Clone();
-        copy.Peers = Peers.Select(peer => peer.Clone()).ToArray();
+        copy.Peers = Peers.Select(peer => peer?.Clone()!).ToArray(); // a null stays, for the validator to report
         return copy;
     }
 

@@ -6,9 +6,9 @@ using System.Net.Sockets;
 namespace WgAdmin.Net;
 
 /// <summary>
-/// Where a peer is reached: a DNS name, IPv4 or IPv6 address, and a UDP port. IPv6 is written
-/// bracketed ("[fd00::1]:51820"); an unbracketed IPv6 form is read as `wg` reads it, split at
-/// the last colon.
+/// Where a peer is reached: a DNS name, IPv4 or IPv6 address, and a UDP port. IPv6 is bracketed
+/// ("[fd00::1]:51820"). Unbracketed, "2001:db8::1:51820" is refused, as wireguard-windows
+/// refuses it: `wg` guesses the last colon, and the admin may have meant 2001:db8::1:51820 port 51820.
 /// </summary>
 public sealed class WgEndpoint : IEquatable<WgEndpoint>
 {
@@ -75,6 +75,12 @@ public sealed class WgEndpoint : IEquatable<WgEndpoint>
             }
             host = text[..colon];
             portText = text[(colon + 1)..];
+            if (host.Contains(':'))
+            {
+                error = new WgError(WgErrorId.InvalidEndpoint,
+                    $"{Quote.Value(text)} is not an endpoint: an IPv6 address needs brackets, [address]:port, or where its port starts is a guess.", Offender: text);
+                return false;
+            }
         }
         if (!IsValidHost(host, out var hostProblem))
         {

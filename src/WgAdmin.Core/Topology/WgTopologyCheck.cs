@@ -1,4 +1,5 @@
 using System.Globalization;
+using WgAdmin.Config;
 using WgAdmin.Net;
 
 namespace WgAdmin.Topology;
@@ -46,6 +47,9 @@ public static class WgTopologyCheck
 
     private static void CheckNames(List<WgSite> sites, List<WgTopologyProblem> problems)
     {
+        foreach (var site in sites)
+            if (WgValues.CheckName(site.Name, "The site name") is { } bad)
+                problems.Add(Error(bad.ErrorId, bad.Message, site.Name, site.Name));
         // Case-insensitive: "Site-A" and "site-a" would be two peers no reader tells apart.
         foreach (var group in sites.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             problems.Add(Error(WgErrorId.DuplicateSiteName,

@@ -427,19 +427,18 @@ public static class WgTopologyFile
                     foreach (var part in value.Split(',').Select(p => p.Trim()).Where(p => p.Length > 0))
                         _lan.Add(ParsePrefix(part));
                     break;
-                case "lanaddress": _lanAddress = ParseAddress(value, number); break;
+                case "lanaddress": _lanAddress = ParseAddress(value, "LanAddress"); break;
                 case "cloud": _cloud = ParseBool(value, number); break;
                 case "listenport":
                     _listenPort = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 ? port
                         : throw Fail(WgErrorId.InvalidPort, $"The port {Quote.Value(value)} is not a number from 1 to 65535.", number, value);
                     break;
-                case "waninterface": _wanInterface = value; break;
+                case "waninterface": _wanInterface = WgValues.CheckInterfaceName(value) is { } bad ? throw new WgException(bad) : value; break;
                 case "behindnat": _behindNat = ParseBool(value, number); break;
-                case "tunneladdress": _tunnelAddress = ParseAddress(value, number); break;
+                case "tunneladdress": _tunnelAddress = ParseAddress(value, "TunnelAddress"); break;
                 case "publickey":
                     _publicKeyLine = number;
-                    _publicKey = WgPublicKey.TryParse(value, out var publicKey) ? publicKey
-                        : throw Fail(WgErrorId.InvalidKey, $"The public key {Quote.PublicKey(value)} is not a valid key (44 base64 characters).", number, value);
+                    _publicKey = WgPublicKey.TryParse(value, out var publicKey, out var keyError) ? publicKey : throw new WgException(keyError with { Line = number });
                     break;
                 case "privatekey":
                     _privateKey = WgPrivateKey.TryParse(value, out var privateKey) ? privateKey
@@ -450,9 +449,8 @@ public static class WgTopologyFile
             }
         }
 
-        private static IPAddress ParseAddress(string value, int number) =>
-            IPText.TryParseAddress(value, out var address) ? address
-                : throw Fail(WgErrorId.InvalidPrefix, $"{Quote.Value(value)} is not an IP address.", number, value);
+        private static IPAddress ParseAddress(string value, string key) =>
+            WgValues.TryParseAddress(value, key, out var address, out var error) ? address : throw new WgException(error!);
 
         public WgSite? ToSite(List<WgError> errors)
         {
@@ -464,7 +462,7 @@ public static class WgTopologyFile
             if (_publicKey is null && _privateKey is null)
                 errors.Add(new WgError(WgErrorId.MissingPublicKey, $"The [Site] section {Quote.Value(_name ?? "")} has neither PublicKey nor PrivateKey.", Line));
             if (_publicKey is not null && _privateKey is not null && _privateKey.PublicKey != _publicKey)
-                errors.Add(new WgError(WgErrorId.RemoteKeyMismatch, $"The PublicKey {Quote.PublicKey(_publicKey.ToString())} of site {Quote.Value(_name ?? "")} is not the public key of its PrivateKey.", _publicKeyLine));
+                errors.Add(new WgError(WgErrorId.RemoteKeyMismatch, $"The PublicKey {Quote.PublicKey(_publicKey)} of site {Quote.Value(_name ?? "")} is not the public key of its PrivateKey.", _publicKeyLine));
             if (errors.Count > before)
                 return null;
             var site = new WgSite(_name!, _endpoint!)

@@ -13,9 +13,10 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(WgInterface))]
 public sealed class AddWgPeerCommand : WgCmdlet
 {
+    /// <summary>The interface. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [Alias("Interface")]
-    public WgInterface InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0)]
     [Alias("Peers")]
@@ -30,28 +31,30 @@ public sealed class AddWgPeerCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
-        var peers = InputObject.Peers.ToList();
+        if (PipelineValue<WgInterface>(InputObject, WgErrorId.InvalidInterface, "InputObject", InterfaceHint) is not { } input)
+            return;
+        var peers = input.Peers.ToList();
         foreach (var peer in Peer.Where(p => p is not null))
         {
-            var existing = peers.FindIndex(p => p.PublicKey == peer.PublicKey);
+            var existing = peers.FindIndex(p => p is not null && p.PublicKey == peer.PublicKey);
             if (existing >= 0 && Force)
                 peers[existing] = peer.Clone();
             else
                 peers.Add(peer.Clone()); // a duplicate without -Force is reported by the validator
         }
-        var candidate = InputObject.Clone();
+        var candidate = input.Clone();
         candidate.Peers = peers.ToArray();
         var errors = WgConfigValidator.Validate(candidate);
         if (errors.Count > 0)
         {
-            WriteWgErrors(new WgException(errors), InputObject, ErrorCategory.InvalidArgument);
+            WriteWgErrors(new WgException(errors), input, ErrorCategory.InvalidArgument);
             return;
         }
         // The interface object is changed in place: -WhatIf leaves it as it was.
-        if (!ShouldProcess(InputObject.ToString(), $"Add peer(s) {string.Join(", ", Peer.Where(p => p is not null).Select(p => p.ToString()))}"))
+        if (!ShouldProcess(input.ToString(), $"Add peer(s) {string.Join(", ", Peer.Where(p => p is not null).Select(p => p.ToString()))}"))
             return;
-        InputObject.Peers = candidate.Peers;
+        input.Peers = candidate.Peers;
         if (PassThru)
-            WriteObject(InputObject);
+            WriteObject(input);
     }
 }

@@ -14,9 +14,10 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(WgDifference))]
 public sealed class CompareWgInterfaceCommand : WgHostCmdlet
 {
+    /// <summary>The interface. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Desired", "InputObject")]
-    public WgInterface ReferenceObject { get; set; } = null!;
+    public object ReferenceObject { get; set; } = null!;
 
     /// <summary>The gateways; taken from the interface's ComputerName when not given.</summary>
     [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
@@ -26,18 +27,20 @@ public sealed class CompareWgInterfaceCommand : WgHostCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ReferenceObject.Name is null)
+        if (PipelineValue<WgInterface>(ReferenceObject, WgErrorId.InvalidInterface, "ReferenceObject", InterfaceHint) is not { } input)
+            return;
+        if (input.Name is null)
         {
-            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidInterfaceForApply, "The reference interface has no Name to look for on the gateway."), ReferenceObject, ErrorCategory.InvalidArgument));
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidInterfaceForApply, "The reference interface has no Name to look for on the gateway."), input, ErrorCategory.InvalidArgument));
             return;
         }
-        var hosts = ComputerName.Length > 0 ? ComputerName : ReferenceObject.ComputerName is { } attached ? new[] { attached } : Array.Empty<string>();
+        var hosts = ComputerName.Length > 0 ? ComputerName : input.ComputerName is { } attached ? new[] { attached } : Array.Empty<string>();
         if (hosts.Length == 0 && ParameterSetName == ComputerNameSet)
         {
-            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidComputerName, $"No -ComputerName for interface {Quote.Value(ReferenceObject.Name)}, and the interface names none."), ReferenceObject, ErrorCategory.InvalidArgument));
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidComputerName, $"No -ComputerName for interface {Quote.Value(input.Name)}, and the interface names none."), input, ErrorCategory.InvalidArgument));
             return;
         }
-        AddHosts(hosts, ReferenceObject.Name, ReferenceObject);
+        AddHosts(hosts, input.Name, input);
     }
 
     protected override void EndProcessing() =>

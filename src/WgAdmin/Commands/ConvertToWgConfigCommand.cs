@@ -12,9 +12,10 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(string))]
 public sealed class ConvertToWgConfigCommand : WgCmdlet
 {
+    /// <summary>The interface. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Interface")]
-    public WgInterface InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     /// <summary>Leave out what only wg-quick reads, as `wg-quick strip` does: the text `wg setconf` takes.</summary>
     [Parameter]
@@ -26,13 +27,15 @@ public sealed class ConvertToWgConfigCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
+        if (PipelineValue<WgInterface>(InputObject, WgErrorId.InvalidInterface, "InputObject", InterfaceHint) is not { } input)
+            return;
         try
         {
-            WriteObject(WgConfigWriter.Write(InputObject, IncludeSecret ? WgSecretMode.Include : WgSecretMode.Hide, Strip));
+            WriteObject(WgConfigWriter.Write(input, IncludeSecret ? WgSecretMode.Include : WgSecretMode.Hide, Strip));
         }
         catch (WgException ex)
         {
-            WriteWgErrors(ex, InputObject);
+            WriteWgErrors(ex, input);
         }
     }
 }

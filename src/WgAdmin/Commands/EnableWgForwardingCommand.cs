@@ -10,7 +10,7 @@ public sealed class EnableWgForwardingCommand : WgApplyCmdlet
 {
     /// <summary>The interface the forwarding is for; it names the sysctl file (90-wgadmin-NAME.conf).</summary>
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Name { get; set; } = "wg0";
 

@@ -12,9 +12,10 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportWgConfigCommand : WgCmdlet
 {
+    /// <summary>The interface. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [Alias("Interface")]
-    public WgInterface InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0)]
     public string Path { get; set; } = "";
@@ -27,26 +28,28 @@ public sealed class ExportWgConfigCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
+        if (PipelineValue<WgInterface>(InputObject, WgErrorId.InvalidInterface, "InputObject", InterfaceHint) is not { } input)
+            return;
         var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(target))
         {
-            if (InputObject.Name is null)
+            if (input.Name is null)
             {
                 WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidInterfaceName,
-                    $"{Quote.Value(Path)} is a folder and the interface has no name to make a file name from; give a file path or set -Name on the interface."), InputObject, ErrorCategory.InvalidArgument));
+                    $"{Quote.Value(Path)} is a folder and the interface has no name to make a file name from; give a file path or set -Name on the interface."), input, ErrorCategory.InvalidArgument));
                 return;
             }
-            target = System.IO.Path.Combine(target, InputObject.Name + ".conf");
+            target = System.IO.Path.Combine(target, input.Name + ".conf");
         }
 
         string text;
         try
         {
-            text = WgConfigWriter.Write(InputObject, WgSecretMode.Include);
+            text = WgConfigWriter.Write(input, WgSecretMode.Include);
         }
         catch (WgException ex)
         {
-            WriteWgErrors(ex, InputObject);
+            WriteWgErrors(ex, input);
             return;
         }
 

@@ -15,7 +15,7 @@ public sealed class ExportWgTopologyCommand : WgCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [Alias("Topology")]
-    public WgTopology InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0)]
     public string Path { get; set; } = "";
@@ -32,6 +32,8 @@ public sealed class ExportWgTopologyCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
+        if (PipelineValue<WgTopology>(InputObject, WgErrorId.InvalidTopology, "InputObject", TopologyHint) is not { } topology)
+            return;
         var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         if (Directory.Exists(target))
         {
@@ -42,11 +44,11 @@ public sealed class ExportWgTopologyCommand : WgCmdlet
         string text;
         try
         {
-            text = WgTopologyFile.Write(InputObject, IncludeSecret);
+            text = WgTopologyFile.Write(topology, IncludeSecret);
         }
         catch (WgException ex)
         {
-            WriteWgErrors(ex, InputObject, ErrorCategory.InvalidArgument);
+            WriteWgErrors(ex, topology, ErrorCategory.InvalidArgument);
             return;
         }
         var what = IncludeSecret ? "WireGuard topology with its private and preshared keys" : "WireGuard topology (public keys only)";

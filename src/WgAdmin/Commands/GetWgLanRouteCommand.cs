@@ -17,7 +17,7 @@ public sealed class GetWgLanRouteCommand : WgCmdlet
     /// <summary>The topology, or the interfaces it built (New-WgTopology's and Import-WgTopology's default output).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [WgTopologyTransformation]
-    public WgTopology Topology { get; set; } = null!;
+    public object Topology { get; set; } = null!;
 
     /// <summary>Only this site's routes.</summary>
     [Parameter]
@@ -25,13 +25,15 @@ public sealed class GetWgLanRouteCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
+        if (PipelineValue<WgTopology>(Topology, WgErrorId.InvalidTopology, "Topology", TopologyHint) is not { } topology)
+            return;
         // Each interface piped stands for its topology: list the topology once.
-        if (!_listed.Add(Topology))
+        if (!_listed.Add(topology))
             return;
         IReadOnlyList<WgLanRoute> routes;
         try
         {
-            routes = WgLanRoutes.For(Topology, Site);
+            routes = WgLanRoutes.For(topology, Site);
         }
         catch (WgException ex)
         {

@@ -37,6 +37,8 @@ public sealed class ImportWgConfigCommand : WgCmdlet
             {
                 var bytes = File.ReadAllBytes(file);
                 var config = WgConfigParser.Parse(bytes, WgConfigParser.InterfaceNameFromPath(file));
+                if (WgConfigFile.AccessWarning(file, config.PrivateKey is not null || config.Peers.Any(p => p.PresharedKey is not null)) is { } open)
+                    WriteWarning($"{open.Message} ({open.ErrorId})");
                 WriteObject(config);
             }
             catch (WgException ex)

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using WgAdmin.Config;
 using WgAdmin.Model;
 using WgAdmin.Topology;
 
@@ -38,6 +39,8 @@ public sealed class ImportWgTopologyCommand : WgCmdlet
         try
         {
             topology = WgTopologyFile.Parse(File.ReadAllText(file), out siteLines);
+            if (WgConfigFile.AccessWarning(file, topology.Sites.Any(s => s.PrivateKey is not null) || topology.PresharedKeyPairs().Any()) is { } open)
+                WriteWarning($"{open.Message} ({open.ErrorId})");
         }
         catch (WgException ex)
         {

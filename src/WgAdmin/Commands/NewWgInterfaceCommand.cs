@@ -20,32 +20,36 @@ public sealed class NewWgInterfaceCommand : WgCmdlet
     [Alias("InterfaceName")]
     public string? Name { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPrivateKey))]
-    public WgPrivateKey? PrivateKey { get; set; }
+    // The typed values are objects, checked here: a key pair or row piped in holds a private key,
+    // and a value that failed binding would keep the whole object in its error record.
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPublicKey))]
-    public WgPublicKey? PublicKey { get; set; }
+    [WgTransformation(typeof(WgPrivateKey), Defer = true)]
+    public object? PrivateKey { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPrefix[]))]
-    public WgPrefix[] Address { get; set; } = Array.Empty<WgPrefix>();
+    [WgTransformation(typeof(WgPublicKey), Defer = true)]
+    public object? PublicKey { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
-    public int? ListenPort { get; set; }
+    [WgTransformation(typeof(WgPrefix[]), Defer = true)]
+    public object Address { get; set; } = Array.Empty<WgPrefix>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public uint? FwMark { get; set; }
+    [WgTransformation(typeof(int), Defer = true, Field = "ListenPort")]
+    public object? ListenPort { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [WgTransformation(typeof(uint), Defer = true, Field = "FwMark")]
+    public object? FwMark { get; set; }
 
     /// <summary>DNS servers and search domains, split as wg-quick splits its DNS key.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string[] Dns { get; set; } = Array.Empty<string>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(WgValues.MinMtu, WgValues.MaxMtu)]
-    public int? Mtu { get; set; }
+    [WgTransformation(typeof(int), Defer = true, Field = "MTU")]
+    public object? Mtu { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Table { get; set; }
@@ -76,6 +80,15 @@ public sealed class NewWgInterfaceCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
+        var problems = new List<WgError>();
+        var privateKey = Deferred<WgPrivateKey>(PrivateKey, problems);
+        var publicKey = Deferred<WgPublicKey>(PublicKey, problems);
+        var address = Deferred<WgPrefix[]>(Address, problems);
+        var listenPort = Deferred<int?>(ListenPort, problems);
+        var fwMark = Deferred<uint?>(FwMark, problems);
+        var mtu = Deferred<int?>(Mtu, problems);
+        if (WriteDeferredProblems(problems))
+            return;
         var servers = new List<IPAddress>();
         var search = new List<string>();
         if (!WgValues.TrySplitDns(Dns.SelectMany(WgValues.SplitList), servers, search, out var dnsError))
@@ -86,13 +99,13 @@ public sealed class NewWgInterfaceCommand : WgCmdlet
         var config = new WgInterface
         {
             Name = Name,
-            PrivateKey = PrivateKey,
-            ListenPort = ListenPort,
-            FwMark = FwMark,
-            Address = Address,
+            PrivateKey = privateKey,
+            ListenPort = listenPort,
+            FwMark = fwMark,
+            Address = address!,
             Dns = servers.ToArray(),
             DnsSearch = search.ToArray(),
-            Mtu = Mtu,
+            Mtu = mtu,
             Table = string.IsNullOrEmpty(Table) ? null : Table,
             PreUp = PreUp,
             PostUp = PostUp,
@@ -102,8 +115,8 @@ public sealed class NewWgInterfaceCommand : WgCmdlet
             Peers = Peer.Where(p => p is not null).Select(p => p.Clone()).ToArray(),
             ComputerName = string.IsNullOrEmpty(ComputerName) ? null : ComputerName,
         };
-        if (PrivateKey is null && PublicKey is not null)
-            config.PublicKey = PublicKey;
+        if (privateKey is null && publicKey is not null)
+            config.PublicKey = publicKey;
 
         var errors = WgConfigValidator.Validate(config);
         if (errors.Count > 0)

@@ -27,7 +27,7 @@ public sealed class NewWgKeyPairCommand : WgHostCmdlet
     public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value; }
 
     [Parameter(Mandatory = true, ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     [Alias("Name")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string InterfaceName { get; set; } = "";

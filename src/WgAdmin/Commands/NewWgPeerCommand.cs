@@ -11,26 +11,29 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(WgPeer))]
 public sealed class NewWgPeerCommand : WgCmdlet
 {
+    // The typed values are objects, checked here: a row piped in (Import-Csv) may hold a preshared
+    // key, and a value that failed binding would keep the whole row in its error record.
+
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPublicKey))]
-    public WgPublicKey PublicKey { get; set; } = null!;
+    [WgTransformation(typeof(WgPublicKey), Defer = true)]
+    public object PublicKey { get; set; } = null!;
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("AllowedIP")]
-    [WgTransformation(typeof(WgPrefix[]))]
-    public WgPrefix[] AllowedIPs { get; set; } = Array.Empty<WgPrefix>();
+    [WgTransformation(typeof(WgPrefix[]), Defer = true)]
+    public object AllowedIPs { get; set; } = Array.Empty<WgPrefix>();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgEndpoint))]
-    public WgEndpoint? Endpoint { get; set; }
+    [WgTransformation(typeof(WgEndpoint), Defer = true)]
+    public object? Endpoint { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
-    public int? PersistentKeepalive { get; set; }
+    [WgTransformation(typeof(int), Defer = true, Field = "PersistentKeepalive")]
+    public object? PersistentKeepalive { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPresharedKey))]
-    public WgPresharedKey? PresharedKey { get; set; }
+    [WgTransformation(typeof(WgPresharedKey), Defer = true)]
+    public object? PresharedKey { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? Name { get; set; }
@@ -40,12 +43,20 @@ public sealed class NewWgPeerCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
-        var peer = new WgPeer(PublicKey)
+        var problems = new List<WgError>();
+        var publicKey = Deferred<WgPublicKey>(PublicKey, problems);
+        var allowedIPs = Deferred<WgPrefix[]>(AllowedIPs, problems);
+        var endpoint = Deferred<WgEndpoint>(Endpoint, problems);
+        var keepalive = Deferred<int?>(PersistentKeepalive, problems);
+        var presharedKey = Deferred<WgPresharedKey>(PresharedKey, problems);
+        if (WriteDeferredProblems(problems))
+            return;
+        var peer = new WgPeer(publicKey!)
         {
-            AllowedIPs = AllowedIPs,
-            Endpoint = Endpoint,
-            PersistentKeepalive = PersistentKeepalive,
-            PresharedKey = PresharedKey,
+            AllowedIPs = allowedIPs!,
+            Endpoint = endpoint,
+            PersistentKeepalive = keepalive,
+            PresharedKey = presharedKey,
             Name = string.IsNullOrEmpty(Name) ? null : Name,
             Description = string.IsNullOrEmpty(Description) ? null : Description,
         };
@@ -53,7 +64,7 @@ public sealed class NewWgPeerCommand : WgCmdlet
         var errors = WgConfigValidator.Validate(new WgInterface { Peers = [peer] });
         if (errors.Count > 0)
         {
-            WriteWgErrors(new WgException(errors), Name ?? (object)PublicKey, ErrorCategory.InvalidArgument);
+            WriteWgErrors(new WgException(errors), Name ?? (object)publicKey!, ErrorCategory.InvalidArgument);
             return;
         }
         WriteObject(peer);

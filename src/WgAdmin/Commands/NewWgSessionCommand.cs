@@ -24,7 +24,7 @@ public sealed class NewWgSessionCommand : WgHostCmdlet
     protected override void EndProcessing()
     {
         var runspace = RunspaceId;
-        ForEachHost($"Connecting to {Hosts.Count} host(s)", Open,
+        ForEachHost($"Connecting to {Hosts.Count} host(s)", (target, cancellation) => Keep(target.Options!, cancellation),
             (_, connection) =>
             {
                 var session = new WgSession(connection, runspace);
@@ -32,7 +32,4 @@ public sealed class NewWgSessionCommand : WgHostCmdlet
                 WriteObject(session);
             });
     }
-
-    /// <summary>A connection of its own, not the command's: it stays open after the command, as the session.</summary>
-    private static SshConnection Open(HostTarget target, CancellationToken cancellation) => SshConnection.Open(target.Options!, cancellation);
 }

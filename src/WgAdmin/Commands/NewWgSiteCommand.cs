@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Net;
+using WgAdmin.Config;
 using WgAdmin.Keys;
 using WgAdmin.Net;
 using WgAdmin.Topology;
@@ -22,25 +23,29 @@ public sealed class NewWgSiteCommand : WgCmdlet
     [Alias("CN", "HostName")]
     public string? ComputerName { get; set; }
 
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgEndpoint))]
-    public WgEndpoint Endpoint { get; set; } = null!;
+    // The typed values are objects, checked here: a row piped in (Import-Csv sites.csv) may hold a
+    // private key, and a value that failed binding would keep the whole row in its error record.
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPrefix[]))]
-    public WgPrefix[] LanPrefix { get; set; } = Array.Empty<WgPrefix>();
+    [WgTransformation(typeof(WgEndpoint), Defer = true)]
+    public object Endpoint { get; set; } = null!;
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [WgTransformation(typeof(WgPrefix[]), Defer = true)]
+    public object LanPrefix { get; set; } = Array.Empty<WgPrefix>();
 
     /// <summary>The port the gateway listens on, when a NAT router maps the endpoint's port to another.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(1, 65535)]
-    public int? ListenPort { get; set; }
+    [WgTransformation(typeof(int), Defer = true, Field = "ListenPort")]
+    public object? ListenPort { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? WanInterface { get; set; }
 
     /// <summary>The gateway's address on its LAN: the next hop of the LAN hosts' routes (Get-WgLanRoute).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public IPAddress? LanAddress { get; set; }
+    [WgTransformation(typeof(IPAddress), Defer = true, Field = "LanAddress")]
+    public object? LanAddress { get; set; }
 
     /// <summary>The site is a cloud VPC: its LAN routes go in the provider's route table.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -52,36 +57,51 @@ public sealed class NewWgSiteCommand : WgCmdlet
 
     /// <summary>Pins the site's tunnel address instead of deriving it from the name.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public IPAddress? TunnelAddress { get; set; }
+    [WgTransformation(typeof(IPAddress), Defer = true, Field = "TunnelAddress")]
+    public object? TunnelAddress { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPublicKey))]
-    public WgPublicKey? PublicKey { get; set; }
+    [WgTransformation(typeof(WgPublicKey), Defer = true)]
+    public object? PublicKey { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [WgTransformation(typeof(WgPrivateKey))]
-    public WgPrivateKey? PrivateKey { get; set; }
+    [WgTransformation(typeof(WgPrivateKey), Defer = true)]
+    public object? PrivateKey { get; set; }
 
     protected override void ProcessRecord()
     {
-        var site = new WgSite(Name, Endpoint)
+        var problems = new List<WgError>();
+        var endpoint = Deferred<WgEndpoint>(Endpoint, problems);
+        var lanPrefix = Deferred<WgPrefix[]>(LanPrefix, problems);
+        var listenPort = Deferred<int?>(ListenPort, problems);
+        var lanAddress = Deferred<IPAddress>(LanAddress, problems);
+        var tunnelAddress = Deferred<IPAddress>(TunnelAddress, problems);
+        var publicKey = Deferred<WgPublicKey>(PublicKey, problems);
+        var privateKey = Deferred<WgPrivateKey>(PrivateKey, problems);
+        if (WgValues.CheckName(Name, "The site name") is { } badName)
+            problems.Add(badName);
+        if (!string.IsNullOrEmpty(WanInterface) && WgValues.CheckInterfaceName(WanInterface) is { } badWan)
+            problems.Add(badWan);
+        if (WriteDeferredProblems(problems))
+            return;
+        var site = new WgSite(Name, endpoint!)
         {
             ComputerName = string.IsNullOrEmpty(ComputerName) ? null : ComputerName,
-            LanPrefix = LanPrefix,
+            LanPrefix = lanPrefix!,
             WanInterface = string.IsNullOrEmpty(WanInterface) ? null : WanInterface,
-            LanAddress = LanAddress,
+            LanAddress = lanAddress,
             Cloud = Cloud.IsPresent,
             BehindNat = BehindNat.IsPresent,
-            TunnelAddress = TunnelAddress,
-            PrivateKey = PrivateKey,
+            TunnelAddress = tunnelAddress,
+            PrivateKey = privateKey,
         };
-        if (ListenPort is int port)
+        if (listenPort is int port)
             site.ListenPort = port;
-        if (PrivateKey is null)
-            site.PublicKey = PublicKey;
+        if (privateKey is null)
+            site.PublicKey = publicKey;
         if (WgTopologyCheck.LanAddressProblem(site) is { } problem)
         {
-            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidLanAddress, problem, Offender: LanAddress!.ToString()), LanAddress, ErrorCategory.InvalidArgument));
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidLanAddress, problem, Offender: lanAddress!.ToString()), lanAddress.ToString(), ErrorCategory.InvalidArgument));
             return;
         }
         WriteObject(site);

@@ -16,10 +16,12 @@ namespace WgAdmin.Commands;
 public sealed class NewWgTopologyCommand : WgCmdlet
 {
     private readonly List<WgSite> _sites = new();
+    private bool _notASite;
 
+    /// <summary>The sites. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Sites")]
-    public WgSite[] Site { get; set; } = Array.Empty<WgSite>();
+    public object?[] Site { get; set; } = Array.Empty<object>();
 
     [Parameter(Mandatory = true)]
     [WgTransformation(typeof(WgPrefix))]
@@ -36,7 +38,7 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     public SwitchParameter PresharedKeys { get; set; }
 
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     public string InterfaceName { get; set; } = "wg0";
 
     /// <summary>The most sites built (1,000); past it New-WgTopology refuses with WgAdmin.TopologyTooLarge before building anything.</summary>
@@ -48,10 +50,24 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     [Parameter]
     public SwitchParameter AsTopology { get; set; }
 
-    protected override void ProcessRecord() => _sites.AddRange(Site.Where(s => s is not null));
+    protected override void ProcessRecord()
+    {
+        foreach (var item in Site)
+        {
+            if (item is null)
+                continue;
+            if (PipelineValue<WgSite>(item, WgErrorId.InvalidSite, nameof(Site), "a row of Import-Csv becomes a site through New-WgSite: Import-Csv sites.csv | New-WgSite | New-WgTopology.") is { } site)
+                _sites.Add(site);
+            else
+                _notASite = true;
+        }
+    }
 
     protected override void EndProcessing()
     {
+        // A topology without one of the sites meant would be wrong on every gateway: build none.
+        if (_notASite)
+            return;
         var topology = new WgTopology(TunnelPrefix, _sites)
         {
             Shape = Shape,

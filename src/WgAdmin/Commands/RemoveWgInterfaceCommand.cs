@@ -17,7 +17,7 @@ public sealed class RemoveWgInterfaceCommand : WgApplyCmdlet
     public override string[] ComputerName { get => base.ComputerName; set => base.ComputerName = value; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     [Alias("InterfaceName")]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Name { get; set; } = "";

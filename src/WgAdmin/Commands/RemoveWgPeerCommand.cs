@@ -12,9 +12,10 @@ public sealed class RemoveWgPeerCommand : WgCmdlet
     private const string ByKeySet = "ByPublicKey";
     private const string ByNameSet = "ByName";
 
+    /// <summary>The interface. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     [Alias("Interface")]
-    public WgInterface InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByKeySet)]
     [WgTransformation(typeof(WgPublicKey[]))]
@@ -28,30 +29,32 @@ public sealed class RemoveWgPeerCommand : WgCmdlet
 
     protected override void ProcessRecord()
     {
-        var peers = InputObject.Peers.ToList();
+        if (PipelineValue<WgInterface>(InputObject, WgErrorId.InvalidInterface, "InputObject", InterfaceHint) is not { } input)
+            return;
+        var peers = input.Peers.ToList();
         if (ParameterSetName == ByKeySet)
         {
             foreach (var key in PublicKey)
             {
-                if (peers.RemoveAll(p => p.PublicKey == key) == 0)
-                    WritePeerNotFound($"No peer with public key {Quote.PublicKey(key.ToString())} is on interface {Quote.Value(InputObject.ToString())}.", key);
+                if (peers.RemoveAll(p => p is not null && p.PublicKey == key) == 0)
+                    WritePeerNotFound($"No peer with public key {Quote.PublicKey(key)} is on interface {Quote.Value(input.ToString())}.", key);
             }
         }
         else
         {
             foreach (var name in Name)
             {
-                if (peers.RemoveAll(p => string.Equals(p.Name, name, StringComparison.Ordinal)) == 0)
-                    WritePeerNotFound($"No peer named {Quote.Value(name)} is on interface {Quote.Value(InputObject.ToString())}.", name);
+                if (peers.RemoveAll(p => p is not null && string.Equals(p.Name, name, StringComparison.Ordinal)) == 0)
+                    WritePeerNotFound($"No peer named {Quote.Value(name)} is on interface {Quote.Value(input.ToString())}.", name);
             }
         }
-        var removed = InputObject.Peers.Except(peers).ToArray();
+        var removed = input.Peers.Except(peers).ToArray();
         // The interface object is changed in place: -WhatIf leaves it as it was.
-        if (removed.Length > 0 && !ShouldProcess(InputObject.ToString(), $"Remove peer(s) {string.Join(", ", removed.Select(p => p.ToString()))}"))
+        if (removed.Length > 0 && !ShouldProcess(input.ToString(), $"Remove peer(s) {string.Join(", ", removed.Select(p => p.ToString()))}"))
             return;
-        InputObject.Peers = peers.ToArray();
+        input.Peers = peers.ToArray();
         if (PassThru)
-            WriteObject(InputObject);
+            WriteObject(input);
     }
 
     private void WritePeerNotFound(string message, object target) =>

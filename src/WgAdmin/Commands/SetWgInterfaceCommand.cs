@@ -14,9 +14,10 @@ namespace WgAdmin.Commands;
 [OutputType(typeof(WgApplyResult))]
 public sealed class SetWgInterfaceCommand : WgApplyCmdlet
 {
+    /// <summary>The interface. Typed object so that binding never fails (<see cref="WgCmdlet.PipelineValue{T}"/>): a row with a private key is not kept in an error record.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [Alias("Interface")]
-    public WgInterface InputObject { get; set; } = null!;
+    public object InputObject { get; set; } = null!;
 
     /// <summary>Hosts to apply to; taken from the interface's ComputerName when not given.</summary>
     [Parameter(ParameterSetName = ComputerNameSet, ValueFromPipelineByPropertyName = true)]
@@ -32,7 +33,7 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
 
     /// <summary>The gateway's uplink (eth0) that traffic from the tunnel is masqueraded out of.</summary>
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     public string? Masquerade { get; set; }
 
     /// <summary>Two-way NAT: also masquerade into the tunnel and forward from the uplink into it, so far LAN hosts need no route back.</summary>
@@ -44,22 +45,24 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
 
     protected override void ProcessRecord()
     {
-        var errors = WgConfigValidator.Validate(InputObject).ToList();
-        if (InputObject.Name is null)
+        if (PipelineValue<WgInterface>(InputObject, WgErrorId.InvalidInterface, "InputObject", InterfaceHint) is not { } input)
+            return;
+        var errors = WgConfigValidator.Validate(input).ToList();
+        if (input.Name is null)
             errors.Insert(0, new WgError(WgErrorId.InvalidInterfaceForApply, "The interface has no Name; a gateway needs one (the file is /etc/wireguard/NAME.conf)."));
         if (errors.Count > 0)
         {
-            WriteWgErrors(new WgException(errors), InputObject, ErrorCategory.InvalidArgument);
+            WriteWgErrors(new WgException(errors), input, ErrorCategory.InvalidArgument);
             return;
         }
-        var hosts = ComputerName.Length > 0 ? ComputerName : InputObject.ComputerName is { } attached ? new[] { attached } : Array.Empty<string>();
+        var hosts = ComputerName.Length > 0 ? ComputerName : input.ComputerName is { } attached ? new[] { attached } : Array.Empty<string>();
         if (hosts.Length == 0 && ParameterSetName == ComputerNameSet)
         {
             WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidComputerName,
-                $"No -ComputerName for interface {Quote.Value(InputObject.Name!)}, and the interface names none."), InputObject, ErrorCategory.InvalidArgument));
+                $"No -ComputerName for interface {Quote.Value(input.Name!)}, and the interface names none."), input, ErrorCategory.InvalidArgument));
             return;
         }
-        AddHosts(hosts, InputObject.Name!, InputObject.Clone());
+        AddHosts(hosts, input.Name!, input.Clone());
     }
 
     protected override GatewayPlan Plan(string computerName, string interfaceName, object? context, GatewayState state) =>

@@ -32,7 +32,7 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
     /// <summary>The topology, or the interfaces it built (New-WgTopology's and Import-WgTopology's default output).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [WgTopologyTransformation]
-    public WgTopology Topology { get; set; } = null!;
+    public object Topology { get; set; } = null!;
 
     /// <summary>The site the LAN hosts are on; needed when the topology has more than one.</summary>
     [Parameter]
@@ -46,10 +46,12 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
 
     protected override void ProcessRecord()
     {
-        // Each interface piped stands for its topology: plan the topology once.
-        if (!_seen.Add(Topology))
+        if (PipelineValue<WgTopology>(Topology, WgErrorId.InvalidTopology, "Topology", TopologyHint) is not { } topology)
             return;
-        var sites = Topology.Sites.Where(s => s is not null).ToList();
+        // Each interface piped stands for its topology: plan the topology once.
+        if (!_seen.Add(topology))
+            return;
+        var sites = topology.Sites.Where(s => s is not null).ToList();
         var siteName = Site ?? (sites.Count == 1 ? sites[0].Name : null);
         if (siteName is null)
         {
@@ -60,7 +62,7 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
         IReadOnlyList<WgLanRoute> routes;
         try
         {
-            routes = WgLanRoutes.For(Topology, siteName);
+            routes = WgLanRoutes.For(topology, siteName);
         }
         catch (WgException ex)
         {
@@ -80,7 +82,7 @@ public sealed class SetWgLanRouteCommand : WgLanRouteCmdlet
         }
         if (site.Cloud)
             WriteWarning($"Site {Quote.Value(site.Name)} is a cloud VPC: its LAN routes belong in the provider's route table; setting them on the hosts as asked.");
-        var plan = new SitePlan(Topology, site, routes, blocked is null ? null : readFrom);
+        var plan = new SitePlan(topology, site, routes, blocked is null ? null : readFrom);
         var description = Describe(plan);
         WriteVerbose(description); // the plan goes to the verbose stream too: "What if:" lines go straight to the host
         AddHosts(ComputerName, site.Name, plan, target => ShouldProcess(target.ComputerName, description));

@@ -12,13 +12,13 @@ namespace WgAdmin.Commands;
 public sealed class SetWgNatCommand : WgApplyCmdlet
 {
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     [ArgumentCompleter(typeof(InterfaceNameCompleter))]
     public string Name { get; set; } = "wg0";
 
     /// <summary>The gateway's uplink (eth0) that traffic from the tunnel is masqueraded out of.</summary>
     [Parameter]
-    [ValidatePattern("^[a-zA-Z0-9_=+.-]{1,15}$")]
+    [ValidateInterfaceName]
     public string? Masquerade { get; set; }
 
     [Parameter]

@@ -6,7 +6,7 @@ namespace WgAdmin.Commands;
 
 /// <summary>
 /// The one path from the connection parameters (-UserName, -Port, -KeyFilePath, -Credential,
-/// -SshConfigPath, -KnownHostsPath, -HostKeyPolicy, -ConnectTimeoutSeconds) to the core's
+/// -SshConfigPath, -KnownHostsPath, -HostKeyPolicy, -ConnectTimeoutSeconds, -JumpHost) to the core's
 /// <see cref="SshConnectionSettings"/>. A host cmdlet gives its bound parameters, a completer the
 /// fakeBoundParameters of the line typed so far; each resolves paths the way the cmdlet would
 /// (relative to the current location, ~ expanded).
@@ -30,7 +30,9 @@ internal static class SshParameters
             SshConfigPath = sshConfig is null ? null : resolvePath(sshConfig),
             KnownHostsPaths = BoundValues.Strings(bound, nameof(WgHostCmdlet.KnownHostsPath)).Select(resolvePath).ToArray(),
             HostKeyPolicy = BoundValues.Value<HostKeyPolicy>(bound, nameof(WgHostCmdlet.HostKeyPolicy)) ?? HostKeyPolicy.Strict,
-            ConnectTimeout = TimeSpan.FromSeconds(BoundValues.Value<int>(bound, nameof(WgHostCmdlet.ConnectTimeoutSeconds)) ?? DefaultConnectTimeoutSeconds),
+            // Not given: the ssh config's ConnectTimeout for the host, else the default.
+            ConnectTimeout = BoundValues.Value<int>(bound, nameof(WgHostCmdlet.ConnectTimeoutSeconds)) is int seconds ? TimeSpan.FromSeconds(seconds) : null,
+            JumpHost = BoundValues.Strings(bound, nameof(WgHostCmdlet.JumpHost)) is { Length: > 0 } hops ? string.Join(",", hops) : null,
         };
     }
 }

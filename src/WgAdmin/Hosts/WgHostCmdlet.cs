@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using WgAdmin.Remote;
@@ -27,8 +26,9 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
     private readonly List<HostTarget> _hosts = new();
     private readonly Dictionary<string, HostTarget> _queued = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _invalid = new(StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Lazy<SshConnection>> _connections = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SshConnectionPool _connections = new();
     private SshConnectionSettings? _settings;
+    private bool _passphraseAsked;
     private SshConfigFile? _sshConfig;
 
     /// <summary>One host to work on: the name given, what for on it (an interface, a site), the cmdlet's own context, and how to reach it (a kept session, or the options to connect with).</summary>
@@ -81,6 +81,11 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
     [Parameter]
     [ValidateRange(1, 3600)]
     public int ConnectTimeoutSeconds { get; set; } = SshParameters.DefaultConnectTimeoutSeconds;
+
+    /// <summary>Jump hosts (ssh -J): "bastion", "user@bastion:2222", a chain "a,b", or "none"; replaces the ssh config's ProxyJump.</summary>
+    [Parameter]
+    [Alias("ProxyJump")]
+    public string[] JumpHost { get; set; } = Array.Empty<string>();
 
     /// <summary>The hosts queued so far, in the order given.</summary>
     protected IReadOnlyList<HostTarget> Hosts => _hosts;
@@ -153,13 +158,8 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
     /// <summary>Connection settings, resolved once per command on the pipeline thread (only when a host is named: local use never reads them).</summary>
     protected SshConnectionSettings Settings => _settings ??= ResolveSettings();
 
-    private SshConnectionSettings ResolveSettings()
-    {
-        var settings = SshParameters.Settings(MyInvocation.BoundParameters, SessionState.Path.GetUnresolvedProviderPathFromPSPath);
-        if (settings.KeyFilePath is { } keyFile && settings.Password is null && SshKeyFiles.NeedsPassphrase(keyFile))
-            settings = settings with { Password = PromptForPassphrase(keyFile) };
-        return settings;
-    }
+    private SshConnectionSettings ResolveSettings() =>
+        SshParameters.Settings(MyInvocation.BoundParameters, SessionState.Path.GetUnresolvedProviderPathFromPSPath);
 
     /// <summary>
     /// Asks for a key file's passphrase, only where someone can answer: a non-interactive host
@@ -181,8 +181,21 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
 
     private SshConfigFile SshConfig => _sshConfig ??= Settings.LoadSshConfig();
 
-    /// <summary>Options for one host; call on the pipeline thread (resolves paths).</summary>
-    protected SshConnectOptions OptionsFor(string computerName) => Settings.For(computerName, SshConfig);
+    /// <summary>
+    /// Options for one host; call on the pipeline thread (resolves paths, and asks for the
+    /// passphrase of an encrypted -KeyFilePath once, only when no agent the host uses holds its key).
+    /// </summary>
+    protected SshConnectOptions OptionsFor(string computerName)
+    {
+        var options = Settings.For(computerName, SshConfig);
+        if (!_passphraseAsked && SshKeyFiles.PassphraseToAsk(options) is { } keyFile)
+        {
+            _passphraseAsked = true;
+            _settings = Settings with { Password = PromptForPassphrase(keyFile) };
+            options = Settings.For(computerName, SshConfig);
+        }
+        return options;
+    }
 
     /// <summary>
     /// The target's connection: its kept session's, or this command's own to the host, opened on
@@ -192,8 +205,10 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
         target.Session?.Connection ?? Connect(target.Options!, cancellation);
 
     /// <summary>This command's connection to a host, opened on first use; safe from worker threads.</summary>
-    protected SshConnection Connect(SshConnectOptions options, CancellationToken cancellation) =>
-        _connections.GetOrAdd(options.Target.ToString(), _ => new Lazy<SshConnection>(() => SshConnection.Open(options, cancellation))).Value;
+    protected SshConnection Connect(SshConnectOptions options, CancellationToken cancellation) => _connections.Get(options, cancellation);
+
+    /// <summary>A connection that outlives the command (a kept session), its jump hosts shared with the command's other hosts.</summary>
+    protected SshConnection Keep(SshConnectOptions options, CancellationToken cancellation) => _connections.Keep(options, cancellation);
 
     protected static ErrorRecord HostError(Exception exception, string computerName) => exception switch
     {
@@ -207,10 +222,11 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
     private static ErrorCategory Category(string errorId) => errorId switch
     {
         WgErrorId.ConnectionFailed => ErrorCategory.ConnectionError,
-        WgErrorId.AuthenticationFailed or WgErrorId.KeyFilePassphraseRequired => ErrorCategory.AuthenticationError,
+        WgErrorId.AuthenticationFailed or WgErrorId.KeyFilePassphraseRequired or WgErrorId.SshAgentFailed => ErrorCategory.AuthenticationError,
+        WgErrorId.JumpHostFailed => ErrorCategory.ConnectionError,
         WgErrorId.HostKeyUnknown or WgErrorId.HostKeyChanged or WgErrorId.HostKeyRevoked => ErrorCategory.SecurityError,
         WgErrorId.WireGuardNotInstalled or WgErrorId.UnsupportedOperatingSystem => ErrorCategory.NotInstalled,
-        WgErrorId.InvalidComputerName or WgErrorId.SshConfigError => ErrorCategory.InvalidArgument,
+        WgErrorId.InvalidComputerName or WgErrorId.SshConfigError or WgErrorId.InvalidJumpHost => ErrorCategory.InvalidArgument,
         _ => ErrorCategory.InvalidOperation,
     };
 
@@ -234,19 +250,5 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private void CloseConnections()
-    {
-        foreach (var connection in _connections.Values.Where(c => c.IsValueCreated))
-        {
-            try
-            {
-                connection.Value.Dispose();
-            }
-            catch (WgException)
-            {
-                // It never opened.
-            }
-        }
-        _connections.Clear();
-    }
+    private void CloseConnections() => _connections.Dispose();
 }

@@ -30,6 +30,18 @@ public sealed class WgSession : IDisposable
 
     public string HostKeyFingerprint => Connection.HostKeyFingerprint;
 
+    /// <summary>The jump hosts the session rides, first first ("ops@bastion"), empty when direct.</summary>
+    public string[] JumpHost
+    {
+        get
+        {
+            var hops = new List<string>();
+            for (var hop = Connection.Via; hop is not null; hop = hop.Via)
+                hops.Insert(0, hop.Target.ToString());
+            return hops.ToArray();
+        }
+    }
+
     public string State => Connection.IsConnected ? "Opened" : "Closed";
 
     internal SshConnection Connection { get; }

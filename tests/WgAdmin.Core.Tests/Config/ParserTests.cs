@@ -491,9 +491,11 @@ public class ParserTests
     }
 
     [Fact]
-    public void UnbracketedIPv6EndpointIsSplitAtTheLastColon()
+    public void UnbracketedIPv6EndpointIsRefusedAsAmbiguous()
     {
-        Assert.Equal("[2001:db8::8]:51820", Parse($"[Peer]\nPublicKey = {Pub1}\nEndpoint = 2001:db8::8:51820\n").Peers[0].Endpoint!.ToString());
+        // wg splits at the last colon; 2001:db8::8:51820 is also a whole address, so the port is a guess.
+        Assert.Equal([(WgErrorId.InvalidEndpoint, 3)], Errors($"[Peer]\nPublicKey = {Pub1}\nEndpoint = 2001:db8::8:51820\n"));
+        Assert.Equal("[2001:db8::8]:51820", Parse($"[Peer]\nPublicKey = {Pub1}\nEndpoint = [2001:db8::8]:51820\n").Peers[0].Endpoint!.ToString());
     }
 
     // ---- validation with lines ----
@@ -634,5 +636,18 @@ public class ParserTests
         var ex = Assert.Throws<WgException>(() => WgConfigParser.Parse(new byte[] { (byte)'[', 0xC3, 0x28, (byte)']' }));
 
         Assert.Equal(WgErrorId.ControlCharacter, ex.ErrorId);
+    }
+
+    [Fact]
+    public void APeerWithALowOrderPublicKeyIsRefusedAtItsLine()
+    {
+        // wg takes it; the peer could never complete a handshake.
+        Assert.Equal([(WgErrorId.LowOrderPublicKey, 3)], Errors("[Interface]\n[Peer]\nPublicKey = AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nAllowedIPs = 10.0.0.2/32\n"));
+    }
+
+    [Fact]
+    public void APeerNameWithABidiOverrideIsRefusedAtItsLine()
+    {
+        Assert.Equal([(WgErrorId.InvisibleCharacter, 3)], Errors($"[Interface]\n[Peer]\n# Name = gw\u202Ea\nPublicKey = {Pub1}\n"));
     }
 }

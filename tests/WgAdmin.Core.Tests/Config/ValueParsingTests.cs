@@ -243,6 +243,9 @@ public class ValueParsingTests
     [InlineData(null)]
     [InlineData("all")]          // wg show all: every interface
     [InlineData("interfaces")]   // wg show interfaces: their names
+    [InlineData(".")]            // Linux refuses both: /sys/class/net/. is a directory
+    [InlineData("..")]
+    [InlineData("wg0\r\n")]
     public void OtherInterfaceNamesAreRefused(string? name)
     {
         Assert.False(WgValues.IsValidInterfaceName(name));
@@ -295,4 +298,31 @@ public class ValueParsingTests
     [Fact]
     public void ListsSplitOnCommasAndWhitespace() =>
         Assert.Equal(["10.0.0.1/24", "fd00::1/64", "10.1.0.1/16"], WgValues.SplitList(" 10.0.0.1/24,fd00::1/64 ,\t10.1.0.1/16,, "));
+
+    [Theory]
+    [InlineData("site\u202Eb-etis")]  // right-to-left override: shows as "siteetis-b"
+    [InlineData("gw\u2066a\u2069")]   // an isolate
+    [InlineData("gw\u200Ba")]          // zero-width space: looks like "gwa"
+    [InlineData("gw\u200Da")]          // zero-width joiner
+    [InlineData("gw\uFEFFa")]          // zero-width no-break space
+    [InlineData("gw\u200Ea")]          // left-to-right mark
+    [InlineData("gw\U000E0041a")]      // a tag character, outside the BMP
+    public void NamesRefuseInvisibleCharacters(string name)
+    {
+        var error = WgValues.CheckName(name, "The site name");
+
+        Assert.Equal(WgErrorId.InvisibleCharacter, error!.ErrorId);
+        Assert.Equal(name, error.Offender);
+        Assert.Null(WgValues.CheckText(name, "The site name"));
+    }
+
+    [Theory]
+    [InlineData("site-b")]
+    [InlineData("Zürich office")]
+    [InlineData("東京")]
+    public void NamesTakeVisibleText(string name) => Assert.Null(WgValues.CheckName(name, "The site name"));
+
+    [Fact]
+    public void NamesStillRefuseControlCharacters() =>
+        Assert.Equal(WgErrorId.ControlCharacter, WgValues.CheckName("a\nb", "The peer name")!.ErrorId);
 }

@@ -279,4 +279,17 @@ public class WriterTests
         Assert.Empty(config.Peers);
         Assert.Equal("[Interface]\n", WgConfigWriter.Write(config, WgSecretMode.Include));
     }
+
+    [Fact]
+    public void ANullPeerIsRefusedWithItsIdNotANullReference()
+    {
+        var config = Sample();
+        config.Peers = [config.Peers[0], null!];
+
+        var ex = Assert.Throws<WgException>(() => WgConfigWriter.Write(config, WgSecretMode.Include));
+
+        Assert.Equal(WgErrorId.NullPeer, ex.ErrorId);
+        Assert.Contains("Peers[1]", ex.Message, StringComparison.Ordinal);
+        Assert.Null(config.Clone().Peers[1]); // a copy keeps the gap for the validator to see
+    }
 }

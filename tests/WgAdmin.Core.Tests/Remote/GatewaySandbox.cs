@@ -16,7 +16,8 @@ internal sealed record SandboxRun(int ExitCode, string StdOut, string StdErr)
 /// namespace whose /etc/wireguard is a fresh tmpfs holding only the files given. Nothing reaches the
 /// host's /etc; the mount goes away with the last process. Scripts of one call share the tmpfs, so
 /// one can write what the next reads. A change's snapshot, lock and revert helper (/var/lib/wgadmin,
-/// /run/wgadmin, /usr/local/sbin) go to private tmpfs mounts too: on /var/lib, /usr/local/sbin, and on /run/wgadmin, a mount point
+/// /run/wgadmin, /usr/local/sbin) and forwarding's sysctl file (/etc/sysctl.d) go to private tmpfs
+/// mounts too: on /var/lib, /usr/local/sbin, /etc/sysctl.d, and on /run/wgadmin, a mount point
 /// made for the run and removed after it when it was not there before.
 /// </summary>
 internal static class GatewaySandbox
@@ -29,8 +30,8 @@ internal static class GatewaySandbox
     {
         RemoteOracle.Require(needsRoot: true, ["ip", "bash", "unshare", "mount", .. tools]);
         // The tmpfs needs an existing mount point; creating /etc/wireguard on the host is not ours to do.
-        if (!Directory.Exists("/etc/wireguard"))
-            RemoteOracle.Unavailable(["/etc/wireguard does not exist here to mount a private tmpfs on"]);
+        if (!Directory.Exists("/etc/wireguard") || !Directory.Exists("/etc/sysctl.d"))
+            RemoteOracle.Unavailable(["/etc/wireguard or /etc/sysctl.d does not exist here to mount a private tmpfs on"]);
     }
 
     public static IReadOnlyList<SandboxRun> Run(ScratchNamespace ns, IReadOnlyDictionary<string, string> wireguardFiles, params string[] scripts)
@@ -38,7 +39,7 @@ internal static class GatewaySandbox
         using var dir = new SecretTempDir();
         var wrapper = new StringBuilder("set -eu\nmount -t tmpfs -o mode=700 wgadmin-sandbox /etc/wireguard\n"
             + "mount -t tmpfs -o mode=755 wgadmin-sandbox /var/lib\nmount -t tmpfs -o mode=755 wgadmin-sandbox /run/wgadmin\n"
-            + "mount -t tmpfs -o mode=755 wgadmin-sandbox /usr/local/sbin\n");
+            + "mount -t tmpfs -o mode=755 wgadmin-sandbox /usr/local/sbin\nmount -t tmpfs -o mode=755 wgadmin-sandbox /etc/sysctl.d\n");
         var i = 0;
         foreach (var (name, content) in wireguardFiles)
         {

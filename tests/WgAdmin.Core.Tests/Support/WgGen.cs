@@ -85,7 +85,9 @@ internal static class WgGen
         .Select(pieces => string.Concat(pieces).Trim(CSpaces))
         .Select(text => text.Length == 0 ? null : text);
 
-    public static readonly Gen<string> InterfaceName = Gen.String[Gen.Char["abcxyzABCXYZ0189_=+.-"], 1, 15];
+    /// <summary>An interface name; "." and ".." (which Linux refuses) get a prefix.</summary>
+    public static readonly Gen<string> InterfaceName = Gen.String[Gen.Char["abcxyzABCXYZ0189_=+.-"], 1, 15]
+        .Select(name => name is "." or ".." ? "wg" + name : name);
 
     public static readonly Gen<string?> Table = Gen.OneOf<string?>(
         Gen.Const((string?)null), Gen.Const<string?>("off"), Gen.Const<string?>("auto"),

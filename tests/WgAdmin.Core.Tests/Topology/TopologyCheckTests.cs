@@ -247,4 +247,18 @@ public class TopologyCheckTests
         var warned = new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [Site("a", "192.168.1.1:1", "10.11.7.1/24")]);
         Assert.Single(warned.Build());
     }
+
+    [Theory]
+    [InlineData("site-a\u202E")]
+    [InlineData("site\u200B-a")]
+    public void ASiteNameWithAnInvisibleCharacterIsAnError(string name)
+    {
+        var topology = new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [Site(name, "198.51.100.10:10086", "10.11.7.0/24"), Site("site-b", "198.51.100.20:10086", "172.19.16.0/20")]);
+
+        var problem = Assert.Single(topology.Check());
+
+        Assert.Equal(WgErrorId.InvisibleCharacter, problem.ErrorId);
+        Assert.Equal(WgTopologySeverity.Error, problem.Severity);
+        Assert.Equal(name, problem.Site);
+    }
 }

@@ -51,10 +51,19 @@ public static class GatewayPlanner
         return plan;
     }
 
+    // LAN hosts send a gateway the traffic for the far sites. While its tunnel is down (a restart, a
+    // rollback, a boot) the gateway would forward that traffic back out the LAN to its default
+    // router and tell each host by ICMP redirect to use that router instead; hosts keep a redirect
+    // for minutes (Linux 5, Windows 10), long after the tunnel is back.
+    internal const string RedirectsOff =
+        "# No ICMP redirects: while the tunnel is down, LAN hosts must not learn to bypass this gateway.\n"
+        + "net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.default.send_redirects = 0\nnet.ipv4.conf.*.send_redirects = 0\n";
+
     private static void PlanForwarding(GatewayPlan plan, GatewayState state, string name, bool ipv6)
     {
         var content = "# Managed by WgAdmin (Enable-WgForwarding) for " + name + ".\nnet.ipv4.ip_forward = 1\n"
-            + (ipv6 ? "net.ipv6.conf.all.forwarding = 1\n" : "");
+            + (ipv6 ? "net.ipv6.conf.all.forwarding = 1\n" : "")
+            + RedirectsOff;
         var path = HostPaths.Sysctl(name);
         var fileChanged = !HashMatches(state, path, content);
         if (fileChanged)
@@ -62,7 +71,7 @@ public static class GatewayPlanner
             {
                 Values = new ScriptValues().Set("sysctl_text", content),
             });
-        var runtimeOff = state.Ipv4Forwarding != "1" || (ipv6 && state.Ipv6Forwarding != "1");
+        var runtimeOff = state.Ipv4Forwarding != "1" || (ipv6 && state.Ipv6Forwarding != "1") || state.RedirectsOn is not 0;
         if (fileChanged || runtimeOff)
             // sysctl -p of one file: `sysctl --system` fails in containers on read-only keys.
             plan.Steps.Add(new PlanStep("EnableForwarding", ipv6 ? "enable IPv4 and IPv6 forwarding" : "enable IPv4 forwarding", "sysctl -q -p \"$sysctl_file\""));
@@ -372,7 +381,7 @@ public static class GatewayPlanner
             ? "write_file \"$conf\" 600 \"$config_text\""
             : keyFromConfig
                 ? "write_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\""
-                : "write_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"");
+                : "write_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"") + "\ndrop_old_key \"$conf\"";
         return new PlanStep("WriteConfig", $"write {HostPaths.Config(name)}{(state.ConfigExists ? " (previous kept as .wgadmin-bak)" : "")}", script)
         {
             Values = new ScriptValues().Set("config_text", text),

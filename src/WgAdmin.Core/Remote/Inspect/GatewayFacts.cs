@@ -34,6 +34,9 @@ public class GatewayFacts
     public string? Ipv4Forwarding { get; set; }
     public string? Ipv6Forwarding { get; set; }
 
+    /// <summary>How many of the host's IPv4 interface settings (all and default included) send ICMP redirects; null when unread.</summary>
+    public int? RedirectsOn { get; set; }
+
     /// <summary>Whether WgAdmin's NAT script's "check" passed; null when there is no script.</summary>
     public bool? NatRulesPresent { get; set; }
 
@@ -79,6 +82,7 @@ public class GatewayFacts
             case "forwarding":
                 Ipv4Forwarding = section.Value("ipv4");
                 Ipv6Forwarding = section.Value("ipv6");
+                RedirectsOn = Number(section.Value("redirects"));
                 return true;
             case "nat":
                 NatRulesPresent = section.Items.FirstOrDefault() switch { "present" => true, "missing" => false, _ => null };

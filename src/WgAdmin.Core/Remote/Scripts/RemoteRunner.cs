@@ -11,8 +11,42 @@ public static class RemoteRunner
     public const string RootShell = "if [ \"$(id -u)\" -eq 0 ]; then exec bash -s; else exec sudo -n bash -s; fi";
 
     /// <summary>Runs a script and reads what it printed, whatever its outcome.</summary>
-    public static ScriptOutput Run(SshConnection connection, string script, TimeSpan timeout, CancellationToken cancellation = default) =>
-        ScriptOutput.Read(connection.Run(RootShell, script, timeout, cancellation));
+    /// <remarks>A login that is not root and that sudo would not run the script for is a <see cref="WgErrorId.SudoRequired"/>: nothing ran.</remarks>
+    public static ScriptOutput Run(SshConnection connection, string script, TimeSpan timeout, CancellationToken cancellation = default)
+    {
+        var result = connection.Run(RootShell, script, timeout, cancellation);
+        if (SudoRefusal(connection.Target.ToString(), connection.Target.User, connection.Target.ComputerName, result) is { } refusal)
+            throw refusal;
+        return ScriptOutput.Read(result);
+    }
+
+    /// <summary>
+    /// What <see cref="RootShell"/> printed when sudo, not the script, answered: nothing on standard
+    /// output, and sudo's own line ("sudo: a password is required", which -n gives instead of a
+    /// prompt; "sudo: ... not in the sudoers file"; a shell's "sudo: command not found") on standard
+    /// error. Null when the script ran.
+    /// </summary>
+    internal static WgException? SudoRefusal(string host, string user, string computerName, RemoteResult result)
+    {
+        if (result.Output.Length > 0 || result.ExitCode is not (1 or 126 or 127))
+            return null;
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? Line(Func<string, bool> test) => lines.FirstOrDefault(test);
+        var why = result.ExitCode == 1
+            ? Line(l => l.StartsWith("sudo: ", StringComparison.Ordinal)) is { } said
+                ? said.Contains("password is required", StringComparison.Ordinal)
+                    ? $"sudo wants a password, and WgAdmin never answers a prompt on a gateway (sudo -n said {Quote.Value(said)})"
+                    : $"sudo -n would not run it ({Quote.Value(said)})"
+                : null
+            : Line(l => l.Contains("sudo: command not found", StringComparison.Ordinal) || l.EndsWith("sudo: not found", StringComparison.Ordinal)) is { } missing
+                ? $"sudo is not installed ({Quote.Value(missing)})"
+                : null;
+        return why is null
+            ? null
+            : new WgException(new WgError(WgErrorId.SudoRequired,
+                $"{host}: {Quote.Value(user)} is not root and {why}. Connect as root, or let {Quote.Value(user)} run commands through sudo without a password (a sudoers line such as '{user} ALL=(root) NOPASSWD: ALL'); nothing was run.",
+                Offender: computerName));
+    }
 
     /// <summary>Runs the operation; a script that did not run to its end is a <see cref="WgErrorId.RemoteCommandFailed"/> (or the ID it reported).</summary>
     public static T Invoke<T>(SshConnection connection, RemoteOperation<T> operation, CancellationToken cancellation = default) =>

@@ -60,6 +60,28 @@ backup_config() {
   if [ -f "$1" ]; then cp -p "$1" "$1.wgadmin-bak" && chmod 600 "$1.wgadmin-bak"; fi
 }
 
+# retired_keys MODE CONF BACKUP: the private and preshared key lines of BACKUP whose key CONF no
+# longer holds (key lines by key_lines' rule). MODE "any" prints one line when there is one;
+# "drop" prints BACKUP without them. The keys are read from the files, never from arguments.
+retired_keys() {
+  awk -v mode="$1" '
+    { c = $0; gsub(/[[:space:]]/, "", c); l = tolower(c); k = "" }
+    index(l, "privatekey=") == 1 { k = "p" substr(c, 12) }
+    index(l, "presharedkey=") == 1 { k = "s" substr(c, 14) }
+    FNR == NR { if (k != "") held[k] = 1; next }
+    k != "" && !(k in held) { if (mode == "any") { print "retired"; exit } next }
+    mode == "drop" { print }' "$2" "$3"
+}
+
+# drop_old_key CONF: after CONF is written, its backup keeps no key that CONF no longer holds:
+# a replaced private key, a rotated preshared key or that of a peer gone is retired, and a copy
+# would outlive it. The rest of the backup stays.
+drop_old_key() {
+  if [ -f "$1.wgadmin-bak" ] && [ -n "$(retired_keys any "$1" "$1.wgadmin-bak")" ]; then
+    retired_keys drop "$1" "$1.wgadmin-bak" | put_file "$1.wgadmin-bak" 600
+  fi
+}
+
 # write_config_with_key CONF KEY TEXT: TEXT with "PrivateKey = KEY" after its first line
 # ([Interface]), written to CONF. Builtins only: the key never appears in a process's arguments.
 write_config_with_key() {
@@ -84,9 +106,9 @@ remove_dropin() { rm -f "$1"; rmdir "$(dirname "$1")" 2>/dev/null || true; syste
 # retire_config CONF: the config kept as CONF.wgadmin-removed, mode 0600.
 retire_config() { mv -f "$1" "$1.wgadmin-removed" && chmod 600 "$1.wgadmin-removed"; }
 
-# forget_private_key KEY_FILE CONF: the key file, a rotation's next key (KEY_FILE.next) and every
-# copy of the private key WgAdmin kept.
+# forget_private_key KEY_FILE CONF: the key file, a rotation's next key (KEY_FILE.next) and every copy of the private key WgAdmin kept,
+# and the preshared keys too: the kept config keeps only what is no secret.
 forget_private_key() {
   rm -f "$1" "$1.next" "$2.wgadmin-bak"
-  if [ -f "$2.wgadmin-removed" ]; then key_lines without-private "$2.wgadmin-removed" | put_file "$2.wgadmin-removed" 600; fi
+  if [ -f "$2.wgadmin-removed" ]; then key_lines without-secrets "$2.wgadmin-removed" | put_file "$2.wgadmin-removed" 600; fi
 }

@@ -8,7 +8,7 @@
 # the revert helper ($revert_helper, this library installed) can restore it on its own.
 #
 # The state a snapshot records, and compares after a restore, is what state_of prints: the files
-# (hash and mode, or absent), the forwarding sysctls, the unit's enabled and active state, and,
+# (hash and mode, or absent), the forwarding and ICMP redirect sysctls, the unit's enabled and active state, and,
 # when the interface exists, its MTU, addresses (not the link-local one the kernel draws anew
 # with every link), routes and WireGuard configuration, and the NAT
 # rules in WgAdmin's chains and table. Keys never leave the host; they are only hashed.
@@ -26,6 +26,14 @@ link_routes() {
     grep -v '^local \|^broadcast \|^multicast \|^fe80::\|^anycast ' || true
 }
 via_routes() { { ip -4 route show table main; ip -6 route show table main; } 2>/dev/null | grep ' via ' || true; }
+# Every IPv4 interface's send_redirects (all and default too) as DEV=VALUE.
+redirect_settings() {
+  local f dev
+  for f in /proc/sys/net/ipv4/conf/*/send_redirects; do
+    dev=${f#/proc/sys/net/ipv4/conf/}; dev=${dev%/send_redirects}
+    if [ -r "$f" ]; then echo "$dev=$(cat "$f")"; fi
+  done | sort | tr '\n' ' '
+}
 
 # state_of: the host's state for the change in the current values ($name may be empty: a LAN
 # host's routes), one sorted fact a line.
@@ -37,6 +45,7 @@ state_of() {
   done <<<"$change_files"
   echo "sysctl ipv4 $(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
   echo "sysctl ipv6 $(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
+  echo "sysctl redirects $(redirect_settings)"
   if [ -n "${change_unit:-}" ] && has systemctl && [ -d /run/systemd/system ]; then
     echo "unit enabled $(systemctl is-enabled "$change_unit" 2>/dev/null || true)"
     # failed counts as inactive: a restore that stops a failed start resets it.
@@ -163,6 +172,7 @@ restore_snapshot() {
   if has systemctl && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
   restore_sysctl net.ipv4.ip_forward "$(sed -n 's/^sysctl ipv4 //p' "$change_dir/state")"
   restore_sysctl net.ipv6.conf.all.forwarding "$(sed -n 's/^sysctl ipv6 //p' "$change_dir/state")"
+  restore_redirects "$(sed -n 's/^sysctl redirects //p' "$change_dir/state")"
   if [ -n "${change_unit:-}" ] && has systemctl && [ -d /run/systemd/system ]; then
     case "$unit_enabled" in
       enabled) systemctl enable -q "$change_unit" 2>/dev/null ;;
@@ -180,6 +190,8 @@ restore_snapshot() {
   if [ -n "${name:-}" ]; then
     if [ "$was_link" = 1 ]; then restore_link; else restore_no_link; fi
   fi
+  # Again: a link brought back up took the default's value.
+  restore_redirects "$(sed -n 's/^sysctl redirects //p' "$change_dir/state")"
   if [ -n "${nat_script:-}" ] && [ -x "$nat_script" ] && grep -q '^rule \|^nft ' "$change_dir/state"; then "$nat_script" up >/dev/null || failed=1; fi
   if [ -f "$change_dir/lanroutes" ]; then restore_lan_routes; fi
   local diff
@@ -204,6 +216,15 @@ snapshot_down_hooks() {
 
 restore_sysctl() {
   if [ -n "$2" ] && [ "$(sysctl -n "$1" 2>/dev/null)" != "$2" ]; then sysctl -q -w "$1=$2" >/dev/null; fi
+}
+
+# restore_redirects "DEV=VALUE ...": send_redirects back as recorded, where the interface still is.
+restore_redirects() {
+  local setting f
+  for setting in $1; do
+    f=/proc/sys/net/ipv4/conf/${setting%%=*}/send_redirects
+    if [ -w "$f" ] && [ "$(cat "$f")" != "${setting#*=}" ]; then echo "${setting#*=}" > "$f"; fi
+  done
 }
 
 # restore_link: the interface as it ran: up again (by its unit when it ran under one), then its

@@ -38,6 +38,8 @@ print_facts() {
   echo @@forwarding
   echo "ipv4=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null)"
   echo "ipv6=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null)"
+  # How many IPv4 interfaces (all and default included) still send ICMP redirects.
+  echo "redirects=$(cat /proc/sys/net/ipv4/conf/*/send_redirects 2>/dev/null | grep -c 1 || true)"
   echo @@nat
   if [ ! -x "$nat_script" ]; then echo none
   elif "$nat_script" check >/dev/null 2>&1; then echo present

@@ -4,11 +4,20 @@ using System.Text;
 namespace WgAdmin.Remote;
 
 /// <summary>What the known_hosts files say about a host's key.</summary>
-public enum HostKeyVerdict { Trusted, Unknown, Changed, Revoked }
+public enum HostKeyVerdict
+{
+    Trusted,
+    Unknown,
+    Changed,
+    Revoked,
+    /// <summary>A host certificate from a CA trusted for the host that ssh would refuse (expired, for another name, not a host certificate).</summary>
+    CertificateInvalid,
+}
 
 /// <summary>
 /// OpenSSH known_hosts files: plain and hashed (|1|salt|hash) host names, "[host]:port" for
-/// other ports, comma-separated names, negated names, and the @revoked marker. Keys are compared
+/// other ports, comma-separated names, negated names, the @revoked marker, and @cert-authority
+/// lines that trust a CA's host certificates for the hosts they name. Keys are compared
 /// by their wire blob, so an RSA key matches whichever signature algorithm was negotiated. A line
 /// ssh would skip (another marker, a type field that is not its key's) is skipped here too.
 /// </summary>
@@ -34,8 +43,8 @@ public sealed class KnownHosts
                 if (!TryTakeMarker(ref line, out var marker))
                     continue;
                 var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 3 || marker == CertAuthority)
-                    continue; // certificates are not used by WgAdmin; malformed lines are skipped as ssh does
+                if (fields.Length < 3)
+                    continue; // malformed lines are skipped as ssh does
                 byte[] blob;
                 try
                 {
@@ -94,7 +103,7 @@ public sealed class KnownHosts
         var trusted = false;
         foreach (var entry in _entries)
         {
-            if (!NameMatches(entry.Names, knownHostsName))
+            if (entry.Marker == CertAuthority || !NameMatches(entry.Names, knownHostsName))
                 continue;
             var same = entry.KeyBlob.AsSpan().SequenceEqual(keyBlob);
             if (entry.Marker == Revoked)
@@ -119,7 +128,47 @@ public sealed class KnownHosts
 
     /// <summary>The key types on file for a host, so the client can ask the server for those first, as ssh does.</summary>
     public IReadOnlyList<string> KeyTypesFor(string knownHostsName) =>
-        _entries.Where(e => e.Marker != Revoked && NameMatches(e.Names, knownHostsName)).Select(e => e.KeyType).Distinct().ToArray();
+        _entries.Where(e => e.Marker == "" && NameMatches(e.Names, knownHostsName)).Select(e => e.KeyType).Distinct().ToArray();
+
+    /// <summary>True when an @cert-authority line names the host: then the client asks for a host certificate first, as ssh does.</summary>
+    public bool HasCertificateAuthorityFor(string knownHostsName) =>
+        _entries.Any(e => e.Marker == CertAuthority && NameMatches(e.Names, knownHostsName));
+
+    /// <summary>
+    /// Judges a host certificate as ssh does (sshconnect.c check_host_key): revoked when its CA or
+    /// the certified key is @revoked for the host; when an @cert-authority line for the host holds
+    /// its CA, trusted if the certificate is a host certificate for <paramref name="hostName"/>
+    /// (the name connected to, without the port) valid at <paramref name="now"/>, else
+    /// <see cref="HostKeyVerdict.CertificateInvalid"/>; with no such CA the certified key is judged
+    /// as a plain key. <paramref name="problem"/> says why it is not trusted.
+    /// </summary>
+    public HostKeyVerdict CheckCertificate(string knownHostsName, string hostName, SshCertificate certificate, DateTimeOffset now,
+        out IReadOnlyList<string> knownFingerprints, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        var ca = Fingerprint(certificate.CaKey);
+        bool Holds(Entry e, string marker) => e.Marker == marker && NameMatches(e.Names, knownHostsName) && e.KeyBlob.AsSpan().SequenceEqual(certificate.CaKey);
+        if (_entries.Any(e => Holds(e, Revoked)))
+        {
+            knownFingerprints = Array.Empty<string>();
+            problem = $"its certificate is signed by the CA {ca}, which known_hosts marks @revoked";
+            return HostKeyVerdict.Revoked;
+        }
+        var plain = Check(knownHostsName, certificate.PlainKey, out knownFingerprints);
+        if (plain == HostKeyVerdict.Revoked)
+        {
+            problem = null;
+            return plain;
+        }
+        if (_entries.Any(e => Holds(e, CertAuthority)))
+        {
+            knownFingerprints = Array.Empty<string>();
+            problem = certificate.Problem(hostName, now) is { } why ? $"its certificate from the trusted CA {ca} is refused: {why}" : null;
+            return problem is null ? HostKeyVerdict.Trusted : HostKeyVerdict.CertificateInvalid;
+        }
+        problem = plain == HostKeyVerdict.Trusted ? null : $"its certificate is signed by the CA {ca}, which no @cert-authority line trusts for {knownHostsName}";
+        return plain;
+    }
 
     private static readonly object AppendLock = new();
 

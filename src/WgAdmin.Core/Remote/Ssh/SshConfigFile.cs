@@ -4,9 +4,11 @@ namespace WgAdmin.Remote;
 
 /// <summary>
 /// The subset of OpenSSH's client configuration (ssh_config(5)) WgAdmin honours: Host blocks
-/// with wildcard and negated patterns, Include (when loaded from a file), and HostName, User,
-/// Port, IdentityFile, UserKnownHostsFile, HashKnownHosts.
-/// As in OpenSSH, the first value found for a keyword wins (IdentityFile accumulates), keywords
+/// with wildcard and negated patterns, Match blocks (host, originalhost, user, localuser, all;
+/// exec, canonical, final refused), Include (when loaded from a file), and HostName, User,
+/// Port, IdentityFile, UserKnownHostsFile, HashKnownHosts, IdentityAgent, IdentitiesOnly, ProxyJump,
+/// ConnectTimeout, ServerAliveInterval, ServerAliveCountMax, CertificateFile.
+/// As in OpenSSH, the first value found for a keyword wins (IdentityFile and CertificateFile accumulate), keywords
 /// are case-insensitive, and "Key value" and "Key=value" are both accepted.
 /// </summary>
 public sealed class SshConfigFile
@@ -20,7 +22,7 @@ public sealed class SshConfigFile
     /// </summary>
     private readonly List<Block> _blocks = new();
 
-    private sealed record Block(string[] Patterns, string[][] Guards, List<(string Key, string Value, int Line)> Options, bool IsHostLine = false);
+    private sealed record Block(SshConfigCondition Condition, SshConfigCondition[] Guards, List<(string Key, string Value, int Line)> Options, bool IsHostLine = false);
 
     public string? Path { get; private set; }
 
@@ -33,7 +35,7 @@ public sealed class SshConfigFile
     public static SshConfigFile Load(string path, string? homeDirectory = null)
     {
         var file = new SshConfigFile { Path = path };
-        file.Read(File.ReadAllText(path), homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ["*"], [], 0);
+        file.Read(File.ReadAllText(path), homeDirectory ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), SshConfigCondition.Everything, [], 0);
         return file;
     }
 
@@ -41,21 +43,21 @@ public sealed class SshConfigFile
     public static SshConfigFile Parse(string text)
     {
         var file = new SshConfigFile();
-        file.Read(text, null, ["*"], [], 0);
+        file.Read(text, null, SshConfigCondition.Everything, [], 0);
         return file;
     }
 
     /// <summary>The patterns of every Host line, in the order they were read (included files in place).</summary>
-    public IEnumerable<string> HostPatterns => _blocks.Where(b => b.IsHostLine).SelectMany(b => b.Patterns);
+    public IEnumerable<string> HostPatterns => _blocks.Where(b => b.IsHostLine).SelectMany(b => b.Condition.HostPatterns ?? []);
 
     /// <summary>
     /// Reads one file's lines into blocks. Lines before its first Host line continue the including
-    /// block (<paramref name="patterns"/>); after an Include the including block continues, as in ssh.
+    /// block (<paramref name="condition"/>); after an Include the including block continues, as in ssh.
     /// </summary>
-    private void Read(string text, string? homeDirectory, string[] patterns, string[][] guards, int depth)
+    private void Read(string text, string? homeDirectory, SshConfigCondition condition, SshConfigCondition[] guards, int depth)
     {
         // Options before any Host line apply to every host, like "Host *".
-        var current = new Block(patterns, guards, new List<(string, string, int)>());
+        var current = new Block(condition, guards, new List<(string, string, int)>());
         _blocks.Add(current);
         var lineNumber = 0;
         foreach (var rawLine in text.Split('\n'))
@@ -71,13 +73,12 @@ public sealed class SshConfigFile
             var value = Unquote(WithoutComment(match.Groups[2].Value).Trim());
             if (key.Equals("Host", StringComparison.OrdinalIgnoreCase))
             {
-                current = new Block(value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries), guards, new List<(string, string, int)>(), IsHostLine: true);
+                current = new Block(SshConfigCondition.Host(value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), guards, new List<(string, string, int)>(), IsHostLine: true);
                 _blocks.Add(current);
             }
             else if (key.Equals("Match", StringComparison.OrdinalIgnoreCase))
             {
-                // Match blocks need evaluation WgAdmin does not do; their options are skipped.
-                current = new Block(Array.Empty<string>(), guards, new List<(string, string, int)>());
+                current = new Block(SshConfigCondition.Match(value, lineNumber, line), guards, new List<(string, string, int)>());
                 _blocks.Add(current);
             }
             else if (key.Equals("Include", StringComparison.OrdinalIgnoreCase) && homeDirectory is not null)
@@ -85,7 +86,7 @@ public sealed class SshConfigFile
                 if (depth >= MaxIncludeDepth)
                     throw new WgException(new WgError(WgErrorId.SshConfigError, $"ssh config line {lineNumber}: too many nested Include lines (more than {MaxIncludeDepth}).", lineNumber, line));
                 // What an included file says applies only where the including block does.
-                var inner = current.Patterns.SequenceEqual(["*"]) ? current.Guards : [.. current.Guards, current.Patterns];
+                var inner = current.Condition.IsEverything ? current.Guards : [.. current.Guards, current.Condition];
                 foreach (var argument in value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
                 {
                     foreach (var included in ExpandInclude(argument, homeDirectory))
@@ -99,10 +100,10 @@ public sealed class SshConfigFile
                         {
                             throw new WgException(new WgError(WgErrorId.SshConfigError, $"Cannot read {Quote.Value(included)}, included by ssh config line {lineNumber}: {ex.Message}", lineNumber, included));
                         }
-                        Read(includedText, homeDirectory, current.Patterns, inner, depth + 1);
+                        Read(includedText, homeDirectory, current.Condition, inner, depth + 1);
                     }
                 }
-                current = new Block(current.Patterns, current.Guards, new List<(string, string, int)>());
+                current = new Block(current.Condition, current.Guards, new List<(string, string, int)>());
                 _blocks.Add(current);
             }
             else
@@ -133,13 +134,19 @@ public sealed class SshConfigFile
             .Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>The options that apply to <paramref name="host"/>, first value per keyword.</summary>
-    public SshHostOptions Resolve(string host)
+    /// <summary>
+    /// The options that apply to <paramref name="host"/>, first value per keyword. Match blocks
+    /// are evaluated where they stand, as ssh evaluates them: "host" against the HostName set so
+    /// far (else the alias), "user" against the User set so far (else <paramref name="localUser"/>).
+    /// </summary>
+    public SshHostOptions Resolve(string host, string? localUser = null)
     {
         var options = new SshHostOptions();
-        foreach (var (patterns, guards, entries, _) in _blocks)
+        var local = localUser ?? Environment.UserName;
+        foreach (var (condition, guards, entries, _) in _blocks)
         {
-            if (!Matches(patterns, host) || !guards.All(guard => Matches(guard, host)))
+            var context = new SshConfigCondition.Context(host, options.HostName ?? host, options.User ?? local, local);
+            if (!condition.Applies(context) || !guards.All(guard => guard.Applies(context)))
                 continue;
             foreach (var (key, value, line) in entries)
             {
@@ -173,14 +180,75 @@ public sealed class SshConfigFile
                         if (!options.IdentityFiles.Contains(value, StringComparer.Ordinal))
                             options.IdentityFiles.Add(value);
                         break;
+                    case "certificatefile":
+                        if (!options.CertificateFiles.Contains(value, StringComparer.Ordinal))
+                            options.CertificateFiles.Add(value);
+                        break;
+                    case "identityagent":
+                        options.IdentityAgent ??= value;
+                        break;
+                    case "identitiesonly":
+                        options.IdentitiesOnly ??= value.Equals("yes", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase);
+                        break;
+                    case "proxyjump":
+                        options.ProxyJump ??= value;
+                        break;
                     case "userknownhostsfile":
                         if (options.UserKnownHostsFiles.Count == 0)
                             options.UserKnownHostsFiles.AddRange(value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+                        break;
+                    case "connecttimeout":
+                        // "none" (ssh's default, no limit) is kept as a zero: WgAdmin's own default applies.
+                        options.ConnectTimeout ??= value.Equals("none", StringComparison.OrdinalIgnoreCase) ? TimeSpan.Zero : Time("ConnectTimeout", value, line);
+                        break;
+                    case "serveraliveinterval":
+                        options.ServerAliveInterval ??= value.Equals("none", StringComparison.OrdinalIgnoreCase) ? TimeSpan.Zero : Time("ServerAliveInterval", value, line);
+                        break;
+                    case "serveralivecountmax":
+                        if (options.ServerAliveCountMax is null)
+                        {
+                            if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+                                throw new WgException(new WgError(WgErrorId.SshConfigError, $"ssh config line {line}: ServerAliveCountMax {Quote.Value(value)} is not a whole number.", line, value));
+                            options.ServerAliveCountMax = count;
+                        }
                         break;
                 }
             }
         }
         return options;
+    }
+
+    /// <summary>
+    /// A time as ssh's convtime reads it: whole numbers, each with an optional unit (s, m, h, d, w,
+    /// either case), added up ("90", "1m30s", "2h"); anything else is an error, as in ssh.
+    /// </summary>
+    internal static TimeSpan Time(string keyword, string value, int line)
+    {
+        long total = 0;
+        var i = 0;
+        var valid = value.Length > 0;
+        while (valid && i < value.Length)
+        {
+            var start = i;
+            while (i < value.Length && char.IsAsciiDigit(value[i]))
+                i++;
+            if (i == start || i - start > 10 || !long.TryParse(value.AsSpan(start, i - start), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            {
+                valid = false;
+                break;
+            }
+            long multiplier = 1;
+            if (i < value.Length)
+            {
+                multiplier = char.ToLowerInvariant(value[i]) switch { 's' => 1, 'm' => 60, 'h' => 3600, 'd' => 86400, 'w' => 604800, _ => 0 };
+                i++;
+            }
+            total += number * multiplier;
+            valid = multiplier != 0 && total <= int.MaxValue;
+        }
+        if (!valid)
+            throw new WgException(new WgError(WgErrorId.SshConfigError, $"ssh config line {line}: {keyword} {Quote.Value(value)} is not a time (seconds, or a number with s, m, h, d or w).", line, value));
+        return TimeSpan.FromSeconds(total);
     }
 
     /// <summary>
@@ -281,6 +349,17 @@ public sealed class SshHostOptions
     public int? Port { get; set; }
     public List<string> IdentityFiles { get; } = new();
     public List<string> UserKnownHostsFiles { get; } = new();
+    /// <summary>CertificateFile: user certificates, each used with the identity whose key it certifies.</summary>
+    public List<string> CertificateFiles { get; } = new();
     /// <summary>HashKnownHosts: whether a host key added to known_hosts is written with its name hashed; null when not set (no).</summary>
     public bool? HashKnownHosts { get; set; }
+    public string? IdentityAgent { get; set; }
+    public bool? IdentitiesOnly { get; set; }
+    public string? ProxyJump { get; set; }
+    /// <summary>ConnectTimeout; zero for "none".</summary>
+    public TimeSpan? ConnectTimeout { get; set; }
+    /// <summary>ServerAliveInterval; zero (ssh's default) sends none.</summary>
+    public TimeSpan? ServerAliveInterval { get; set; }
+    /// <summary>ServerAliveCountMax: unanswered keepalives before the server is given up for dead (ssh's default 3).</summary>
+    public int? ServerAliveCountMax { get; set; }
 }

@@ -13,12 +13,15 @@ namespace WgAdmin.Remote;
 public sealed class SshConnection : IDisposable
 {
     private readonly SshClient _client;
+    private readonly SshTunnel? _tunnel;
     private int _commands;
+    private int _holders = 1;
 
-    private SshConnection(SshClient client, SshTarget target, string fingerprint, SshConnectOptions options)
+    private SshConnection(SshClient client, SshTarget target, string fingerprint, SshConnectOptions options, SshTunnel? tunnel = null)
     {
         Options = options;
         _client = client;
+        _tunnel = tunnel;
         Target = target;
         HostKeyFingerprint = fingerprint;
     }
@@ -35,9 +38,61 @@ public sealed class SshConnection : IDisposable
 
     public bool IsConnected => !_disposed && _client.IsConnected;
 
+    /// <summary>The jump host this connection rides, or null when direct.</summary>
+    public SshConnection? Via => _tunnel?.Via;
+
+    internal SshClient Client => _client;
+
     private bool _disposed;
 
-    public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default)
+    /// <summary>
+    /// An SSH.NET exception's message, which can hold what the server sent (a disconnect message,
+    /// before its key is even checked), cleaned as every line of a host's output is.
+    /// </summary>
+    private static string ServerText(Exception ex) => RemoteText.Clean(ex.Message);
+
+    /// <summary>Opens a connection, through its jump hosts (<see cref="SshConnectOptions.Via"/>) when it has any; they close with it.</summary>
+    public static SshConnection Open(SshConnectOptions options, CancellationToken cancellation = default) =>
+        Open(options, options.Via is { } hop ? SshHopFailure.Reach(options, () => Open(hop, cancellation)) : null, cancellation);
+
+    /// <summary>
+    /// Another holder of this connection (a connection riding it, a kept session): it closes when
+    /// every holder has disposed it.
+    /// </summary>
+    internal SshConnection Retain()
+    {
+        Interlocked.Increment(ref _holders);
+        return this;
+    }
+
+    /// <summary>
+    /// Opens a connection through <paramref name="via"/> (a jump host, already open) or directly
+    /// when it is null. The connection takes over one reference to <paramref name="via"/>.
+    /// </summary>
+    internal static SshConnection Open(SshConnectOptions options, SshConnection? via, CancellationToken cancellation)
+    {
+        var target = options.Target;
+        SshTunnel? tunnel = null;
+        try
+        {
+            tunnel = via is null ? null : SshTunnel.Open(via, target.Host, target.Port);
+        }
+        catch (WgException ex)
+        {
+            throw SshHopFailure.Wrap(options, ex);
+        }
+        try
+        {
+            return OpenOver(options, tunnel, cancellation);
+        }
+        catch
+        {
+            tunnel?.Dispose();
+            throw;
+        }
+    }
+
+    private static SshConnection OpenOver(SshConnectOptions options, SshTunnel? tunnel, CancellationToken cancellation)
     {
         var target = options.Target;
         KnownHosts knownHosts;
@@ -49,48 +104,107 @@ public sealed class SshConnection : IDisposable
         {
             throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot read known_hosts: {ex.Message}", Offender: target.ComputerName));
         }
-        var authentication = BuildAuthentication(options);
-        var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, authentication.ToArray())
+        using var authentication = SshAuthentication.Build(options);
+        // Through a jump host the socket is the tunnel's; the host key is still checked under the target's name.
+        var connectionInfo = new ConnectionInfo(tunnel?.Host ?? target.Host, tunnel?.Port ?? target.Port, target.User, authentication.Methods.ToArray())
         {
             Timeout = options.ConnectTimeout,
         };
         // Ask for the key types already on file first, as ssh does, so a host known by its
         // ed25519 key is not reported as changed because it offered an ECDSA key.
+        // A host a CA is trusted for is asked for its certificate first (SSH.NET's default order).
         var knownTypes = knownHosts.KeyTypesFor(target.KnownHostsName);
-        if (knownTypes.Count > 0)
+        if (knownTypes.Count > 0 && !knownHosts.HasCertificateAuthorityFor(target.KnownHostsName))
             PreferHostKeyTypes(connectionInfo, knownTypes);
 
         HostKeyVerdict verdict = HostKeyVerdict.Unknown;
         IReadOnlyList<string> knownFingerprints = Array.Empty<string>();
         string fingerprint = "";
         byte[]? presentedKey = null;
+        string? certificateProblem = null;
+        // A host certificate's blob, caught as SSH.NET reads it: SSH.NET checks the certificate's
+        // dates and CA signature before it asks whether the host is trusted, and a certificate it
+        // refuses never reaches that question; its reason is named from this blob.
+        byte[]? offeredCertificate = null;
+        foreach (var name in connectionInfo.HostKeyAlgorithms.Keys.Where(k => k.EndsWith("-cert-v01@openssh.com", StringComparison.Ordinal)).ToList())
+        {
+            var create = connectionInfo.HostKeyAlgorithms[name];
+            connectionInfo.HostKeyAlgorithms[name] = data =>
+            {
+                offeredCertificate = data;
+                return create(data);
+            };
+        }
+        void Judge(byte[] hostKey)
+        {
+            presentedKey = hostKey;
+            if (offeredCertificate is { } blob)
+            {
+                // Its CA must be trusted for the host; the certified key is the host's key.
+                var certificate = ReadCertificate(blob);
+                presentedKey = certificate?.PlainKey ?? hostKey;
+                fingerprint = KnownHosts.Fingerprint(presentedKey);
+                verdict = certificate is null ? HostKeyVerdict.Unknown
+                    : knownHosts.CheckCertificate(target.KnownHostsName, target.Host, certificate, DateTimeOffset.UtcNow, out knownFingerprints, out certificateProblem);
+                certificateProblem ??= certificate is null ? "its certificate could not be read"
+                    : verdict == HostKeyVerdict.Trusted && hostKey.Length == 0 ? "its certificate's CA signature or the key exchange did not verify" : null;
+                if (hostKey.Length == 0 && verdict == HostKeyVerdict.Trusted)
+                    verdict = HostKeyVerdict.CertificateInvalid;
+            }
+            else
+            {
+                fingerprint = KnownHosts.Fingerprint(hostKey);
+                verdict = knownHosts.Check(target.KnownHostsName, hostKey, out knownFingerprints);
+            }
+        }
         var client = new SshClient(connectionInfo);
+        // ServerAliveInterval: traffic on a quiet connection (keeps NAT and firewall state); SSH.NET's
+        // keepalive asks for no answer, so ServerAliveCountMax is not counted (see docs/remote.md).
+        if (options.ServerAliveInterval > TimeSpan.Zero)
+            client.KeepAliveInterval = options.ServerAliveInterval;
         client.HostKeyReceived += (_, e) =>
         {
-            presentedKey = e.HostKey;
-            fingerprint = KnownHosts.Fingerprint(e.HostKey);
-            verdict = knownHosts.Check(target.KnownHostsName, e.HostKey, out knownFingerprints);
+            Judge(e.HostKey);
             e.CanTrust = verdict == HostKeyVerdict.Trusted || (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew);
         };
         try
         {
             client.ConnectAsync(cancellation).GetAwaiter().GetResult();
         }
+        catch (SshConnectionException) when (presentedKey is null && offeredCertificate is not null)
+        {
+            // SSH.NET refused the host's certificate before asking: judge it as ssh would, to say why.
+            client.Dispose();
+            Judge(Array.Empty<byte>());
+            throw HostKeyError(target, verdict, fingerprint, knownFingerprints, certificateProblem);
+        }
         catch (Exception ex) when (ex is SshConnectionException && verdict != HostKeyVerdict.Trusted && presentedKey is not null
                                    && !(verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew))
         {
             client.Dispose();
-            throw HostKeyError(target, verdict, fingerprint, knownFingerprints);
+            throw HostKeyError(target, verdict, fingerprint, knownFingerprints, certificateProblem);
         }
         catch (SshAuthenticationException ex)
         {
             client.Dispose();
-            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ex.Message}).", Offender: target.ComputerName));
+            var agent = authentication.AgentProblem is { } problem ? $" {problem}" : "";
+            throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"{target}: authentication failed ({ServerText(ex)}).{agent}", Offender: target.ComputerName));
+        }
+        catch (Exception ex) when (tunnel?.Failure is { } failure && ex is SshException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.JumpHostFailed,
+                $"{target}: the jump host {tunnel.Via.Target} cannot open a connection to {target.Host}:{target.Port}: {RemoteText.Clean(failure.Message)}", Offender: tunnel.Via.Target.ToString()));
         }
         catch (Exception ex) when (ex is SshException or System.Net.Sockets.SocketException or TimeoutException or IOException or InvalidOperationException)
         {
             client.Dispose();
-            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot connect: {ex.Message}", Offender: target.ComputerName));
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{target}: cannot connect: {ServerText(ex)}", Offender: target.ComputerName));
+        }
+        catch (WgException ex) when (ex.ErrorId == WgErrorId.SshAgentFailed)
+        {
+            client.Dispose();
+            throw new WgException(new WgError(WgErrorId.SshAgentFailed, $"{target}: {ex.Errors[0].Message}", Offender: ex.Errors[0].Offender));
         }
 
         if (verdict == HostKeyVerdict.Unknown && options.HostKeyPolicy == HostKeyPolicy.AcceptNew && presentedKey is not null && options.KnownHostsWriteFile is not null)
@@ -106,7 +220,7 @@ public sealed class SshConnection : IDisposable
                     $"{target}: cannot record the new host key in {Quote.Value(options.KnownHostsWriteFile)}: {ex.Message}", Offender: target.ComputerName));
             }
         }
-        return new SshConnection(client, target, fingerprint, options);
+        return new SshConnection(client, target, fingerprint, options, tunnel);
     }
 
     /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>
@@ -125,13 +239,20 @@ public sealed class SshConnection : IDisposable
         {
             var execution = sshCommand.ExecuteAsync(cancellation);
             var errorRead = Task.Run(() => CappedOutput.Read(sshCommand.ExtendedOutputStream, onExceeded: Stop), CancellationToken.None);
-            using (var stdin = sshCommand.CreateInputStream())
+            try
             {
+                using var stdin = sshCommand.CreateInputStream();
                 if (input is not null)
                 {
                     var bytes = Encoding.UTF8.GetBytes(input);
                     stdin.Write(bytes, 0, bytes.Length);
                 }
+            }
+            catch (InvalidOperationException) when (stopping is null)
+            {
+                // The command ended, and its channel closed, before it took its input (SSH.NET then
+                // refuses the stream): what it wrote and its exit status are the result. A connection
+                // that failed fails the execution below.
             }
             output = CappedOutput.Read(sshCommand.OutputStream, onExceeded: Stop);
             error = errorRead.GetAwaiter().GetResult();
@@ -140,7 +261,7 @@ public sealed class SshConnection : IDisposable
         }
         catch (Exception ex) when (stopping is null && ex is SshException or IOException or InvalidOperationException)
         {
-            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection failed while running a command: {ex.Message}", Offender: Target.ComputerName));
+            throw new WgException(new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection failed while running a command: {ServerText(ex)}", Offender: Target.ComputerName));
         }
         catch (Exception ex) when (stopping is not null && ex is SshException or IOException or InvalidOperationException or ObjectDisposedException)
         {
@@ -168,6 +289,8 @@ public sealed class SshConnection : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Decrement(ref _holders) > 0)
+            return;
         if (_disposed)
             return;
         _disposed = true;
@@ -181,41 +304,7 @@ public sealed class SshConnection : IDisposable
             // The connection is going away either way.
         }
         _client.Dispose();
-    }
-
-    private static List<AuthenticationMethod> BuildAuthentication(SshConnectOptions options)
-    {
-        var methods = new List<AuthenticationMethod>();
-        var keys = new List<IPrivateKeySource>();
-        foreach (var file in options.KeyFiles.Where(File.Exists))
-        {
-            try
-            {
-                keys.Add(string.IsNullOrEmpty(options.KeyPassphrase) ? new PrivateKeyFile(file) : new PrivateKeyFile(file, options.KeyPassphrase));
-            }
-            catch (SshPassPhraseNullOrEmptyException) when (!options.KeyFileNamed)
-            {
-                // An encrypted default or ssh_config identity is skipped, as ssh without an agent would; others may work.
-            }
-            catch (SshPassPhraseNullOrEmptyException)
-            {
-                throw new WgException(new WgError(WgErrorId.KeyFilePassphraseRequired,
-                    $"The key file {Quote.Value(file)} is protected by a passphrase; give it with -Credential (the password is the passphrase).", Offender: file));
-            }
-            catch (Exception ex) when (ex is SshException or IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                if (!options.KeyFileNamed)
-                    continue; // a default identity that is not a key SSH.NET reads
-                throw new WgException(new WgError(WgErrorId.AuthenticationFailed, $"The key file {Quote.Value(file)} cannot be used: {ex.Message}", Offender: file));
-            }
-        }
-        if (keys.Count > 0)
-            methods.Add(new PrivateKeyAuthenticationMethod(options.Target.User, keys.ToArray()));
-        if (options.Password is not null)
-            methods.Add(new PasswordAuthenticationMethod(options.Target.User, options.Password));
-        if (methods.Count == 0)
-            methods.Add(new NoneAuthenticationMethod(options.Target.User));
-        return methods;
+        _tunnel?.Dispose();
     }
 
     private static void PreferHostKeyTypes(ConnectionInfo connectionInfo, IReadOnlyList<string> knownTypes)
@@ -229,13 +318,27 @@ public sealed class SshConnection : IDisposable
             connectionInfo.HostKeyAlgorithms.Remove(algorithm);
     }
 
-    private static WgException HostKeyError(SshTarget target, HostKeyVerdict verdict, string fingerprint, IReadOnlyList<string> known) => verdict switch
+    private static SshCertificate? ReadCertificate(byte[] blob)
     {
+        try
+        {
+            return SshCertificate.Parse(blob);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static WgException HostKeyError(SshTarget target, HostKeyVerdict verdict, string fingerprint, IReadOnlyList<string> known, string? certificateProblem) => verdict switch
+    {
+        HostKeyVerdict.CertificateInvalid => new WgException(new WgError(WgErrorId.HostCertificateInvalid,
+            $"{target}: the host's key {fingerprint} is not trusted: {certificateProblem}.", Offender: fingerprint)),
         HostKeyVerdict.Changed => new WgException(new WgError(WgErrorId.HostKeyChanged,
             $"{target}: the host key has CHANGED. It is now {fingerprint}; known_hosts has {string.Join(", ", known)}. It may be a reinstalled host or an attack; check it, then correct known_hosts.", Offender: fingerprint)),
         HostKeyVerdict.Revoked => new WgException(new WgError(WgErrorId.HostKeyRevoked,
-            $"{target}: the host key {fingerprint} is marked @revoked in known_hosts.", Offender: fingerprint)),
+            certificateProblem is null ? $"{target}: the host key {fingerprint} is marked @revoked in known_hosts." : $"{target}: the host key {fingerprint} is not trusted: {certificateProblem}.", Offender: fingerprint)),
         _ => new WgException(new WgError(WgErrorId.HostKeyUnknown,
-            $"{target}: the host is unknown; its key is {fingerprint}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
+            $"{target}: the host is unknown; its key is {fingerprint}{(certificateProblem is null ? "" : $" ({certificateProblem})")}. Check it (ssh-keygen -lf on the host) and add it to known_hosts, or connect once with -HostKeyPolicy AcceptNew.", Offender: fingerprint)),
     };
 }

@@ -14,13 +14,21 @@ public sealed record SshConnectionSettings
     public string? SshConfigPath { get; init; }
     public IReadOnlyList<string> KnownHostsPaths { get; init; } = Array.Empty<string>();
     public HostKeyPolicy HostKeyPolicy { get; init; } = HostKeyPolicy.Strict;
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>-ConnectTimeoutSeconds; null when not given: the ssh config's ConnectTimeout, else <see cref="DefaultConnectTimeout"/>.</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+
+    /// <summary>How long a connection may take when neither the caller nor the ssh config says.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(15);
     public string HomeDirectory { get; init; } = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+    /// <summary>-JumpHost: a ProxyJump chain ("a,b", "user@a:2222", "none") that replaces the ssh config's for the named hosts.</summary>
+    public string? JumpHost { get; init; }
+    /// <summary>Reads an environment variable (SSH_AUTH_SOCK and IdentityAgent's variables); tests give their own.</summary>
+    public Func<string, string?> EnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 
     private static readonly string[] DefaultIdentities = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
     // Records print every member; the password must not be one of them.
-    public override string ToString() => $"SshConnectionSettings {{ UserName = {UserName}, Port = {Port}, KeyFilePath = {KeyFilePath}, HostKeyPolicy = {HostKeyPolicy} }}";
+    public override string ToString() => $"SshConnectionSettings {{ UserName = {UserName}, Port = {Port}, KeyFilePath = {KeyFilePath}, HostKeyPolicy = {HostKeyPolicy}, JumpHost = {JumpHost} }}";
 
     public SshConfigFile LoadSshConfig()
     {
@@ -41,9 +49,14 @@ public sealed record SshConnectionSettings
         return SshConfigFile.Empty;
     }
 
-    public SshConnectOptions For(string computerName, SshConfigFile config)
+    public SshConnectOptions For(string computerName, SshConfigFile config) => For(computerName, config, Array.Empty<string>());
+
+    /// <summary>As <see cref="For(string, SshConfigFile)"/>, for a host on the way to the hosts in <paramref name="route"/> (a jump host).</summary>
+    internal SshConnectOptions For(string computerName, SshConfigFile config, IReadOnlyList<string> route)
     {
         var target = SshTarget.Resolve(computerName, config, UserName, Port, HomeDirectory);
+        var alias = SshTarget.Split(computerName).Host;
+        var hostOptions = config.Resolve(alias);
         var keyFiles = KeyFilePath is not null
             ? new[] { KeyFilePath }
             : target.IdentityFiles.Count > 0
@@ -61,13 +74,20 @@ public sealed record SshConnectionSettings
             Target = target,
             KeyFiles = keyFiles,
             KeyFileNamed = KeyFilePath is not null,
+            CertificateFiles = target.CertificateFiles,
             // With a key file the credential's password is its passphrase; without, a login password.
             Password = KeyFilePath is null ? Password : null,
             KeyPassphrase = KeyFilePath is not null ? Password : null,
             HostKeyPolicy = HostKeyPolicy,
             KnownHostsFiles = readFiles,
             KnownHostsWriteFile = writeFile,
-            ConnectTimeout = ConnectTimeout,
+            ConnectTimeout = ConnectTimeout ?? (hostOptions.ConnectTimeout is { } configured && configured > TimeSpan.Zero ? configured : DefaultConnectTimeout),
+            ServerAliveInterval = hostOptions.ServerAliveInterval ?? TimeSpan.Zero,
+            ServerAliveCountMax = hostOptions.ServerAliveCountMax ?? 3,
+            AgentSocket = SshAgentLocator.Resolve(hostOptions.IdentityAgent, EnvironmentVariable,
+                path => SshTarget.ExpandPath(path, HomeDirectory, target.Host, target.User, alias)),
+            IdentitiesOnly = hostOptions.IdentitiesOnly ?? false,
+            Via = SshJumpPlanner.Via(this, config, target, JumpHost ?? hostOptions.ProxyJump, route),
         };
     }
 }

@@ -16,6 +16,9 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
     /// <summary>ssh_config's HashKnownHosts: a host key AcceptNew records is written under a hashed name.</summary>
     public bool HashKnownHosts { get; init; }
 
+    /// <summary>ssh_config's CertificateFile entries, expanded as identity files are.</summary>
+    public IReadOnlyList<string> CertificateFiles { get; init; } = Array.Empty<string>();
+
     public override string ToString() => $"{User}@{KnownHostsName}";
 
     public static SshTarget Resolve(string computerName, SshConfigFile config, string? userName = null, int? port = null, string? homeDirectory = null)
@@ -33,7 +36,11 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
         string Expand(string path) => ExpandPath(path, home, host, user, nameHost);
         return new SshTarget(computerName, host, finalPort, user,
             options.IdentityFiles.Select(Expand).ToArray(),
-            options.UserKnownHostsFiles.Select(Expand).ToArray()) { HashKnownHosts = options.HashKnownHosts ?? false };
+            options.UserKnownHostsFiles.Select(Expand).ToArray())
+        {
+            HashKnownHosts = options.HashKnownHosts ?? false,
+            CertificateFiles = options.CertificateFiles.Select(Expand).ToArray(),
+        };
     }
 
     /// <summary>Splits "user@host:port"; an IPv6 host is bracketed when a port follows.</summary>
@@ -106,7 +113,7 @@ public sealed record SshTarget(string ComputerName, string Host, int Port, strin
     private static WgException Invalid(string computerName, string problem) =>
         new(new WgError(WgErrorId.InvalidComputerName, $"The computer name {Quote.Value(computerName ?? "")} is not valid: {problem}.", Offender: computerName));
 
-    private static string ExpandPath(string path, string home, string host, string user, string alias)
+    internal static string ExpandPath(string path, string home, string host, string user, string alias)
     {
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
             path = home + path[1..];

@@ -165,6 +165,7 @@ public partial class GatewayPlannerTests
                 peer.AllowedIPs.Select(a => a.ToNetwork().ToString()).ToArray(), 0, 0, 0, peer.PersistentKeepalive is 0 ? null : peer.PersistentKeepalive));
         converged.Ipv4Forwarding = "1";
         converged.Ipv6Forwarding = "1";
+        converged.RedirectsOn = 0;
         converged.NatRulesPresent = options.Masquerade is not null ? true : null;
         return converged;
     }
@@ -329,6 +330,8 @@ public partial class GatewayPlannerTests
         { "service disabled", ["EnableService"] },
         { "service stopped, link gone", ["StartService"] },
         { "forwarding off at runtime", ["EnableForwarding"] },
+        { "an interface sends redirects", ["EnableForwarding"] },
+        { "redirects unread", ["EnableForwarding"] },
         { "sysctl file edited", ["PersistForwarding", "EnableForwarding"] },
         { "nat rules missing", ["ApplyNatRules"] },
         { "nat script edited", ["WriteNatRules", "ApplyNatRules"] },
@@ -356,6 +359,8 @@ public partial class GatewayPlannerTests
             case "service disabled": state.ServiceEnabled = "disabled"; break;
             case "service stopped, link gone": state.ServiceActive = "inactive"; state.LinkExists = false; break;
             case "forwarding off at runtime": state.Ipv4Forwarding = "0"; break;
+            case "an interface sends redirects": state.RedirectsOn = 1; break;
+            case "redirects unread": state.RedirectsOn = null; break;
             case "sysctl file edited": state.ManagedFileHashes[HostPaths.Sysctl(Name)] = new string('1', 64); break;
             case "nat rules missing": state.NatRulesPresent = false; break;
             case "nat script edited": state.ManagedFileHashes.Remove(HostPaths.NatScript(Name)); break;
@@ -610,7 +615,7 @@ public partial class GatewayPlannerTests
 
         var step = Step(plan, "WriteConfig");
         var script = step.Script;
-        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"", script);
+        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(cat \"$key_file\")\" \"$config_text\"\ndrop_old_key \"$conf\"", script);
         Assert.DoesNotMatch(KeyValueLine(), Value(step, "config_text"));
         Assert.DoesNotContain(GatewayKey.Reveal(), Value(step, "config_text"), StringComparison.Ordinal);
         var (_, _, body) = Assert.Single(Writes(step));
@@ -628,7 +633,7 @@ public partial class GatewayPlannerTests
 
         var step = Step(Plan(desired, state), "WriteConfig");
 
-        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\"", step.Script);
+        Assert.Equal("backup_config \"$conf\"\nwrite_config_with_key \"$conf\" \"$(private_key_of \"$conf\")\" \"$config_text\"\ndrop_old_key \"$conf\"", step.Script);
         Assert.DoesNotMatch(KeyValueLine(), Value(step, "config_text"));
 
         state.ConfigPublicKey = PeerC.ToString();
@@ -682,6 +687,9 @@ public partial class GatewayPlannerTests
         Assert.Equal(("/etc/sysctl.d/90-wgadmin-wg0.conf", "644"), (path, mode));
         Assert.Contains("net.ipv4.ip_forward = 1\n", body, StringComparison.Ordinal);
         Assert.Contains("net.ipv6.conf.all.forwarding = 1\n", body, StringComparison.Ordinal);
+        // While the tunnel is down, LAN hosts must not be redirected to the default router.
+        Assert.Contains("net.ipv4.conf.all.send_redirects = 0\n", body, StringComparison.Ordinal);
+        Assert.Contains("net.ipv4.conf.*.send_redirects = 0\n", body, StringComparison.Ordinal);
     }
 
     [Theory]

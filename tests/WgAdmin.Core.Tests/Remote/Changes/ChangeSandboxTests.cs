@@ -107,6 +107,34 @@ public class ChangeSandboxTests
     }
 
     [SkippableFact]
+    public void ForwardingTurnsRedirectsOffAndARollbackTurnsBothBack()
+    {
+        var (ns, current) = Gateway();
+        using var _ = ns;
+        var name = current.Name!;
+        // A fresh namespace forwards nothing and sends redirects on every interface.
+        var sysctls = "cat /proc/sys/net/ipv4/ip_forward; for f in /proc/sys/net/ipv4/conf/*/send_redirects; do echo \"$f $(cat $f)\"; done; ls /etc/sysctl.d";
+        var state = ParseProbe(GatewaySandbox.Run(ns, Files(current), GatewayProbe.Script(name))[0]);
+        Assert.True(state.RedirectsOn > 0, "a fresh namespace should send redirects");
+        var plan = GatewayPlanner.Plan("sandbox", null, name, state, new ApplyOptions { ManageInterface = false, EnableForwarding = true });
+        Assert.Equal(["PersistForwarding", "EnableForwarding"], plan.Steps.Select(s => s.Action));
+        var failing = new GatewayPlan { ComputerName = "sandbox", InterfaceName = name };
+        failing.Steps.AddRange(plan.Steps);
+        failing.Steps.Add(new PlanStep("Fail", "a step that fails", "false"));
+
+        var runs = GatewaySandbox.Run(ns, Files(current), sysctls, GatewayExecutor.Script(failing), sysctls, GatewayExecutor.Script(plan), sysctls, GatewayProbe.Script(name));
+
+        Assert.Contains("@@rolledback ok", runs[1].StdOut, StringComparison.Ordinal);
+        Assert.Equal(runs[0].StdOut, runs[2].StdOut);
+        Assert.True(runs[3].Ok, runs[3].StdErr);
+        var after = runs[4].StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("1", after[0]);
+        Assert.All(after.Where(l => l.StartsWith("/proc", StringComparison.Ordinal)), l => Assert.EndsWith(" 0", l, StringComparison.Ordinal));
+        Assert.Contains("lo", string.Join(' ', after), StringComparison.Ordinal);
+        Assert.Equal(0, ParseProbe(runs[5]).RedirectsOn);
+    }
+
+    [SkippableFact]
     public void AFaultInjectedAtAStepRollsBackWhatTheStepsBeforeItDid()
     {
         var (ns, current) = Gateway();
@@ -147,6 +175,10 @@ public class ChangeSandboxTests
         Assert.DoesNotContain("10.66.0.7", runs[3].StdOut, StringComparison.Ordinal);
     }
 
+    // The sandbox's own sleepers only: other work on the machine may sleep 300 s too.
+    private const string SleeperInThisNamespace =
+        "for p in $(pgrep -f 'sleep 300'); do if [ \"$(readlink /proc/$p/ns/net)\" = \"$(readlink /proc/self/ns/net)\" ]; then echo $p; fi; done | grep . || echo 'no sleeper'";
+
     [SkippableFact]
     public void APendingChangeBlocksTheNextUntilUndoneAndUndoRestoresIt()
     {
@@ -158,7 +190,7 @@ public class ChangeSandboxTests
 
         var runs = GatewaySandbox.Run(ns, Files(current), StateScript(current.Name!), GatewayExecutor.Script(plan, pending),
             GatewayExecutor.Script(plan, quick), ChangeControl.Script("undo", quick), StateScript(current.Name!),
-            "pgrep -f 'sleep 300' || echo 'no sleeper'", ChangeControl.Script("confirm", quick));
+            SleeperInThisNamespace, ChangeControl.Script("confirm", quick));
 
         Assert.True(runs[1].Ok, runs[1].StdErr);
         var outcome = ChangeScript.Outcome(ScriptOutput.Read(new RemoteResult(0, runs[1].StdOut, "", TimeSpan.Zero)));

@@ -113,11 +113,12 @@ public class SshConfigFileTests
     }
 
     [Fact]
-    public void MatchBlocksAreSkipped()
+    public void MatchBlocksApplyWhereTheyStand()
     {
-        var options = SshConfigFile.Parse("Match host gw1\n  User matched\nHost gw1\n  User hosted\n").Resolve("gw1");
+        var config = SshConfigFile.Parse("Match host gw1\n  User matched\nHost gw1\n  User hosted\n");
 
-        Assert.Equal("hosted", options.User);
+        Assert.Equal("matched", config.Resolve("gw1").User);
+        Assert.Null(config.Resolve("gw2").User);
     }
 
     [Fact]
