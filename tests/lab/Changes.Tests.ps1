@@ -146,14 +146,17 @@ for f in /proc/sys/net/ipv4/conf/*/send_redirects; do d=${f%/send_redirects}; pr
         }
         function Stop-Loss([hashtable] $Ping, [string] $Kind) {
             # ip netns exec execs ping, so the PID is ping's; SIGINT makes it print its summary.
-            $null = /bin/kill -INT $Ping.Process.Id
-            $Ping.Process | Wait-Process -Timeout 10
-            $line = Get-Content $Ping.File | Where-Object { $_ -match '(\d+) packets transmitted, (\d+) received' } | Select-Object -First 1
-            $null = $line -match '(\d+) packets transmitted, (\d+) received'
-            $sent = [int]$Matches[1]; $received = [int]$Matches[2]
+            $null = /bin/kill -INT $Ping.Process.Id 2>&1
+            $Ping.Process | Wait-Process -Timeout 10 -ErrorAction SilentlyContinue
+            if (-not $Ping.Process.HasExited) { $Ping.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
             if (-not $Kind) { return }
-            $before = if ($losses.ContainsKey($Kind)) { $losses[$Kind] } else { @{ Sent = 0; Lost = 0 } }
-            $losses[$Kind] = @{ Sent = $before.Sent + $sent; Lost = $before.Lost + $sent - $received }
+            $before = if ($losses.ContainsKey($Kind)) { $losses[$Kind] } else { @{ Sent = 0; Lost = 0; Unread = 0 } }
+            $summary = @(Get-Content $Ping.File -ErrorAction SilentlyContinue) -match '(\d+) packets transmitted, (\d+) received' | Select-Object -First 1
+            # A ping that printed no summary is counted as unread, not guessed (the report says so).
+            $counts = [regex]::Match("$summary", '(\d+) packets transmitted, (\d+) received')
+            if (-not $counts.Success) { $before.Unread++; $losses[$Kind] = $before; return }
+            $sent = [int]$counts.Groups[1].Value; $received = [int]$counts.Groups[2].Value
+            $losses[$Kind] = @{ Sent = $before.Sent + $sent; Lost = $before.Lost + $sent - $received; Unread = $before.Unread }
         }
 
         function Set-Fault([string] $Gateway, [int] $Step, [string] $Kind) {
@@ -214,7 +217,7 @@ for f in /proc/sys/net/ipv4/conf/*/send_redirects; do d=${f%/send_redirects}; pr
         if ($faults.Count -gt 0) {
             $table = $faults | Group-Object { ($_.Kind -split ' ')[0] } | ForEach-Object {
                 $loss = $losses[$_.Name]
-                [pscustomobject]@{ Kind = $_.Name; Injected = $_.Count; Survived = @($_.Group | Where-Object { $_.State -ne 'BROKEN' -and $_.Traffic -and $_.Converged }).Count; Broken = @($_.Group | Where-Object State -EQ 'BROKEN').Count; New = @($_.Group | Where-Object State -EQ 'new').Count; 'Pings lost' = $(if ($loss) { "$($loss.Lost) of $($loss.Sent)" } else { '-' }) }
+                [pscustomobject]@{ Kind = $_.Name; Injected = $_.Count; Survived = @($_.Group | Where-Object { $_.State -ne 'BROKEN' -and $_.Traffic -and $_.Converged }).Count; Broken = @($_.Group | Where-Object State -EQ 'BROKEN').Count; New = @($_.Group | Where-Object State -EQ 'new').Count; 'Pings lost' = $(if ($loss) { "$($loss.Lost) of $($loss.Sent)$(if ($loss.Unread) { " ($($loss.Unread) tests unread)" })" } else { '-' }) }
             }
             $text = ($table | Format-Table -AutoSize | Out-String) + "Total faults: $($faults.Count), hosts left broken: $(@($faults | Where-Object State -EQ 'BROKEN').Count); pings lost: while the faults of the kind ran, their verdicts and resets included (a restart of the tunnel's interface loses a few by design)`n"
             Write-Host $text
