@@ -26,6 +26,8 @@ Describe 'Changes under injected faults' -Tag 'Lab' -Skip:(-not $script:labReady
         $gatewayQ = $lab.hosts | Where-Object name -EQ $gwQ
         $script:modulePath = (Get-Module WgAdmin).Path
         $script:faults = [System.Collections.Generic.List[object]]::new()
+        # Where the figures go (a fresh clone has no out/lab/results yet).
+        New-Item -ItemType Directory -Force (Join-Path $env:WGADMIN_LAB_OUTPUT 'results') | Out-Null
         $script:losses = @{}
         $script:natP = $lab.hosts | Where-Object name -EQ $siteP.nat
 
