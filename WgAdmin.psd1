@@ -42,6 +42,8 @@
         'Test-WgTunnel'
         'Confirm-WgChange'
         'Undo-WgChange'
+        'Update-WgPresharedKey'
+        'Update-WgKey'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

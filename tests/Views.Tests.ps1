@@ -104,6 +104,8 @@ BeforeAll {
         # Confirm-WgChange and Undo-WgChange need a host; their result as an undo on one would be.
         'WgAdmin.Remote.WgChangeResult' = { [WgAdmin.Remote.WgChangeResult]@{ ComputerName = 'gw-a'; Action = 'Undo'; Found = $true; RolledBack = $true; Station = 'admin@ops (pid 42)' } }
         'WgAdmin.Remote.WgTunnelTestResult' = { $tunnelResult; $probeResults }
+        # Rotations need gateways (tests/lab/Rotation.Tests.ps1); a tunnel's result as a finished key rotation gives it.
+        'WgAdmin.Remote.WgRotationResult' = { [WgAdmin.Remote.WgRotationResult]@{ Kind = 'Key'; Site = 'site-a'; Peer = 'site-b'; ComputerName = 'gw-a'; PeerComputerName = 'gw-b'; Completed = $true; Changed = $true; Outage = [TimeSpan]::FromMilliseconds(42) } }
     }
     # What each type's views must show: a broken script block renders as an empty cell, silently.
     $expected = @{
@@ -125,6 +127,7 @@ BeforeAll {
         'WgAdmin.Topology.WgLanRoute'    = { @('site-a', '172.19.16.0/20', '192.168.10.1', 'ip route replace 172.19.16.0/20 via 192.168.10.1', 'ip route replace 192.168.10.0/24 via 172.19.16.7') }
         'WgAdmin.Remote.WgLanRouteResult' = { @('127.0.0.1', 'site-a', $lanRouteResult.Error) }
         'WgAdmin.Remote.WgChangeResult' = { @('gw-a', 'Undo', 'undone (verified)', 'admin@ops (pid 42)') }
+        'WgAdmin.Remote.WgRotationResult' = { @('Key', 'site-a', 'site-b', '42 ms') }
         'WgAdmin.Remote.WgTunnelTestResult' = { @('127.0.0.1', 'wg0', $tunnelResult.Reasons[0], 'site-b', '10.0.0.2', '172.19.16.100 from 192.168.10.1', '0 of 3 pings from 192.168.10.1 to 172.19.16.100 answered') }
     }
 }

@@ -97,6 +97,12 @@ public static class WgErrorId
     public const string LanRouteActionRequired = "WgAdmin.LanRouteActionRequired";
     public const string DuplicateKey = "WgAdmin.DuplicateKey";
     public const string TopologyTooLarge = "WgAdmin.TopologyTooLarge";
+    public const string InvalidTimestamp = "WgAdmin.InvalidTimestamp";
+
+    // Rotation (Update-WgKey, Update-WgPresharedKey)
+    public const string NoPresharedKeys = "WgAdmin.NoPresharedKeys";
+    public const string SiteHasNoGateway = "WgAdmin.SiteHasNoGateway";
+    public const string RotationIncomplete = "WgAdmin.RotationIncomplete";
 
     // Test-WgTunnel
     public const string InvalidTunnelTarget = "WgAdmin.InvalidTunnelTarget";

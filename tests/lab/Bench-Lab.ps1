@@ -13,10 +13,11 @@ param(
     [Parameter(Mandatory)] [string] $LabOutput,
     [Parameter(Mandatory)] [string] $ModulePath,
     [int] $Repeat = 10,
-    # Which benchmarks: Apply (sections 1-4: first apply, no-op re-apply, fan-out, packet loss)
-    # and Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one). A comma-separated list
-    # also works (pwsh -File passes one string).
-    [string[]] $Only = @('Apply', 'Tunnel')
+    # Which benchmarks: Apply (sections 1-4: first apply, no-op re-apply, fan-out, packet loss),
+    # Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one) and Rotation (packets lost per
+    # tunnel for each rotation kind against the naive way, on a 4-site mesh; wall time of whole-mesh
+    # rotations of 4 and 20 sites). A comma-separated list also works (pwsh -File passes one string).
+    [string[]] $Only = @('Apply', 'Tunnel', 'Rotation')
 )
 $Only = $Only -split ',' | ForEach-Object Trim
 $ErrorActionPreference = 'Stop'
@@ -203,6 +204,70 @@ Say ("## Test-WgTunnel on 20 gateways: -ThrottleLimit 16 vs one by one (median o
 Say ("- one by one: {0:N2} s ({1:N2} s per gateway: connection, probe, 3 pings, 1 don't-fragment ping, routes); machine CPU {2:N1} s" -f $serial, (Median $serialRuns.PerHost), (Median $serialRuns.MachineCpu))
 Say ("- ThrottleLimit 16: {0:N2} s; machine CPU {1:N1} s; ratio {2:N2}x faster" -f $parallel, (Median $parallelRuns.MachineCpu), ($serial / $parallel))
 Say ("- LAN-to-LAN check from {0} to {1}: {2} of {3} pings, {4:N2} ms average" -f $gateways[0], $farHost[$gateways[0]], $lanCheck.PingsReceived, $lanCheck.PingsSent, $lanCheck.RttAvgMs)
+}
+
+# 6. Rotation: a 4-site mesh (gw-a to gw-d, wg11) with 10 ms pings on every tunnel during each kind
+# of rotation and the naive way (new keys from New-WgTopology, Set-WgInterface), then whole-mesh
+# rotations of 20 sites (gw-e to gw-x, wg12), timed.
+if ('Rotation' -in $Only) {
+    function New-Mesh([object[]] $Sites, [string] $Name, [int] $Port, [string] $Prefix) {
+        $file = Join-Path $LabOutput "bench-$Name.topology"
+        $Sites | ForEach-Object {
+            New-WgKeyPair -ComputerName $_.gateway -InterfaceName $Name -InstallPackage @ssh -Confirm:$false |
+                New-WgSite -Name "site-$($_.name)" -Endpoint "$($_.publicAddress):$Port" -LanPrefix $_.lanPrefix
+        } | New-WgTopology -TunnelPrefix $Prefix -InterfaceName $Name -PresharedKeys -AsTopology | Export-WgTopology -Path $file -IncludeSecret -Force
+        $applied = Import-WgTopology $file | Set-WgInterface @ssh -InstallPackage -ThrottleLimit 16 -Confirm:$false
+        if ($failed = @($applied | Where-Object Error)) { throw "mesh $Name failed: $($failed.Error -join '; ')" }
+        $file
+    }
+    # Each tunnel once, the first gateway pinging the other's tunnel address every 10 ms (inside the containers).
+    function Measure-Loss([object[]] $Sites, [string] $File, [int] $Seconds, [scriptblock] $Rotate) {
+        $addresses = (Import-WgTopology $File -AsTopology).TunnelAddresses()
+        $pairs = for ($i = 0; $i -lt $Sites.Count; $i++) { for ($j = $i + 1; $j -lt $Sites.Count; $j++) { , @($Sites[$i], $Sites[$j]) } }
+        foreach ($p in $pairs) {
+            Invoke-WgLabCommand -Machine $p[0].gateway -Command bash, -c, "nohup ping -i 0.01 -w $Seconds -q $($addresses["site-$($p[1].name)"]) > /tmp/bench-ping-$($p[1].name) 2>&1 &" | Out-Null
+        }
+        Start-Sleep -Seconds 2
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        & $Rotate | Out-Null
+        $wall = $clock.Elapsed.TotalSeconds
+        Start-Sleep -Seconds ($Seconds - 1)
+        $lost = foreach ($p in $pairs) {
+            $line = (Invoke-WgLabCommand -Machine $p[0].gateway -Command bash, -c, "sleep 2; grep 'packets transmitted' /tmp/bench-ping-$($p[1].name)") -join ''
+            if ($line -notmatch '(\d+) packets transmitted, (\d+) received') { throw "unreadable ping summary: $line" }
+            [int]$Matches[1] - [int]$Matches[2]
+        }
+        [pscustomobject]@{ Wall = $wall; Lost = $lost; Max = ($lost | Measure-Object -Maximum).Maximum; Mean = ($lost | Measure-Object -Average).Average }
+    }
+    $four = @($lab.sites | Select-Object -First 4)
+    $file4 = New-Mesh $four wg11 10096 10.96.0.0/24
+    $psk = Measure-Loss $four $file4 20 { Update-WgPresharedKey -Path $file4 @ssh -Confirm:$false }
+    $key = Measure-Loss $four $file4 60 { Update-WgKey -Path $file4 @ssh -Confirm:$false }
+    $naive = Measure-Loss $four $file4 40 {
+        $sites = (Import-WgTopology $file4 -AsTopology).Sites | ForEach-Object { New-WgSite -Name $_.Name -ComputerName $_.ComputerName -Endpoint $_.Endpoint -LanPrefix $_.LanPrefix -TunnelAddress $_.TunnelAddress }
+        foreach ($s in $four) { Invoke-WgLabCommand -Machine $s.gateway -Command rm, -f, /etc/wireguard/wg11.key | Out-Null }
+        $sites | New-WgTopology -TunnelPrefix 10.96.0.0/24 -InterfaceName wg11 -PresharedKeys | Set-WgInterface @ssh -Confirm:$false
+    }
+    Say '## Rotation on a 4-site mesh: packets lost per tunnel (10 ms pings on all 6 tunnels, both directions of the echo)'
+    Say ("- Update-WgPresharedKey (all 6 pairs at once): max {0}, mean {1:N1} lost per tunnel; {2:N1} s" -f $psk.Max, $psk.Mean, $psk.Wall)
+    Say ("- Update-WgKey (all 4 sites, one after the other; each tunnel lives through 2 rotations): max {0}, mean {1:N1} lost per tunnel; {2:N1} s" -f $key.Max, $key.Mean, $key.Wall)
+    Say ("- naive (new keys from New-WgTopology, Set-WgInterface on all 4): max {0}, mean {1:N1} lost per tunnel; {2:N1} s" -f $naive.Max, $naive.Mean, $naive.Wall)
+    $twenty = @($lab.sites | Select-Object -Skip 4 -First 20)
+    if ($twenty.Count -eq 20) {
+        $file20 = New-Mesh $twenty wg12 10097 10.97.0.0/24
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $r = @(Update-WgPresharedKey -Path $file20 @ssh -Confirm:$false)
+        $pskWall = $clock.Elapsed.TotalSeconds
+        $clock.Restart()
+        $k = @(Update-WgKey -Path $file20 @ssh -Confirm:$false)
+        $keyWall = $clock.Elapsed.TotalSeconds
+        if (@($r + $k | Where-Object { -not $_.Completed }).Count) { throw 'a 20-site rotation did not complete' }
+        Say '## Whole-mesh rotation wall time'
+        Say ("- 4 sites: preshared keys {0:N1} s, keys {1:N1} s" -f $psk.Wall, $key.Wall)
+        Say ("- 20 sites (190 tunnels): preshared keys {0:N1} s, keys {1:N1} s (median outage per tunnel {2:N0} ms by the gateways' clocks)" -f $pskWall, $keyWall, (Median ($k.Outage | ForEach-Object TotalMilliseconds)))
+    }
+    Remove-WgInterface -ComputerName $four.gateway @ssh -Name wg11 -RemoveKey -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+    if ($twenty.Count) { Remove-WgInterface -ComputerName $twenty.gateway @ssh -Name wg12 -RemoveKey -Confirm:$false -ErrorAction SilentlyContinue | Out-Null }
 }
 
 $report = Join-Path $LabOutput 'bench-lab.md'

@@ -68,5 +68,11 @@ public sealed class WgSite
     /// <summary>The private key to use; without it and without a public key, the topology generates one.</summary>
     public WgPrivateKey? PrivateKey { get; set; }
 
+    /// <summary>When the site's private key was made (the topology file's KeyCreated); null when unknown (a key made before ages were recorded).</summary>
+    public DateTimeOffset? KeyCreated { get; set; }
+
+    /// <summary>How old the site's key is now; null when unknown. Nothing secret.</summary>
+    public TimeSpan? KeyAge => KeyCreated is { } created ? DateTimeOffset.UtcNow - created : null;
+
     public override string ToString() => Name;
 }

@@ -82,15 +82,50 @@ public sealed class WgTopology
         return site.PrivateKey ?? _generatedKeys.GetValueOrDefault(site.Name);
     }
 
+    /// <summary>
+    /// Gives a site its new key after a rotation: <paramref name="privateKey"/> when it was made here,
+    /// else only <paramref name="publicKey"/> (the private key stays on the gateway); the key this
+    /// topology generated for it earlier is forgotten.
+    /// </summary>
+    public void ReplaceKey(WgSite site, WgPublicKey publicKey, WgPrivateKey? privateKey, DateTimeOffset created)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        if (privateKey is not null && privateKey.PublicKey != publicKey)
+            throw new ArgumentException("The private key is not the public key's.", nameof(privateKey));
+        _generatedKeys.Remove(site.Name);
+        site.PrivateKey = privateKey;
+        site.PublicKey = publicKey;
+        site.KeyCreated = created;
+    }
+
     /// <summary>The preshared key two sites share, when one was generated or read; null otherwise.</summary>
     public WgPresharedKey? PresharedKeyOf(string first, string second) => _presharedKeys.GetValueOrDefault(Pair(first, second));
 
-    /// <summary>Sets the preshared key of a pair of sites (as a topology file gives it).</summary>
+    /// <summary>Sets the preshared key of a pair of sites (as a topology file gives it, or a rotation made it).</summary>
     public void SetPresharedKey(string first, string second, WgPresharedKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
         _presharedKeys[Pair(first, second)] = key;
     }
+
+    private readonly Dictionary<(string, string), DateTimeOffset> _presharedKeyCreated = new();
+
+    /// <summary>When the preshared key of two sites was made; null when unknown.</summary>
+    public DateTimeOffset? PresharedKeyCreatedOf(string first, string second) =>
+        _presharedKeyCreated.TryGetValue(Pair(first, second), out var created) ? created : null;
+
+    /// <summary>Records when the preshared key of two sites was made (a topology file's Created, or a rotation).</summary>
+    public void SetPresharedKeyCreated(string first, string second, DateTimeOffset created) => _presharedKeyCreated[Pair(first, second)] = created;
+
+    /// <summary>The pairs whose preshared key's making is recorded, each in ordinal order of the names.</summary>
+    public IEnumerable<(string First, string Second, DateTimeOffset Created)> PresharedKeyAges() =>
+        _presharedKeyCreated.OrderBy(p => p.Key.Item1, StringComparer.Ordinal).ThenBy(p => p.Key.Item2, StringComparer.Ordinal)
+            .Select(p => (p.Key.Item1, p.Key.Item2, p.Value));
+
+    /// <summary>The pairs of sites that are each other's peers (all pairs in a mesh, hub and spoke otherwise), each in ordinal order.</summary>
+    public IReadOnlyList<(string First, string Second)> Pairs() =>
+        PeerPairs(Sites.Where(s => s is not null).ToList()).Select(p => Pair(p.Item1, p.Item2)).Distinct().ToList();
 
     /// <summary>The pairs with a preshared key, each in ordinal order of the names.</summary>
     public IEnumerable<(string First, string Second, WgPresharedKey Key)> PresharedKeyPairs() =>
@@ -198,14 +233,22 @@ public sealed class WgTopology
         var keyless = sites.Where(s => s.PrivateKey is null && s.PublicKey is null && !_generatedKeys.ContainsKey(s.Name))
             .Select(s => s.Name).Distinct().ToList();
         var keys = WgPrivateKey.Generate(keyless.Count);
+        var now = DateTimeOffset.UtcNow;
         for (var i = 0; i < keyless.Count; i++)
+        {
             _generatedKeys[keyless[i]] = keys[i];
+            foreach (var site in sites.Where(s => s.Name == keyless[i] && s.KeyCreated is null))
+                site.KeyCreated = now;
+        }
         if (PresharedKeys && (Shape != WgTopologyShape.HubAndSpoke || sites.Any(s => s.Name == Hub)))
         {
             var pairs = PeerPairs(sites).Select(p => Pair(p.Item1, p.Item2)).Where(p => !_presharedKeys.ContainsKey(p)).Distinct().ToList();
             var presharedKeys = WgPresharedKey.Generate(pairs.Count);
             for (var i = 0; i < pairs.Count; i++)
+            {
                 _presharedKeys[pairs[i]] = presharedKeys[i];
+                _presharedKeyCreated.TryAdd(pairs[i], now);
+            }
         }
     }
 

@@ -72,21 +72,33 @@ public static class WgTopologyFile
                 Line(text, "PublicKey", publicKey.ToString(), errors);
             if (includeSecrets && privateKey is not null)
                 Line(text, "PrivateKey", privateKey.Reveal(), errors);
+            if (site.KeyCreated is { } created)
+                Line(text, "KeyCreated", Timestamp(created), errors);
         }
 
-        if (includeSecrets && topology.PresharedKeys)
+        if (topology.PresharedKeys)
         {
             var names = sites.Select(s => s.Name).ToList();
-            foreach (var (first, second, key) in topology.PresharedKeyPairs())
+            // With secrets every pair's key (and its age); without, only the ages that are known.
+            var keys = includeSecrets ? topology.PresharedKeyPairs().ToDictionary(p => (p.First, p.Second), p => (WgPresharedKey?)p.Key) : new();
+            foreach (var (first, second, _) in topology.PresharedKeyAges().Where(a => !keys.ContainsKey((a.First, a.Second))))
+                keys[(first, second)] = null;
+            foreach (var ((first, second), key) in keys.OrderBy(k => k.Key.First, StringComparer.Ordinal).ThenBy(k => k.Key.Second, StringComparer.Ordinal))
             {
                 // A name may hold a comma; the reader splits Sites where both sides name a site, so the split must be the only one.
-                if (SplitSites($"{first}, {second}", names) is not [var only] || only != (first, second))
+                var ambiguous = SplitSites($"{first}, {second}", names) is not [var only] || only != (first, second);
+                if (ambiguous && key is null)
+                    continue; // only an age: it is left out (the key's age reads back as unknown) rather than refusing the file
+                if (ambiguous)
                     errors.Add(new WgError(WgErrorId.InvalidTopologyFile,
                         $"The sites {Quote.Value(first)} and {Quote.Value(second)} cannot be named in one Sites line that reads back the same: with the commas in the site names, it splits in more than one way. Rename one of the sites.",
                         Offender: $"{first}, {second}"));
                 text.Append("\n[PresharedKey]\n");
                 Line(text, "Sites", $"{first}, {second}", errors);
-                Line(text, "Key", key.Reveal(), errors);
+                if (key is not null)
+                    Line(text, "Key", key.Reveal(), errors);
+                if (topology.PresharedKeyCreatedOf(first, second) is { } made)
+                    Line(text, "Created", Timestamp(made), errors);
             }
         }
         if (errors.Count > 0)
@@ -105,6 +117,15 @@ public static class WgTopologyFile
     }
 
     private static string Bool(bool value) => value ? "true" : "false";
+
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+
+    /// <summary>A key's making as the file writes it: UTC, to the second (2026-12-02T18:53:00Z).</summary>
+    public static string Timestamp(DateTimeOffset time) => time.ToUniversalTime().ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTimestamp(string value, int line) =>
+        DateTimeOffset.TryParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time
+            : throw Fail(WgErrorId.InvalidTimestamp, $"The time {Quote.Value(value)} is not a UTC time such as 2026-12-02T18:53:00Z.", line, value);
 
     private enum Section { None, Topology, Site, PresharedKey, Unknown }
 
@@ -246,6 +267,7 @@ public static class WgTopologyFile
                                 pair!.Key = WgPresharedKey.TryParse(value, out var psk) ? psk
                                     : throw Fail(WgErrorId.InvalidKey, "The preshared key is not a valid key (44 base64 characters).", number);
                                 break;
+                            case "created": pair!.Created = ParseTimestamp(value, number); break;
                             default: throw Unknown(key, "[PresharedKey]", number);
                         }
                         break;
@@ -275,8 +297,8 @@ public static class WgTopologyFile
         var pairLines = new Dictionary<(string, string), int>();
         foreach (var draft in pairs)
         {
-            if (draft.Sites is not { } value || draft.Key is null)
-                errors.Add(new WgError(WgErrorId.InvalidTopologyFile, "A [PresharedKey] section needs both Sites and Key.", draft.Line));
+            if (draft.Sites is not { } value || (draft.Key is null && draft.Created is null))
+                errors.Add(new WgError(WgErrorId.InvalidTopologyFile, "A [PresharedKey] section needs Sites, and Key or Created (a file without secrets keeps only the key's age).", draft.Line));
             else
             {
                 var splits = SplitSites(value, siteNames);
@@ -307,7 +329,12 @@ public static class WgTopologyFile
             GenerateMissingSecrets = false,
         };
         foreach (var draft in pairs)
-            topology.SetPresharedKey(draft.Pair!.Value.Item1, draft.Pair.Value.Item2, draft.Key!);
+        {
+            if (draft.Key is not null)
+                topology.SetPresharedKey(draft.Pair!.Value.Item1, draft.Pair.Value.Item2, draft.Key);
+            if (draft.Created is { } created)
+                topology.SetPresharedKeyCreated(draft.Pair!.Value.Item1, draft.Pair.Value.Item2, created);
+        }
         return topology;
     }
 
@@ -326,8 +353,8 @@ public static class WgTopologyFile
     };
 
     private static readonly string[] TopologyKeys = ["tunnelprefix", "shape", "hub", "interfacename", "presharedkeys"];
-    private static readonly string[] SiteKeys = ["name", "computername", "endpoint", "lanprefix", "lanaddress", "cloud", "listenport", "waninterface", "behindnat", "tunneladdress", "publickey", "privatekey"];
-    private static readonly string[] PairKeys = ["sites", "key"];
+    private static readonly string[] SiteKeys = ["name", "computername", "endpoint", "lanprefix", "lanaddress", "cloud", "listenport", "waninterface", "behindnat", "tunneladdress", "publickey", "privatekey", "keycreated"];
+    private static readonly string[] PairKeys = ["sites", "key", "created"];
 
     private static bool IsKnownKey(Section section, string lowerKey) => section switch
     {
@@ -369,6 +396,7 @@ public static class WgTopologyFile
         public string? Sites { get; set; }
         public (string, string)? Pair { get; set; }
         public WgPresharedKey? Key { get; set; }
+        public DateTimeOffset? Created { get; set; }
     }
 
     private sealed class SiteDraft(int line)
@@ -383,6 +411,7 @@ public static class WgTopologyFile
         private int? _listenPort;
         private WgPublicKey? _publicKey;
         private WgPrivateKey? _privateKey;
+        private DateTimeOffset? _keyCreated;
         private int _publicKeyLine;
 
         public void Apply(string key, string value, int number)
@@ -415,6 +444,7 @@ public static class WgTopologyFile
                     _privateKey = WgPrivateKey.TryParse(value, out var privateKey) ? privateKey
                         : throw Fail(WgErrorId.InvalidKey, "The private key is not a valid key (44 base64 characters).", number);
                     break;
+                case "keycreated": _keyCreated = ParseTimestamp(value, number); break;
                 default: throw Unknown(key, "[Site]", number);
             }
         }
@@ -445,6 +475,7 @@ public static class WgTopologyFile
                 BehindNat = _behindNat,
                 TunnelAddress = _tunnelAddress,
                 PrivateKey = _privateKey,
+                KeyCreated = _keyCreated,
             };
             if (_listenPort is int port)
                 site.ListenPort = port;

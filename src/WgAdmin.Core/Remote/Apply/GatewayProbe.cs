@@ -47,6 +47,9 @@ public static class GatewayProbe
                 case "keyfile":
                     state.KeyFilePublicKey = section.Items.FirstOrDefault();
                     break;
+                case "nextkey":
+                    state.NextKeyPublicKey = section.Items.FirstOrDefault();
+                    break;
                 case "managed":
                     foreach (var line in section.Lines)
                         if (line.IndexOf(' ') is > 0 and var space)

@@ -23,6 +23,9 @@ public sealed class GatewayState : GatewayFacts
     /// <summary>The public key of the interface's key file, a private key generated on the gateway.</summary>
     public string? KeyFilePublicKey { get; set; }
 
+    /// <summary>The public key of a rotation's next key (Update-WgKey), made on the gateway and not yet in use.</summary>
+    public string? NextKeyPublicKey { get; set; }
+
     /// <summary>Path to SHA-256 of the files WgAdmin manages (absent files are not listed).</summary>
     public Dictionary<string, string> ManagedFileHashes { get; } = new(StringComparer.Ordinal);
 

@@ -16,6 +16,9 @@ public static class HostPaths
     /// <summary>A private key generated on the gateway (New-WgKeyPair -ComputerName), where it stays.</summary>
     public static string KeyFile(string name) => $"{WireGuardDirectory}/{name}.key";
 
+    /// <summary>The next private key of a rotation in progress (Update-WgKey), made on the gateway; gone once the interface uses it.</summary>
+    public static string NextKeyFile(string name) => $"{WireGuardDirectory}/{name}.key.next";
+
     /// <summary>The previous config, kept by every write of a new one.</summary>
     public static string ConfigBackup(string name) => Config(name) + ".wgadmin-bak";
 
@@ -61,7 +64,7 @@ public static class HostPaths
 
     /// <summary>The files a change of an interface may write, snapshotted before it (the key file and both kept copies included).</summary>
     public static IReadOnlyList<string> InterfaceFiles(string name) =>
-        new[] { Config(name), KeyFile(name), ConfigBackup(name), RemovedConfig(name), Sysctl(name), NatScript(name), NatDropIn(name) };
+        new[] { Config(name), KeyFile(name), NextKeyFile(name), ConfigBackup(name), RemovedConfig(name), Sysctl(name), NatScript(name), NatDropIn(name) };
 
     /// <summary>The files Set-WgLanRoute and Remove-WgLanRoute write on a LAN host.</summary>
     public static IReadOnlyList<string> LanRouteFiles => new[] { LanRoutes, LanRoutesHelper, LanRoutesUnit };
@@ -72,6 +75,7 @@ public static class HostPaths
         .Set("wireguard_dir", WireGuardDirectory)
         .Set("conf", Config(name))
         .Set("key_file", KeyFile(name))
+        .Set("next_key_file", NextKeyFile(name))
         .Set("nat_script", NatScript(name))
         .Set("sysctl_file", Sysctl(name))
         .Set("dropin_file", NatDropIn(name));

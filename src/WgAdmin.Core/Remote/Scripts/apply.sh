@@ -106,9 +106,9 @@ remove_dropin() { rm -f "$1"; rmdir "$(dirname "$1")" 2>/dev/null || true; syste
 # retire_config CONF: the config kept as CONF.wgadmin-removed, mode 0600.
 retire_config() { mv -f "$1" "$1.wgadmin-removed" && chmod 600 "$1.wgadmin-removed"; }
 
-# forget_private_key KEY_FILE CONF: the key file and every copy of the private key WgAdmin kept,
+# forget_private_key KEY_FILE CONF: the key file, a rotation's next key (KEY_FILE.next) and every copy of the private key WgAdmin kept,
 # and the preshared keys too: the kept config keeps only what is no secret.
 forget_private_key() {
-  rm -f "$1" "$2.wgadmin-bak"
+  rm -f "$1" "$1.next" "$2.wgadmin-bak"
   if [ -f "$2.wgadmin-removed" ]; then key_lines without-secrets "$2.wgadmin-removed" | put_file "$2.wgadmin-removed" 600; fi
 }

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
 # Set-WgInterface's probe (GatewayProbe.cs): the shared facts of one interface, and what only a
 # change needs: the OS, root or sudo, the firewall's flavour, the config file's hash, mode and
-# public key, the public key of a key generated on the gateway, the hashes of WgAdmin's files.
+# public key, the public keys of a key generated on the gateway and of a rotation's next key, the hashes of WgAdmin's files.
 # The private key is reduced to its public key here; nothing secret is printed.
-: "${name:?}" "${conf:?}" "${key_file:?}" "${nat_script:?}" "${managed_files?}"
+: "${name:?}" "${conf:?}" "${key_file:?}" "${next_key_file:?}" "${nat_script:?}" "${managed_files?}"
 
 print_facts "$name" "$conf" "$nat_script" "$(dump_peers "$name")"
 echo @@os
@@ -22,6 +22,8 @@ if [ -f "$conf" ]; then
 fi
 echo @@keyfile
 if [ -f "$key_file" ] && has wg; then wg pubkey < "$key_file" 2>/dev/null; fi
+echo @@nextkey
+if [ -f "$next_key_file" ] && has wg; then wg pubkey < "$next_key_file" 2>/dev/null; fi
 echo @@managed
 printf '%s\n' "$managed_files" | while IFS= read -r f; do
   if [ -n "$f" ] && [ -f "$f" ]; then echo "$(sha256sum < "$f" | cut -d' ' -f1) $f"; fi

@@ -45,6 +45,7 @@ public partial class ScriptLibraryTests
             Firewall.Script(new NatSpec("wg0", "eth0", true, true), FirewallBackend.Iptables),
             Firewall.Script(new NatSpec("wg0", "eth0", true, true), FirewallBackend.Nftables),
             Firewall.DropIn("wg0"),
+            RotationScript.Move("gw", "wg0", WgPrivateKey.Generate().PublicKey, WgPrivateKey.Generate().PublicKey, null, new ChangeOptions()).Script,
         ];
     }
 
