@@ -7,7 +7,7 @@
 # fault the gateway must be exactly in the old or the new state (an oracle of its own: file
 # hashes, live link, routes, rules, sysctls, unit), the old tunnel must carry LAN traffic when the
 # new state was not reached, and one more apply must converge. Prints a table of the faults.
-# Uses the lab's last two sites, which no other suite uses.
+# Uses sites s and t, which no other suite uses (docs/lab.md).
 
 BeforeDiscovery {
     $script:labReady = $env:WGADMIN_LAB_OUTPUT -and (Test-Path (Join-Path $env:WGADMIN_LAB_OUTPUT 'lab.json'))
@@ -16,8 +16,8 @@ BeforeDiscovery {
 Describe 'Changes under injected faults' -Tag 'Lab' -Skip:(-not $script:labReady) {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'LabSuite.ps1')
-        $script:siteP = $lab.sites[-2]
-        $script:siteQ = $lab.sites[-1]
+        $script:siteP = $lab.sites | Where-Object name -EQ 's'
+        $script:siteQ = $lab.sites | Where-Object name -EQ 't'
         $script:gwP = $siteP.gateway
         $script:gwQ = $siteQ.gateway
         $script:hostP = $lab.hosts | Where-Object name -EQ $siteP.lanHosts[0]
