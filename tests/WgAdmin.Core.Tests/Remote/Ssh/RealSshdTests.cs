@@ -56,6 +56,40 @@ public class RealSshdTests
         Assert.Contains("sudo: a password is required", ex.Message, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void AServerThatStopsAnsweringIsGivenUpAfterServerAliveCountMaxKeepalives()
+    {
+        Skip.IfNot(SshServerAlive.Supported, "this SSH.NET hides its session differently: ServerAliveCountMax cannot be counted");
+        using var sshd = new RealSshd();
+        var plain = sshd.Options("root", "id_client", KnownHost(sshd));
+        var options = new SshConnectOptions
+        {
+            Target = plain.Target,
+            KeyFiles = plain.KeyFiles,
+            KeyFileNamed = true,
+            KnownHostsFiles = plain.KnownHostsFiles,
+            ConnectTimeout = plain.ConnectTimeout,
+            ServerAliveInterval = TimeSpan.FromSeconds(1),
+            ServerAliveCountMax = 2,
+        };
+        using var connection = SshConnection.Open(options);
+        Assert.Equal("up\n", connection.Run("echo up").Output);
+        Thread.Sleep(2500); // keepalives answered while the server is alive: not counted against it
+        Assert.True(connection.IsConnected);
+
+        using (sshd.FreezeSessions())
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            // Without the count only the command's own timeout (40 s here) would end the wait.
+            var ex = Assert.Throws<WgException>(() => connection.Run("sleep 60", timeout: TimeSpan.FromSeconds(40)));
+
+            Assert.Equal(WgErrorId.ConnectionFailed, ex.ErrorId);
+            Assert.Contains("stopped answering: 2 keepalives every 1 s", ex.Message, StringComparison.Ordinal);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the dead server was noticed after {watch.Elapsed}, not after about 3 s");
+            Assert.False(connection.IsConnected);
+        }
+    }
+
     private static string Trusting(RealSshd sshd, string pattern = "[127.0.0.1]:*", string? ca = null) => $"@cert-authority {pattern} {ca ?? sshd.HostCa}\n";
 
     [SkippableTheory]
