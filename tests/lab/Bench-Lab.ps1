@@ -256,10 +256,11 @@ if ('Rotation' -in $Only) {
     if ($twenty.Count -eq 20) {
         $file20 = New-Mesh $twenty wg12 10097 10.97.0.0/24
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $r = @(Update-WgPresharedKey -Path $file20 @ssh -Confirm:$false)
+        # 20 gateways on 2 cores answer slowly while 20 rotations start at once: a longer connect timeout.
+        $r = @(Update-WgPresharedKey -Path $file20 @ssh -ConnectTimeoutSeconds 60 -Confirm:$false)
         $pskWall = $clock.Elapsed.TotalSeconds
         $clock.Restart()
-        $k = @(Update-WgKey -Path $file20 @ssh -Confirm:$false)
+        $k = @(Update-WgKey -Path $file20 @ssh -ConnectTimeoutSeconds 60 -Confirm:$false)
         $keyWall = $clock.Elapsed.TotalSeconds
         if (@($r + $k | Where-Object { -not $_.Completed }).Count) { throw 'a 20-site rotation did not complete' }
         Say '## Whole-mesh rotation wall time'
