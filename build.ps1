@@ -30,9 +30,9 @@ param(
     # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
     [string[]] $LabSuite = @(),
 
-    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation')]
-    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation')
+    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost')]
+    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost')
 )
 
 $ErrorActionPreference = 'Stop'

@@ -16,8 +16,9 @@ param(
     # Which benchmarks: Apply (sections 1-4: first apply, no-op re-apply, fan-out, packet loss),
     # Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one) and Rotation (packets lost per
     # tunnel for each rotation kind against the naive way, on a 4-site mesh; wall time of whole-mesh
-    # rotations of 4 and 20 sites). A comma-separated list also works (pwsh -File passes one string).
-    [string[]] $Only = @('Apply', 'Tunnel', 'Rotation')
+    # rotations of 4 and 20 sites) and JumpHost (20 gateways through one bastion vs direct; an
+    # agent's signature vs a key file's). A comma-separated list also works (pwsh -File passes one string).
+    [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost')
 )
 $Only = $Only -split ',' | ForEach-Object Trim
 $ErrorActionPreference = 'Stop'
@@ -269,6 +270,99 @@ if ('Rotation' -in $Only) {
     }
     Remove-WgInterface -ComputerName $four.gateway @ssh -Name wg11 -RemoveKey -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
     if ($twenty.Count) { Remove-WgInterface -ComputerName $twenty.gateway @ssh -Name wg12 -RemoveKey -Confirm:$false -ErrorAction SilentlyContinue | Out-Null }
+}
+
+# 7. Jump host: Set-WgInterface on 20 gateways (gw-e to gw-x) straight from here vs through one
+# bastion (gw-d, -JumpHost), -ThrottleLimit 16, each a first apply of a new interface; SSH
+# connections counted by the gateways' own sshd (logins in their journals). Then a login signed by
+# the ssh-agent against one signed from the key file.
+if ('JumpHost' -in $Only) {
+    $twenty = @($lab.sites | Select-Object -Skip 4 -First 20)
+    if ($twenty.Count -lt 20) { throw "the jump-host benchmark needs 24 gateways; the lab has $($lab.sites.Count)" }
+    $targets = @($twenty.gateway)
+    function Get-Logins([string[]] $Gateways) {
+        # journald stamps a line when it reads it: read until two reads agree.
+        $last = -1
+        while ($true) {
+            $count = 0
+            foreach ($g in $Gateways) { $count += [int](Invoke-WgLabCommand -Machine $g -Command bash, -c, "journalctl -q -u ssh.service | grep -c 'Accepted publickey' || true") }
+            if ($count -eq $last) { return $count }
+            $last = $count
+            Start-Sleep -Seconds 1
+        }
+    }
+    function New-Interfaces([string] $Name, [int] $Port) {
+        $hub = New-WgKeyPair
+        foreach ($index in 0..19) {
+            New-WgKeyPair | New-WgInterface -Name $Name -ComputerName $targets[$index] -Address "10.13.$Port.$($index + 1)/16" -ListenPort (10000 + $Port) `
+                -Peer ($hub | New-WgPeer -AllowedIPs "10.13.$Port.254/32" -Endpoint "198.51.100.250:$(10000 + $Port)")
+        }
+    }
+    function Measure-Apply([string] $Name, [int] $Port, [hashtable] $Way) {
+        $interfaces = @(New-Interfaces $Name $Port)
+        $before = @{ targets = Get-Logins $targets; bastion = Get-Logins gw-d }
+        $cpuOwn = Get-OwnCpuSeconds; $cpuMachine = Get-MachineCpuSeconds
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $results = @($interfaces | Set-WgInterface @ssh @Way -InstallPackage -ThrottleLimit 16 -ConnectTimeoutSeconds 60 -Confirm:$false)
+        $wall = $clock.Elapsed.TotalSeconds
+        $own = (Get-OwnCpuSeconds) - $cpuOwn; $machine = (Get-MachineCpuSeconds) - $cpuMachine
+        if ($failed = @($results | Where-Object Error)) { throw "apply $Name failed: $(($failed | ForEach-Object { "$($_.ComputerName): $($_.Error)" }) -join '; ')" }
+        $after = @{ targets = Get-Logins $targets; bastion = Get-Logins gw-d }
+        $null = Remove-WgInterface -ComputerName $targets @ssh @Way -Name $Name -RemoveKey -ThrottleLimit 16 -ConnectTimeoutSeconds 60 -Confirm:$false
+        [pscustomobject]@{ Wall = $wall; Own = $own; Machine = $machine; Targets = $after.targets - $before.targets; Bastion = $after.bastion - $before.bastion }
+    }
+    $direct = @{}; $through = @{ JumpHost = 'gw-d' }
+    $null = Measure-Apply wg13 13 $direct   # warm-up: the package installed on all 20, caches warm
+    $runs = foreach ($round in 1..2) {
+        [pscustomobject]@{ Way = 'direct'; R = Measure-Apply wg13 13 $direct }
+        [pscustomobject]@{ Way = 'bastion'; R = Measure-Apply wg14 14 $through }
+    }
+    $d = @($runs | Where-Object Way -EQ 'direct').R; $b = @($runs | Where-Object Way -EQ 'bastion').R
+    Say '## Set-WgInterface on 20 gateways, -ThrottleLimit 16: through one bastion (-JumpHost gw-d) vs direct (median of 2, a first apply each)'
+    Say ("- direct: {0:N2} s wall, client CPU {1:N1} s, machine CPU {2:N1} s; SSH logins on the 20: {3}" -f (Median $d.Wall), (Median $d.Own), (Median $d.Machine), (Median $d.Targets))
+    Say ("- through gw-d: {0:N2} s wall, client CPU {1:N1} s, machine CPU {2:N1} s; SSH logins on the 20: {3}, on the bastion: {4}; ratio {5:N2}x the direct wall time" -f (Median $b.Wall), (Median $b.Own), (Median $b.Machine), (Median $b.Targets), (Median $b.Bastion), ((Median $b.Wall) / (Median $d.Wall)))
+
+    # The agent against the key file: New-WgSession to one gateway, the same key either way.
+    $work = Join-Path $LabOutput 'bench-agent'
+    $null = New-Item -ItemType Directory -Force $work
+    $socket = Join-Path $work 'agent.sock'
+    Remove-Item -LiteralPath $socket -ErrorAction Ignore
+    $agent = Start-Process ssh-agent -ArgumentList '-D', '-a', $socket -PassThru -RedirectStandardOutput (Join-Path $work 'agent.out')
+    try {
+        while (-not (Test-Path -LiteralPath $socket)) { Start-Sleep -Milliseconds 100 }
+        $env:SSH_AUTH_SOCK = $socket
+        ssh-add -q $lab.keyFile
+        Remove-Item Env:SSH_AUTH_SOCK
+        $config = Join-Path $work 'ssh_config'
+        Set-Content -LiteralPath $config -Value @"
+Host by-agent
+    HostName $($site['e'].publicAddress)
+    IdentityAgent $socket
+Host by-file
+    HostName $($site['e'].publicAddress)
+    IdentityAgent none
+Host by-agent by-file
+    User root
+    IdentityFile $($lab.keyFile)
+    IdentitiesOnly yes
+    UserKnownHostsFile $(Join-Path $work 'known_hosts')
+"@
+        (Get-Content -LiteralPath $lab.knownHosts | Where-Object { $_ -match '^gw-e,' }) -replace '^gw-e,', 'by-agent,by-file,' | Set-Content -LiteralPath (Join-Path $work 'known_hosts')
+        function Measure-Login([string] $Alias) {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            New-WgSession -ComputerName $Alias -SshConfigPath $config | Remove-WgSession -Confirm:$false
+            $clock.Elapsed.TotalMilliseconds
+        }
+        $null = Measure-Login by-agent; $null = Measure-Login by-file
+        $agentMs = @(); $fileMs = @()
+        foreach ($i in 1..$Repeat) { $agentMs += Measure-Login by-agent; $fileMs += Measure-Login by-file }
+        Say ("## One login (New-WgSession to gw-e, the same ed25519 key), median of {0}, interleaved" -f $Repeat)
+        Say ("- key file: {0:N1} ms; signed by the ssh-agent: {1:N1} ms; ratio {2:N2}x" -f (Median $fileMs), (Median $agentMs), ((Median $agentMs) / (Median $fileMs)))
+    }
+    finally {
+        Stop-Process -Id $agent.Id -ErrorAction Continue
+    }
+    Say ''
 }
 
 $report = Join-Path $LabOutput 'bench-lab.md'
