@@ -16,8 +16,9 @@ param(
     # Which benchmarks: Apply (sections 1-4: first apply, no-op re-apply, fan-out, packet loss),
     # Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one) and Rotation (packets lost per
     # tunnel for each rotation kind against the naive way, on a 4-site mesh; wall time of whole-mesh
-    # rotations of 4 and 20 sites) and JumpHost (20 gateways through one bastion vs direct; an
-    # agent's signature vs a key file's). A comma-separated list also works (pwsh -File passes one string).
+    # rotations of 4 and 20 sites), JumpHost (20 gateways through one bastion vs direct; an agent's
+    # signature vs a key file's) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked for:
+    # it needs a 50-gateway lab). A comma-separated list also works (pwsh -File passes one string).
     [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost')
 )
 $Only = $Only -split ',' | ForEach-Object Trim
@@ -361,6 +362,107 @@ Host by-agent by-file
     }
     finally {
         Stop-Process -Id $agent.Id -ErrorAction Continue
+    }
+    Say ''
+}
+
+# 8. Fleet: 50 gateways (gw-a to gw-ax; `-LabBenchOnly Fleet` starts a 50-gateway lab), 25
+# site-to-site pairs on wg20: first apply of a new interface, no-op re-apply, Test-WgTunnel and
+# Get-WgInterface, each one by one (-ThrottleLimit 1) and with -ThrottleLimit 16 and 32. Per
+# gateway: wall time, CPU seconds of the client (this process) and of the rest of the machine
+# (the gateways' sshd, bash, wg; the kernel), SSH connections (TCP SYNs to port 22) and bytes and
+# packets sent and received, counted by iptables in this (the ops) namespace. Then a CPU profile of
+# the client during one more first apply at -ThrottleLimit 32 (dotnet-trace, when given).
+if ('Fleet' -in $Only) {
+    $fleet = @($lab.sites | Select-Object -First 50)
+    if ($fleet.Count -lt 50) { throw "the fleet benchmark needs 50 gateways; the lab has $($lab.sites.Count)" }
+    $names = @($fleet.gateway)
+    # Counters: a chain of our own, hooked first in OUTPUT and INPUT, removed in finally.
+    iptables -N WGBENCH 2>$null
+    iptables -F WGBENCH
+    iptables -A WGBENCH -p tcp --dport 22 --syn -j RETURN -m comment --comment syn
+    iptables -A WGBENCH -p tcp --dport 22 -j RETURN -m comment --comment sent
+    iptables -A WGBENCH -p tcp --sport 22 -j RETURN -m comment --comment received
+    iptables -I OUTPUT 1 -p tcp --dport 22 -j WGBENCH
+    iptables -I INPUT 1 -p tcp --sport 22 -j WGBENCH
+    function Read-Counters {
+        $c = @{}
+        foreach ($line in iptables -L WGBENCH -v -x -n) {
+            if ($line -match '^\s*(\d+)\s+(\d+)\s+RETURN.*/\* (\w+) \*/') { $c[$Matches[3]] = @{ Packets = [long]$Matches[1]; Bytes = [long]$Matches[2] } }
+        }
+        $c
+    }
+    try {
+        function New-FleetInterfaces([string] $Name, [int] $Port) {
+            for ($i = 0; $i -lt 50; $i += 2) {
+                $x = $fleet[$i]; $y = $fleet[$i + 1]; $p = $i / 2
+                $kx = New-WgKeyPair; $ky = New-WgKeyPair
+                $kx | New-WgInterface -Name $Name -Address "10.20.$p.1/24" -ListenPort $Port -ComputerName $x.gateway -Peer ($ky | New-WgPeer -Name "site-$($y.name)" -AllowedIPs "10.20.$p.2/32" -Endpoint "$($y.publicAddress):$Port" -PersistentKeepalive 25)
+                $ky | New-WgInterface -Name $Name -Address "10.20.$p.2/24" -ListenPort $Port -ComputerName $y.gateway -Peer ($kx | New-WgPeer -Name "site-$($x.name)" -AllowedIPs "10.20.$p.1/32" -Endpoint "$($x.publicAddress):$Port" -PersistentKeepalive 25)
+            }
+        }
+        function Measure-Fleet([string] $What, [int] $Throttle, [scriptblock] $Run) {
+            $null = iptables -Z WGBENCH
+            $cpuOwn = Get-OwnCpuSeconds; $cpuMachine = Get-MachineCpuSeconds
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $results = @(& $Run $Throttle)
+            $wall = $clock.Elapsed.TotalSeconds
+            $own = (Get-OwnCpuSeconds) - $cpuOwn; $machine = (Get-MachineCpuSeconds) - $cpuMachine
+            $c = Read-Counters
+            if ($failed = @($results | Where-Object { $_.Error -or ($_.PSObject.Properties['Passed'] -and -not $_.Passed) })) {
+                throw "$What at -ThrottleLimit $Throttle failed: $(($failed | Select-Object -First 3 | ForEach-Object { "$($_.ComputerName): $($_.Error)$($_.Reasons -join '; ')" }) -join ' | ')"
+            }
+            $commands = @($results | Where-Object { $_.PSObject.Properties['RemoteCommands'] } | ForEach-Object RemoteCommands)
+            [pscustomobject]@{
+                What = $What; Throttle = $Throttle; Wall = $wall; PerGateway = $wall / 50; Client = $own / 50; Rest = ($machine - $own) / 50
+                Connections = $c['syn'].Packets / 50; SentKB = $c['sent'].Bytes / 50 / 1KB; SentPackets = $c['sent'].Packets / 50
+                ReceivedKB = $c['received'].Bytes / 50 / 1KB; Commands = if ($commands.Count) { ($commands | Measure-Object -Average).Average } else { $null }
+            }
+        }
+        $apply = { param($t) $script:fleetInterfaces | Set-WgInterface @ssh -InstallPackage -EnableForwarding -ThrottleLimit $t -ConnectTimeoutSeconds 60 -Confirm:$false }
+        $remove = { $null = Remove-WgInterface -ComputerName $names @ssh -Name wg20 -RemoveKey -ThrottleLimit 32 -ConnectTimeoutSeconds 60 -Confirm:$false }
+        # Warm-up: the package on all 50, then gone again but for the package.
+        $script:fleetInterfaces = @(New-FleetInterfaces wg20 10120)
+        $warm = @(& $apply 32)
+        if ($failed = @($warm | Where-Object Error)) { throw "fleet warm-up failed: $(($failed | Select-Object -First 3).Error -join '; ')" }
+        & $remove
+        $rows = [Collections.Generic.List[object]]::new()
+        foreach ($t in 1, 16, 32) {
+            $script:fleetInterfaces = @(New-FleetInterfaces wg20 10120)
+            $rows.Add((Measure-Fleet 'first apply' $t $apply))
+            if ($t -ne 32) { & $remove }
+        }
+        foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'no-op re-apply' $t $apply)) }
+        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+        do { $ready = Test-WgTunnel -ComputerName $names @ssh -Name wg20 -Count 1 -Quiet -ThrottleLimit 32 } until ($ready -or [DateTime]::UtcNow -gt $deadline)
+        if (-not $ready) { throw 'the 25 fleet tunnels did not come up' }
+        foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'Test-WgTunnel' $t { param($t) Test-WgTunnel -ComputerName $names @ssh -Name wg20 -ThrottleLimit $t -ConnectTimeoutSeconds 60 })) }
+        foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'Get-WgInterface' $t { param($t) Get-WgInterface -ComputerName $names @ssh -Name wg20 -ThrottleLimit $t -ConnectTimeoutSeconds 60 })) }
+        Say '## Fleet: 50 gateways (25 site-to-site pairs on wg20), one by one vs -ThrottleLimit 16 and 32'
+        Say '| operation | throttle | wall s | ratio vs one by one | per gateway s | client CPU s/gw | rest of machine CPU s/gw | SSH connections/gw | remote commands/gw | sent KB/gw (packets) | received KB/gw |'
+        Say '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+        foreach ($r in $rows) {
+            $base = ($rows | Where-Object { $_.What -eq $r.What -and $_.Throttle -eq 1 }).Wall
+            Say ("| {0} | {1} | {2:N1} | {3:N2}x | {4:N3} | {5:N3} | {6:N3} | {7:N2} | {8} | {9:N1} ({10:N0}) | {11:N1} |" -f $r.What, $r.Throttle, $r.Wall, ($base / $r.Wall), $r.PerGateway, $r.Client, $r.Rest, $r.Connections, $(if ($null -ne $r.Commands) { '{0:N1}' -f $r.Commands } else { '' }), $r.SentKB, $r.SentPackets, $r.ReceivedKB)
+        }
+        if ($env:WGADMIN_DOTNET_TRACE -and (Test-Path -LiteralPath $env:WGADMIN_DOTNET_TRACE)) {
+            & $remove
+            $trace = Join-Path $LabOutput 'fleet-apply.nettrace'
+            $worker = Join-Path $PSScriptRoot 'Bench-Fleet-Profile.ps1'
+            & $env:WGADMIN_DOTNET_TRACE collect --profile dotnet-sampled-thread-time -o $trace --show-child-io -- ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $worker -LabOutput $LabOutput -ModulePath $ModulePath | Out-Host
+            if ($LASTEXITCODE -ne 0) { throw "the profiled apply failed ($LASTEXITCODE)" }
+            Say '## Where the client''s time goes: CPU profile of one first apply to 50 gateways at -ThrottleLimit 32 (dotnet-trace, top methods by inclusive time)'
+            Say '```'
+            (& $env:WGADMIN_DOTNET_TRACE report $trace topN -n 40 --inclusive 2>&1) | ForEach-Object { Say "$_" }
+            Say '```'
+        }
+        & $remove
+    }
+    finally {
+        iptables -D OUTPUT -p tcp --dport 22 -j WGBENCH
+        iptables -D INPUT -p tcp --sport 22 -j WGBENCH
+        iptables -F WGBENCH
+        iptables -X WGBENCH
     }
     Say ''
 }
