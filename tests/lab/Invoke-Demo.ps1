@@ -28,7 +28,7 @@ $bastion = $null
 try {
     $lab = Start-WgLab -Gateways $(if ($ThroughBastion) { 3 } else { 2 }) -OutputPath $LabOutput
     $machines = foreach ($site in 'a', 'b') { Start-WgLabLanMachine -Site $site }
-    $siteA, $siteB = $lab.sites
+    $siteA, $siteB = $lab.sites[0], $lab.sites[1]
     $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
     $sshConfig = $lab.sshConfig
     if ($ThroughBastion) {
