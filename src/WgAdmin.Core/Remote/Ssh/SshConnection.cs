@@ -17,9 +17,11 @@ public sealed class SshConnection : IDisposable
     private int _commands;
     private int _holders = 1;
     private SshServerAlive? _serverAlive;
-    // Cancelled when the server has left ServerAliveCountMax keepalives unanswered: the command
-    // running is ended on this side (its streams closed), as ssh ends its session.
+    // Cancelled when the connection is given up (the server left ServerAliveCountMax keepalives
+    // unanswered, or a command outlived its timeout): the command running is ended on this side
+    // (its streams closed), as ssh ends its session; _lost says why.
     private readonly CancellationTokenSource _death = new();
+    private WgError? _lost;
 
     private SshConnection(SshClient client, SshTarget target, string fingerprint, SshConnectOptions options, SshTunnel? tunnel = null)
     {
@@ -234,17 +236,22 @@ public sealed class SshConnection : IDisposable
     {
         if (Options.ServerAliveInterval <= TimeSpan.Zero)
             return;
-        _serverAlive = SshServerAlive.Start(_client, Options.ServerAliveInterval, Options.ServerAliveCountMax, GiveUp);
+        _serverAlive = SshServerAlive.Start(_client, Options.ServerAliveInterval, Options.ServerAliveCountMax, () => GiveUp(new WgError(WgErrorId.ConnectionFailed,
+            $"{Target}: the server stopped answering: {Options.ServerAliveCountMax} keepalives every {Options.ServerAliveInterval.TotalSeconds:0.###} s went unanswered (ServerAliveInterval, ServerAliveCountMax).",
+            Offender: Target.ComputerName)));
         if (_serverAlive is null)
             _client.KeepAliveInterval = Options.ServerAliveInterval;
     }
 
     /// <summary>
-    /// The server is dead: the running command's streams close (its reads end) and the client is
-    /// dropped, so whatever else waits on the session (a channel's close) ends too.
+    /// The connection is given up: the running command's streams close (its reads end) and the
+    /// client is dropped, so whatever else waits on the session (a channel's close) ends too. The
+    /// first reason stands.
     /// </summary>
-    private void GiveUp()
+    private void GiveUp(WgError why)
     {
+        if (Interlocked.CompareExchange(ref _lost, why, null) is not null)
+            return;
         _death.Cancel();
         ThreadPool.QueueUserWorkItem(_ =>
         {
@@ -259,15 +266,13 @@ public sealed class SshConnection : IDisposable
         });
     }
 
-    private WgException ServerDead() => new(new WgError(WgErrorId.ConnectionFailed,
-        $"{Target}: the server stopped answering: {Options.ServerAliveCountMax} keepalives every {Options.ServerAliveInterval.TotalSeconds:0.###} s went unanswered (ServerAliveInterval, ServerAliveCountMax).",
-        Offender: Target.ComputerName));
+    private WgException Lost() => new(_lost ?? new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection was given up.", Offender: Target.ComputerName));
 
     /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>
     public RemoteResult Run(string command, string? input = null, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         if (_death.IsCancellationRequested)
-            throw ServerDead();
+            throw Lost();
         Interlocked.Increment(ref _commands);
         var watch = Stopwatch.StartNew();
         using var sshCommand = _client.CreateCommand(command);
@@ -277,7 +282,13 @@ public sealed class SshConnection : IDisposable
             sshCommand.OutputStream.Dispose();
             sshCommand.ExtendedOutputStream.Dispose();
         });
-        sshCommand.CommandTimeout = timeout ?? TimeSpan.FromMinutes(10);
+        // SSH.NET's CommandTimeout does not reach a command that stalls before its execution is
+        // awaited (its input blocked on a full window, a channel that never closes): the limit is
+        // kept here, and a command past it costs the connection, whose channel state is unknown.
+        var limit = timeout ?? TimeSpan.FromMinutes(10);
+        using var overdue = new CancellationTokenSource(limit);
+        using var onOverdue = overdue.Token.Register(() => GiveUp(new WgError(WgErrorId.RemoteCommandTimedOut,
+            $"{Target}: the command did not finish within {limit.TotalSeconds:0.###} s; it was given up with its connection.", Offender: Target.ComputerName)));
         // Both streams are read as the command runs, not buffered by SSH.NET until it ends: past
         // the cap the command is stopped (off the reading thread, which goes on dropping output).
         Task? stopping = null;
@@ -305,13 +316,13 @@ public sealed class SshConnection : IDisposable
             output = CappedOutput.Read(sshCommand.OutputStream, onExceeded: Stop);
             error = errorRead.GetAwaiter().GetResult();
             if (_death.IsCancellationRequested)
-                throw ServerDead();
+                throw Lost();
             if (stopping is null)
                 execution.GetAwaiter().GetResult();
         }
         catch (Exception ex) when (_death.IsCancellationRequested && ex is not WgException)
         {
-            throw ServerDead();
+            throw Lost();
         }
         catch (Exception ex) when (stopping is null && ex is SshException or IOException or InvalidOperationException)
         {

@@ -90,6 +90,30 @@ public class RealSshdTests
         }
     }
 
+    [SkippableFact]
+    public void ACommandThatStallsPastItsTimeoutIsGivenUpAtTheTimeout()
+    {
+        using var sshd = new RealSshd();
+        using var connection = SshConnection.Open(sshd.Options("root", "id_client", KnownHost(sshd)));
+
+        // The command never reads its input: once the channel's window is full, writing the input
+        // blocks. SSH.NET alone ends that only at its session timeout (the connect timeout, here
+        // 10 s) as a connection failure; and a lab run saw probes whose reads SSH.NET never ended,
+        // 13 minutes against a 2-minute limit. The limit is the command's own.
+        var input = new string('x', 8 * 1024 * 1024);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var run = Task.Run(() => connection.Run("sleep 60", input, timeout: TimeSpan.FromSeconds(5)));
+
+        var ended = ((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(40));
+        var elapsed = watch.Elapsed;
+        Assert.True(ended, $"the command was still waiting after {elapsed}: its 5 s limit was not kept");
+        var ex = Assert.IsType<WgException>(run.Exception?.InnerException);
+        Assert.True(ex.ErrorId == WgErrorId.RemoteCommandTimedOut, $"{ex.Message} after {elapsed}");
+        Assert.Contains("did not finish within 5 s", ex.Message, StringComparison.Ordinal);
+        Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the command was given up after {elapsed}, not at its 5 s limit");
+        Assert.False(connection.IsConnected);
+    }
+
     private static string Trusting(RealSshd sshd, string pattern = "[127.0.0.1]:*", string? ca = null) => $"@cert-authority {pattern} {ca ?? sshd.HostCa}\n";
 
     [SkippableTheory]
