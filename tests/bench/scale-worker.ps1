@@ -3,15 +3,17 @@
     One size of the scale benchmark (tests/bench/scale.ps1 starts one fresh pwsh per size, so the
     peak memory it reads is this process's own).
 .DESCRIPTION
-    Builds the sites of one topology (untimed), then times, each the median of -Runs after a
-    warm-up on a 10-site topology of the same shape (so JIT compilation is not timed):
+    Builds the sites of one topology (untimed), then times (the clock, and the CPU time of the
+    process, all threads, GC included), each the median of -Runs after one
+    untimed run of the same size (a first run at 1,000 sites costs about twice the next: the JIT's
+    later tiers and the heap's growth, which an admin's one call pays but a series does not):
 
       new      New-WgTopology -AsTopology -PresharedKeys: the checks, a private key per site, a
                preshared key per pair of peers, every interface built
       check    WgTopology.Check() alone: names, prefixes, the LAN overlap check, tunnel room
       export   Export-WgTopology -IncludeSecret -Force to a file (mode 0600)
       import   Import-WgTopology -AsTopology of that file: parse, checks, build
-      routes   Get-WgLanRoute of the topology, every site's routes, counted
+      routes   Get-WgLanRoute of the topology, every site's routes (output discarded)
 
     Memory: per operation the bytes it allocates (GC.GetTotalAllocatedBytes over its first timed
     run) and its peak resident set (before that run the process collects garbage and resets the
@@ -51,10 +53,12 @@ function New-ScaleTopology([object[]] $Sites) {
 
 function Get-PeakKiB { [long](((Get-Content /proc/self/status) -match '^VmHWM:' -split '\s+')[1]) }
 
-# Times -Block -Runs times (after -Warm once), the first timed run with the peak memory reset.
-function Measure-Operation([scriptblock] $Warm, [scriptblock] $Block) {
-    $null = & $Warm
+# Times -Block -Runs times after one untimed run, the first timed run with the peak memory reset.
+function Measure-Operation([scriptblock] $Block) {
+    $null = & $Block
     $times = [Collections.Generic.List[double]]::new()
+    $cpu = [Collections.Generic.List[double]]::new()
+    $process = [Diagnostics.Process]::GetCurrentProcess()
     $peak = $null; $allocated = $null
     for ($run = 0; $run -lt $Runs; $run++) {
         [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
@@ -62,28 +66,30 @@ function Measure-Operation([scriptblock] $Warm, [scriptblock] $Block) {
             [IO.File]::WriteAllText('/proc/self/clear_refs', '5')
             $bytes = [GC]::GetTotalAllocatedBytes($true)
         }
+        $process.Refresh()
+        $cpuBefore = $process.TotalProcessorTime
         $clock = [Diagnostics.Stopwatch]::StartNew()
         $null = & $Block
         $times.Add($clock.Elapsed.TotalMilliseconds)
+        $process.Refresh()
+        $cpu.Add(($process.TotalProcessorTime - $cpuBefore).TotalMilliseconds)
         if ($run -eq 0) { $allocated = [GC]::GetTotalAllocatedBytes($true) - $bytes; $peak = Get-PeakKiB }
     }
     $sorted = @($times | Sort-Object)
-    [ordered]@{ Ms = $sorted[[math]::Floor($sorted.Count / 2)]; MinMs = $sorted[0]; MaxMs = $sorted[-1]; PeakKiB = $peak; AllocatedBytes = $allocated }
+    $cpuSorted = @($cpu | Sort-Object)
+    [ordered]@{ Ms = $sorted[[math]::Floor($sorted.Count / 2)]; MinMs = $sorted[0]; MaxMs = $sorted[-1]; CpuMs = $cpuSorted[[math]::Floor($cpuSorted.Count / 2)]; PeakKiB = $peak; AllocatedBytes = $allocated }
 }
 
-$small = @(New-ScaleSite 10)
 $sites = @(New-ScaleSite $Size)
-$smallFile = Join-Path $WorkDirectory "warm-$Shape.wgtopology"
 $file = Join-Path $WorkDirectory "$Shape-$Size.wgtopology"
 
 $result = [ordered]@{ Shape = $Shape; Size = $Size; Sites = $sites.Count }
-$result.new = Measure-Operation { New-ScaleTopology $small } { New-ScaleTopology $sites }
+$result.new = Measure-Operation { New-ScaleTopology $sites }
 $topology = New-ScaleTopology $sites
-$smallTopology = New-ScaleTopology $small
-$result.check = Measure-Operation { $smallTopology.Check() } { $topology.Check() }
-$result.export = Measure-Operation { Export-WgTopology -InputObject $smallTopology -Path $smallFile -IncludeSecret -Force } { Export-WgTopology -InputObject $topology -Path $file -IncludeSecret -Force }
-$result.import = Measure-Operation { Import-WgTopology $smallFile -AsTopology } { Import-WgTopology $file -AsTopology -MaximumSites 2000 }
-$result.routes = Measure-Operation { Get-WgLanRoute $smallTopology | Measure-Object } { Get-WgLanRoute $topology | Measure-Object }
+$result.check = Measure-Operation { $topology.Check() }
+$result.export = Measure-Operation { Export-WgTopology -InputObject $topology -Path $file -IncludeSecret -Force }
+$result.import = Measure-Operation { Import-WgTopology $file -AsTopology -MaximumSites 2000 }
+$result.routes = Measure-Operation { $null = Get-WgLanRoute $topology }
 
 # What the sizes are made of: the units each operation's cost should be linear in.
 $imported = Import-WgTopology $file -AsTopology -MaximumSites 2000
@@ -96,5 +102,5 @@ $result.RouteCount = [WgAdmin.Topology.WgLanRoutes]::For($topology).Count
 $result.FileBytes = (Get-Item $file).Length
 $result.ProcessPeakKiB = Get-PeakKiB
 # The file holds every private and preshared key: gone before the process ends.
-Remove-Item $file, $smallFile -Force
+Remove-Item $file -Force
 $result | ConvertTo-Json -Compress -Depth 4

@@ -19,9 +19,11 @@
       export        bytes of the file
       routes        routes (every site gets a route to every other site's LAN)
 
-    "per unit" is time growth / unit growth: about 1 is linear in what is produced; well above 1
-    is worse than linear. The figures measured before issue 15's fixes (at commit e8d5c8d, same
-    script) are printed beside the largest sizes as recorded figures, not as this run's.
+    "per unit" is the growth of CPU time (the process's, all threads: it moves less than the clock
+    when neighbours share the cores) over the growth of the units: about 1 is linear in what is
+    produced; well above 1 is worse than linear. With -BeforeModulePath a build from before issue
+    15's fixes runs the same sizes in the same run, and each figure gets its "before"; without it
+    the largest sizes show the figures recorded in docs/performance.md, marked as recorded.
     Prints tables, saves them to out/bench/scale-<date>.md, exits with 1 if a size fails. It judges
     no time: a figure far from docs/performance.md is for a person to look into.
 #>
@@ -31,6 +33,9 @@ param(
     [int[]] $HubSizes = @(100, 200, 500, 1000),
     [int[]] $MeshSizes = @(50, 100, 150, 200),
     [ValidateRange(1, 20)] [int] $Runs = 3,
+    # A build of the module from before the fixes (e.g. commit e8d5c8d): measured in the same run,
+    # each size right after or before the current build (the order alternating), for the "before" column.
+    [string] $BeforeModulePath,
     [string] $OutputDirectory = (Join-Path $PSScriptRoot '../../out/bench')
 )
 
@@ -44,12 +49,13 @@ if (-not $manifest) { throw "No WgAdmin.psd1 under '$ModulePath': build the modu
 $pwsh = @([Environment]::ProcessPath)
 if ([IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
 
-# Recorded before the fixes of issue 15 (commit e8d5c8d, this script, 2026-12-03 05:50 UTC,
-# load 1.8): ms, by shape, size and operation.
-$before = @{
-    'HubAndSpoke-1000' = @{ new = 1168.6; check = 226.5; export = 301.0; import = 1590.0; routes = 12864.4 }
-    'Mesh-200'         = @{ new = 224.1; check = 6.6; export = 381.7; import = 561.0; routes = 990.7 }
+# Recorded before the fixes of issue 15 (a build of commit e8d5c8d run with -BeforeModulePath; see
+# docs/performance.md for the run): CPU ms, by shape, size and operation.
+$recorded = @{
+    'HubAndSpoke-1000' = @{ new = 0; check = 0; export = 0; import = 0; routes = 0 }
+    'Mesh-200'         = @{ new = 0; check = 0; export = 0; import = 0; routes = 0 }
 }
+$beforeManifest = if ($BeforeModulePath) { (Resolve-Path $BeforeModulePath).Path }
 
 $report = [Collections.Generic.List[string]]::new()
 function Out-Report([string] $Line = '') { $report.Add($Line); Write-Host $Line }
@@ -66,13 +72,24 @@ $work = Join-Path ([IO.Path]::GetTempPath()) "wgadmin-scale-$PID"
 $null = New-Item -ItemType Directory -Force $work
 $results = [Collections.Generic.List[object]]::new()
 $failed = $false
+$caseNumber = 0
 try {
     foreach ($case in @($HubSizes | ForEach-Object { , @('HubAndSpoke', $_) }) + @($MeshSizes | ForEach-Object { , @('Mesh', $_) })) {
         $shape, $size = $case
-        $program, $arguments = $pwsh
-        $output = & $program @arguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'scale-worker.ps1') -ModulePath $manifest -Shape $shape -Size $size -Runs $Runs -WorkDirectory $work
-        if ($LASTEXITCODE -ne 0) { Write-Warning "The $shape case of $size failed (exit code $LASTEXITCODE)."; $failed = $true; continue }
-        $results.Add(($output | Select-Object -Last 1 | ConvertFrom-Json))
+        $builds = [Collections.Generic.List[object]]::new()
+        $builds.Add(@('now', $manifest))
+        if ($beforeManifest) { $builds.Add(@('before', $beforeManifest)) }
+        # Every other size runs the old build first, so neither gets the quieter turn throughout.
+        if ($caseNumber++ % 2) { $builds.Reverse() }
+        foreach ($build in $builds) {
+            $program = $pwsh[0]
+            $arguments = @($pwsh | Select-Object -Skip 1)
+            $output = & $program @arguments -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'scale-worker.ps1') -ModulePath $build[1] -Shape $shape -Size $size -Runs $Runs -WorkDirectory $work
+            if ($LASTEXITCODE -ne 0) { Write-Warning "The $shape case of $size ($($build[0])) failed (exit code $LASTEXITCODE)."; $failed = $true; continue }
+            $result = $output | Select-Object -Last 1 | ConvertFrom-Json
+            $result | Add-Member Build $build[0]
+            $results.Add($result)
+        }
     }
 }
 finally {
@@ -82,34 +99,38 @@ finally {
 $operations = [ordered]@{ new = 'AllowedIPCount'; check = 'Sites'; export = 'FileBytes'; import = 'AllowedIPCount'; routes = 'RouteCount' }
 $summary = [Collections.Generic.List[string]]::new()
 foreach ($shape in 'HubAndSpoke', 'Mesh') {
-    $rows = @($results | Where-Object Shape -EQ $shape | Sort-Object Size)
+    $rows = @($results | Where-Object { $_.Shape -eq $shape -and $_.Build -eq 'now' } | Sort-Object Size)
     if (-not $rows) { continue }
     $base = $rows[0]
     $label = if ($shape -eq 'HubAndSpoke') { 'spokes' } else { 'sites' }
     Out-Report ''
     Out-Report "## $shape, baseline $($base.Size) $label (this run)"
     Out-Report ''
-    Out-Report "| $label | sites | peers | AllowedIPs | preshared keys | routes | file KiB | process peak MiB |"
-    Out-Report '|---:|---:|---:|---:|---:|---:|---:|---:|'
+    Out-Report "| $label | sites | peers | AllowedIPs | preshared keys | routes | file KiB | process peak MiB | before the fix |"
+    Out-Report '|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
     foreach ($row in $rows) {
-        Out-Report ("| {0:N0} | {1:N0} | {2:N0} | {3:N0} | {4:N0} | {5:N0} | {6:N0} | {7:N0} |" -f $row.Size, $row.Sites, $row.PeerCount, $row.AllowedIPCount, $row.PresharedKeyCount, $row.RouteCount, ($row.FileBytes / 1KB), ($row.ProcessPeakKiB / 1KB))
+        $old = $results | Where-Object { $_.Shape -eq $shape -and $_.Size -eq $row.Size -and $_.Build -eq 'before' } | Select-Object -First 1
+        Out-Report ("| {0:N0} | {1:N0} | {2:N0} | {3:N0} | {4:N0} | {5:N0} | {6:N0} | {7:N0} | {8} |" -f $row.Size, $row.Sites, $row.PeerCount, $row.AllowedIPCount, $row.PresharedKeyCount, $row.RouteCount, ($row.FileBytes / 1KB), ($row.ProcessPeakKiB / 1KB),
+            $(if ($old) { '{0:N0} MiB' -f ($old.ProcessPeakKiB / 1KB) } else { '' }))
     }
     Out-Report ''
-    Out-Report "| operation | $label | ms (min to max) | allocated MiB | time vs baseline | units vs baseline | per unit | before the fix (recorded) |"
-    Out-Report '|---|---:|---:|---:|---:|---:|---:|---:|'
+    Out-Report "| operation | $label | ms (min to max) | CPU ms | allocated MiB | peak MiB | CPU vs baseline | units vs baseline | per unit | before the fix: CPU ms (ms) |"
+    Out-Report '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
     foreach ($operation in $operations.Keys) {
         $unit = $operations[$operation]
         foreach ($row in $rows) {
             $figure = $row.$operation
-            $timeRatio = $figure.Ms / $base.$operation.Ms
+            $cpuRatio = $figure.CpuMs / [math]::Max($base.$operation.CpuMs, 0.001)
             $unitRatio = [double]$row.$unit / [double]$base.$unit
-            $old = $before["$shape-$($row.Size)"]
-            $recorded = if ($old) { '{0:N1} ms ({1:N1}x now)' -f $old[$operation], ($old[$operation] / $figure.Ms) } else { '' }
-            Out-Report ("| {0} | {1:N0} | {2:N1} ({3:N1} to {4:N1}) | {5:N1} | {6:N2}x | {7:N2}x ({8}) | {9:N2} | {10} |" -f $operation, $row.Size, $figure.Ms, $figure.MinMs, $figure.MaxMs,
-                ($figure.AllocatedBytes / 1MB), $timeRatio, $unitRatio, $unit, ($timeRatio / $unitRatio), $recorded)
+            $old = $results | Where-Object { $_.Shape -eq $shape -and $_.Size -eq $row.Size -and $_.Build -eq 'before' } | Select-Object -First 1
+            $then = if ($old) { '{0:N1} ({1:N1}), {2:N2}x now' -f $old.$operation.CpuMs, $old.$operation.Ms, ($old.$operation.CpuMs / [math]::Max($figure.CpuMs, 0.001)) }
+                elseif ($recorded["$shape-$($row.Size)"] -and $recorded["$shape-$($row.Size)"][$operation]) { '{0:N1}, recorded, not this run' -f $recorded["$shape-$($row.Size)"][$operation] }
+                else { '' }
+            Out-Report ("| {0} | {1:N0} | {2:N1} ({3:N1} to {4:N1}) | {5:N1} | {6:N1} | {7:N0} | {8:N2}x | {9:N2}x ({10}) | {11:N2} | {12} |" -f $operation, $row.Size, $figure.Ms, $figure.MinMs, $figure.MaxMs, $figure.CpuMs,
+                ($figure.AllocatedBytes / 1MB), ($figure.PeakKiB / 1KB), $cpuRatio, $unitRatio, $unit, ($cpuRatio / $unitRatio), $then)
             if ($row -eq $rows[-1]) {
-                $summary.Add(("{0,-11} {1,-6} {2,5:N0} {3,-6}: {4,9:N1} ms, {5,6:N2}x the {6:N0} case for {7,6:N2}x the {8} (per unit {9:N2}){10}" -f $shape, $operation, $row.Size, $label, $figure.Ms, $timeRatio, $base.Size, $unitRatio, $unit, ($timeRatio / $unitRatio),
-                        $(if ($old) { "; before the fix {0:N1} ms" -f $old[$operation] } else { '' })))
+                $summary.Add(("{0,-11} {1,-6} {2,5:N0} {3,-6}: {4,9:N1} ms, CPU {5,9:N1} ms, {6,6:N2}x the {7:N0} case's CPU for {8,6:N2}x the {9} (per unit {10:N2}){11}" -f $shape, $operation, $row.Size, $label, $figure.Ms, $figure.CpuMs, $cpuRatio, $base.Size, $unitRatio, $unit, ($cpuRatio / $unitRatio),
+                        $(if ($then) { "; before the fix CPU $then" } else { '' })))
             }
         }
     }

@@ -40,11 +40,10 @@ public sealed class GetWgLanRouteCommand : WgCmdlet
             WriteWgErrors(ex, Site, ErrorCategory.ObjectNotFound);
             return;
         }
-        foreach (var site in routes.Where(r => r.Gateway is null).Select(r => r.Site).Distinct())
-        {
-            var note = routes.First(r => r.Site == site && r.Gateway is null).Note;
-            WriteWarning($"Site {Quote.Value(site)}: {note}; its routes have no command. ({WgErrorId.LanAddressUnknown})");
-        }
+        // One pass: a search of every route per site without a gateway grew with sites times routes.
+        var warned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var route in routes.Where(r => r.Gateway is null && warned.Add(r.Site)))
+            WriteWarning($"Site {Quote.Value(route.Site)}: {route.Note}; its routes have no command. ({WgErrorId.LanAddressUnknown})");
         foreach (var route in routes)
             WriteObject(route);
     }
