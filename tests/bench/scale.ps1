@@ -20,8 +20,9 @@
       routes        routes (every site gets a route to every other site's LAN)
 
     "per unit" is the growth of CPU time (the process's, all threads: it moves less than the clock
-    when neighbours share the cores) over the growth of the units: about 1 is linear in what is
-    produced; well above 1 is worse than linear. With -BeforeModulePath a build from before issue
+    when neighbours share the cores) and of the bytes allocated (which do not move with the load
+    at all) over the growth of the units: about 1 is linear in what is produced; well above 1 is
+    worse than linear. With -BeforeModulePath a build from before issue
     15's fixes runs the same sizes in the same run, and each figure gets its "before"; without it
     the largest sizes show the figures recorded in docs/performance.md, marked as recorded.
     Prints tables, saves them to out/bench/scale-<date>.md, exits with 1 if a size fails. It judges
@@ -114,22 +115,23 @@ foreach ($shape in 'HubAndSpoke', 'Mesh') {
             $(if ($old) { '{0:N0} MiB' -f ($old.ProcessPeakKiB / 1KB) } else { '' }))
     }
     Out-Report ''
-    Out-Report "| operation | $label | ms (min to max) | CPU ms | allocated MiB | peak MiB | CPU vs baseline | units vs baseline | per unit | before the fix: CPU ms (ms) |"
-    Out-Report '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+    Out-Report "| operation | $label | ms (min to max) | CPU ms | allocated MiB | peak MiB | CPU vs baseline | allocated vs baseline | units vs baseline | per unit: CPU, allocated | before the fix: CPU ms (ms), allocated MiB |"
+    Out-Report '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
     foreach ($operation in $operations.Keys) {
         $unit = $operations[$operation]
         foreach ($row in $rows) {
             $figure = $row.$operation
             $cpuRatio = $figure.CpuMs / [math]::Max($base.$operation.CpuMs, 0.001)
+            $allocatedRatio = [double]$figure.AllocatedBytes / [math]::Max([double]$base.$operation.AllocatedBytes, 1)
             $unitRatio = [double]$row.$unit / [double]$base.$unit
             $old = $results | Where-Object { $_.Shape -eq $shape -and $_.Size -eq $row.Size -and $_.Build -eq 'before' } | Select-Object -First 1
-            $then = if ($old) { '{0:N1} ({1:N1}), {2:N2}x now' -f $old.$operation.CpuMs, $old.$operation.Ms, ($old.$operation.CpuMs / [math]::Max($figure.CpuMs, 0.001)) }
+            $then = if ($old) { '{0:N1} ({1:N1}), {2:N1} MiB: {3:N2}x the CPU now' -f $old.$operation.CpuMs, $old.$operation.Ms, ($old.$operation.AllocatedBytes / 1MB), ($old.$operation.CpuMs / [math]::Max($figure.CpuMs, 0.001)) }
                 elseif ($recorded["$shape-$($row.Size)"] -and $recorded["$shape-$($row.Size)"][$operation]) { '{0:N1}, recorded, not this run' -f $recorded["$shape-$($row.Size)"][$operation] }
                 else { '' }
-            Out-Report ("| {0} | {1:N0} | {2:N1} ({3:N1} to {4:N1}) | {5:N1} | {6:N1} | {7:N0} | {8:N2}x | {9:N2}x ({10}) | {11:N2} | {12} |" -f $operation, $row.Size, $figure.Ms, $figure.MinMs, $figure.MaxMs, $figure.CpuMs,
-                ($figure.AllocatedBytes / 1MB), ($figure.PeakKiB / 1KB), $cpuRatio, $unitRatio, $unit, ($cpuRatio / $unitRatio), $then)
+            Out-Report ("| {0} | {1:N0} | {2:N1} ({3:N1} to {4:N1}) | {5:N1} | {6:N1} | {7:N0} | {8:N2}x | {9:N2}x | {10:N2}x ({11}) | {12:N2}, {13:N2} | {14} |" -f $operation, $row.Size, $figure.Ms, $figure.MinMs, $figure.MaxMs, $figure.CpuMs,
+                ($figure.AllocatedBytes / 1MB), ($figure.PeakKiB / 1KB), $cpuRatio, $allocatedRatio, $unitRatio, $unit, ($cpuRatio / $unitRatio), ($allocatedRatio / $unitRatio), $then)
             if ($row -eq $rows[-1]) {
-                $summary.Add(("{0,-11} {1,-6} {2,5:N0} {3,-6}: {4,9:N1} ms, CPU {5,9:N1} ms, {6,6:N2}x the {7:N0} case's CPU for {8,6:N2}x the {9} (per unit {10:N2}){11}" -f $shape, $operation, $row.Size, $label, $figure.Ms, $figure.CpuMs, $cpuRatio, $base.Size, $unitRatio, $unit, ($cpuRatio / $unitRatio),
+                $summary.Add(("{0,-11} {1,-6} {2,5:N0} {3,-6}: {4,9:N1} ms, CPU {5,9:N1} ms, {6,7:N1} MiB; vs the {7:N0} case: CPU {8,6:N2}x, allocated {9,6:N2}x, {10} {11,6:N2}x (per unit {12:N2}, {13:N2}){14}" -f $shape, $operation, $row.Size, $label, $figure.Ms, $figure.CpuMs, ($figure.AllocatedBytes / 1MB), $base.Size, $cpuRatio, $allocatedRatio, $unit, $unitRatio, ($cpuRatio / $unitRatio), ($allocatedRatio / $unitRatio),
                         $(if ($then) { "; before the fix CPU $then" } else { '' })))
             }
         }
