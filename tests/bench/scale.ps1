@@ -127,7 +127,7 @@ foreach ($shape in 'HubAndSpoke', 'Mesh') {
             $unitRatio = [double]$row.$unit / [double]$base.$unit
             $old = $results | Where-Object { $_.Shape -eq $shape -and $_.Size -eq $row.Size -and $_.Build -eq 'before' } | Select-Object -First 1
             $then = if ($old) { '{0:N1} ({1:N1}), {2:N1} MiB: {3:N2}x the CPU now' -f $old.$operation.CpuMs, $old.$operation.Ms, ($old.$operation.AllocatedBytes / 1MB), ($old.$operation.CpuMs / [math]::Max($figure.CpuMs, 0.001)) }
-                elseif ($recorded["$shape-$($row.Size)"] -and $recorded["$shape-$($row.Size)"][$operation]) { '{0:N1} CPU ms, recorded at e8d5c8d, not this run' -f $recorded["$shape-$($row.Size)"][$operation] }
+                elseif ($recorded["$shape-$($row.Size)"] -and $recorded["$shape-$($row.Size)"][$operation]) { '{0:N1} ms, recorded at e8d5c8d, not this run' -f $recorded["$shape-$($row.Size)"][$operation] }
                 else { '' }
             Out-Report ("| {0} | {1:N0} | {2:N1} ({3:N1} to {4:N1}) | {5:N1} | {6:N1} | {7:N0} | {8:N2}x | {9:N2}x | {10:N2}x ({11}) | {12:N2}, {13:N2} | {14} |" -f $operation, $row.Size, $figure.Ms, $figure.MinMs, $figure.MaxMs, $figure.CpuMs,
                 ($figure.AllocatedBytes / 1MB), ($figure.PeakKiB / 1KB), $cpuRatio, $allocatedRatio, $unitRatio, $unit, ($cpuRatio / $unitRatio), ($allocatedRatio / $unitRatio), $then)

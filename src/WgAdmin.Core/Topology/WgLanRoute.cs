@@ -43,7 +43,15 @@ public static class WgLanRoutes
     /// site's <see cref="WgSite.LanAddress"/>; for a site without one, <paramref name="gatewayAddresses"/>
     /// (read from its gateway, one per address family) when given, with <paramref name="siteName"/> only.
     /// </summary>
-    public static IReadOnlyList<WgLanRoute> For(WgTopology topology, string? siteName = null, IReadOnlyList<IPAddress>? gatewayAddresses = null)
+    public static IReadOnlyList<WgLanRoute> For(WgTopology topology, string? siteName = null, IReadOnlyList<IPAddress>? gatewayAddresses = null) =>
+        Enumerate(topology, siteName, gatewayAddresses).ToList();
+
+    /// <summary>
+    /// The routes of <see cref="For"/>, one at a time: a hub with 1,000 spokes has a million, and
+    /// Get-WgLanRoute writes each as it is made instead of holding them all. The arguments are
+    /// checked (and an unknown site refused) here, before the first route.
+    /// </summary>
+    public static IEnumerable<WgLanRoute> Enumerate(WgTopology topology, string? siteName = null, IReadOnlyList<IPAddress>? gatewayAddresses = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         if (gatewayAddresses is not null && siteName is null)
@@ -54,13 +62,17 @@ public static class WgLanRoutes
             throw new WgException(new WgError(WgErrorId.SiteNotFound,
                 $"The topology has no site {Quote.Value(siteName)} (it has {string.Join(", ", sites.Select(s => Quote.Value(s.Name)))}).", Offender: siteName));
 
+        return Routes(sites, selected, gatewayAddresses ?? Array.Empty<IPAddress>());
+    }
+
+    private static IEnumerable<WgLanRoute> Routes(List<WgSite> sites, List<WgSite> selected, IReadOnlyList<IPAddress> gatewayAddresses)
+    {
         // Once per site, not once per pair of sites: each far LAN's network, its range and its text.
         var lans = sites.Select(s => s.LanPrefix.Where(p => p.Length > 0).Select(p => new Lan(p.ToNetwork())).ToArray()).ToList();
-        var routes = new List<WgLanRoute>();
         foreach (var site in selected)
         {
             var own = site.LanPrefix.Select(p => new Lan(p.ToNetwork())).ToArray();
-            var hop = new NextHop(site, gatewayAddresses ?? Array.Empty<IPAddress>());
+            var hop = new NextHop(site, gatewayAddresses);
             var seen = new HashSet<WgPrefix>();
             for (var far = 0; far < sites.Count; far++)
             {
@@ -71,11 +83,10 @@ public static class WgLanRoutes
                     // A prefix inside the site's own LAN is on-link there: no route (the overlap check refuses such topologies anyway).
                     if (!seen.Add(destination.Network) || own.Any(o => o.Overlaps(destination)))
                         continue;
-                    routes.Add(hop.Route(sites[far], destination));
+                    yield return hop.Route(sites[far], destination);
                 }
             }
         }
-        return routes;
     }
 
     /// <summary>A far LAN as a route needs it: the network, its text, and its first and last address for the overlap test.</summary>

@@ -30,21 +30,24 @@ public sealed class GetWgLanRouteCommand : WgCmdlet
         // Each interface piped stands for its topology: list the topology once.
         if (!_listed.Add(topology))
             return;
-        IReadOnlyList<WgLanRoute> routes;
+        IEnumerable<WgLanRoute> routes;
         try
         {
-            routes = WgLanRoutes.For(topology, Site);
+            routes = WgLanRoutes.Enumerate(topology, Site);
         }
         catch (WgException ex)
         {
             WriteWgErrors(ex, Site, ErrorCategory.ObjectNotFound);
             return;
         }
-        // One pass: a search of every route per site without a gateway grew with sites times routes.
+        // Written as they are made (a hub of 1,000 spokes has a million routes), each site's
+        // warning before its first route without a gateway.
         var warned = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var route in routes.Where(r => r.Gateway is null && warned.Add(r.Site)))
-            WriteWarning($"Site {Quote.Value(route.Site)}: {route.Note}; its routes have no command. ({WgErrorId.LanAddressUnknown})");
         foreach (var route in routes)
+        {
+            if (route.Gateway is null && warned.Add(route.Site))
+                WriteWarning($"Site {Quote.Value(route.Site)}: {route.Note}; its routes have no command. ({WgErrorId.LanAddressUnknown})");
             WriteObject(route);
+        }
     }
 }

@@ -113,4 +113,17 @@ public class LanRouteScaleTests
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Select(Fields), WgLanRoutes.For(topology, site, addresses).Select(Fields));
     }
+
+    /// <summary>Enumerate gives the routes one at a time, but an unknown site is refused when it is called, before any route is asked for.</summary>
+    [Fact]
+    public void EnumerateRefusesAnUnknownSiteAtOnceAndGivesWhatForGives()
+    {
+        var topology = Mixed();
+
+        var error = Assert.Single(Assert.Throws<WgException>(() => WgLanRoutes.Enumerate(topology, "no-such-site")).Errors);
+
+        Assert.Equal(WgErrorId.SiteNotFound, error.ErrorId);
+        Assert.Throws<ArgumentException>(() => WgLanRoutes.Enumerate(topology, null, [IPAddress.Loopback]));
+        Assert.Equal(WgLanRoutes.For(topology, "site-007").Select(Fields), WgLanRoutes.Enumerate(topology, "site-007").Select(Fields));
+    }
 }
