@@ -13,7 +13,10 @@
       check    WgTopology.Check() alone: names, prefixes, the LAN overlap check, tunnel room
       export   Export-WgTopology -IncludeSecret -Force to a file (mode 0600)
       import   Import-WgTopology -AsTopology of that file: parse, checks, build
-      routes   Get-WgLanRoute of the topology, every site's routes (output discarded)
+      routes   $null = Get-WgLanRoute of the topology, every site's routes (PowerShell collects them)
+
+    Before all of these, once and untimed, the peak memory of Get-WgLanRoute | Out-Null, while the
+    heap is still small: what a consumer that takes each route as it comes (Export-Csv) costs.
 
     Memory: per operation the bytes it allocates (GC.GetTotalAllocatedBytes over its first timed
     run) and its peak resident set (before that run the process collects garbage and resets the
@@ -84,8 +87,15 @@ $sites = @(New-ScaleSite $Size)
 $file = Join-Path $WorkDirectory "$Shape-$Size.wgtopology"
 
 $result = [ordered]@{ Shape = $Shape; Size = $Size; Sites = $sites.Count }
-$result.new = Measure-Operation { New-ScaleTopology $sites }
 $topology = New-ScaleTopology $sites
+# First, while the heap is small, what the routes cost in memory when piped on, each route taken
+# as it comes (as Export-Csv would; `$null = ...` below collects them all first): untimed, once.
+[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+$result.RoutesPipedRssBeforeKiB = [long](((Get-Content /proc/self/status) -match '^VmRSS:' -split '\s+')[1])
+[IO.File]::WriteAllText('/proc/self/clear_refs', '5')
+Get-WgLanRoute $topology | Out-Null
+$result.RoutesPipedPeakKiB = Get-PeakKiB
+$result.new = Measure-Operation { New-ScaleTopology $sites }
 $result.check = Measure-Operation { $topology.Check() }
 $result.export = Measure-Operation { Export-WgTopology -InputObject $topology -Path $file -IncludeSecret -Force }
 $result.import = Measure-Operation { Import-WgTopology $file -AsTopology -MaximumSites 2000 }

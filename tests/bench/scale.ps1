@@ -51,11 +51,11 @@ $pwsh = @([Environment]::ProcessPath)
 if ([IO.Path]::GetFileNameWithoutExtension($pwsh[0]) -eq 'dotnet') { $pwsh += Join-Path $PSHOME 'pwsh.dll' }
 
 # Recorded before the fixes of issue 15: a build of commit e8d5c8d measured with -BeforeModulePath
-# in the run of 2026-12-03 06:03 UTC (docs/performance.md, "1,000 sites"): CPU ms, by shape, size
+# in the run of 2026-12-03 06:34 UTC (docs/performance.md, "1,000 sites"): CPU ms, by shape, size
 # and operation.
 $recorded = @{
-    'HubAndSpoke-1000' = @{ new = 774.1; check = 136.8; export = 174.8; import = 609.0; routes = 2232.4 }
-    'Mesh-200'         = @{ new = 518.7; check = 26.3; export = 251.6; import = 633.2; routes = 123.2 }
+    'HubAndSpoke-1000' = @{ new = 913.1; check = 154.8; export = 145.8; import = 804.5; routes = 3276.4 }
+    'Mesh-200'         = @{ new = 236.9; check = 21.8; export = 608.3; import = 733.8; routes = 102.0 }
 }
 $beforeManifest = if ($BeforeModulePath) { (Resolve-Path $BeforeModulePath).Path }
 
@@ -108,12 +108,13 @@ foreach ($shape in 'HubAndSpoke', 'Mesh') {
     Out-Report ''
     Out-Report "## $shape, baseline $($base.Size) $label (this run)"
     Out-Report ''
-    Out-Report "| $label | sites | peers | AllowedIPs | preshared keys | routes | file KiB | process peak MiB | before the fix |"
-    Out-Report '|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+    Out-Report "| $label | sites | peers | AllowedIPs | preshared keys | routes | file KiB | process peak MiB | Get-WgLanRoute piped on: peak MiB (resident before) | before the fix: process peak, piped routes peak |"
+    Out-Report '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
     foreach ($row in $rows) {
         $old = $results | Where-Object { $_.Shape -eq $shape -and $_.Size -eq $row.Size -and $_.Build -eq 'before' } | Select-Object -First 1
-        Out-Report ("| {0:N0} | {1:N0} | {2:N0} | {3:N0} | {4:N0} | {5:N0} | {6:N0} | {7:N0} | {8} |" -f $row.Size, $row.Sites, $row.PeerCount, $row.AllowedIPCount, $row.PresharedKeyCount, $row.RouteCount, ($row.FileBytes / 1KB), ($row.ProcessPeakKiB / 1KB),
-            $(if ($old) { '{0:N0} MiB' -f ($old.ProcessPeakKiB / 1KB) } else { '' }))
+        Out-Report ("| {0:N0} | {1:N0} | {2:N0} | {3:N0} | {4:N0} | {5:N0} | {6:N0} | {7:N0} | {8:N0} ({9:N0}) | {10} |" -f $row.Size, $row.Sites, $row.PeerCount, $row.AllowedIPCount, $row.PresharedKeyCount, $row.RouteCount, ($row.FileBytes / 1KB), ($row.ProcessPeakKiB / 1KB),
+            ($row.RoutesPipedPeakKiB / 1KB), ($row.RoutesPipedRssBeforeKiB / 1KB),
+            $(if ($old) { '{0:N0} MiB, {1:N0} MiB ({2:N0})' -f ($old.ProcessPeakKiB / 1KB), ($old.RoutesPipedPeakKiB / 1KB), ($old.RoutesPipedRssBeforeKiB / 1KB) } else { '' }))
     }
     Out-Report ''
     Out-Report "| operation | $label | ms (min to max) | CPU ms | allocated MiB | peak MiB | CPU vs baseline | allocated vs baseline | units vs baseline | per unit: CPU, allocated | before the fix: CPU ms (ms), allocated MiB |"
