@@ -355,6 +355,8 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw 'Start-up benchmark failed.' }
     Invoke-ChildPwsh (Join-Path $root 'tests/bench/hostile.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'))
     if ($LASTEXITCODE -ne 0) { throw 'Hostile-input benchmark failed.' }
+    Invoke-ChildPwsh (Join-Path $root 'tests/bench/scale.ps1') @('-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'))
+    if ($LASTEXITCODE -ne 0) { throw 'Scale benchmark failed.' }
 }
 
 # Remote-apply benchmarks in a 24-gateway lab (50 with Fleet), run inside its ops namespace (root

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using WgAdmin.Net;
 
 namespace WgAdmin.Topology;
@@ -42,7 +43,15 @@ public static class WgLanRoutes
     /// site's <see cref="WgSite.LanAddress"/>; for a site without one, <paramref name="gatewayAddresses"/>
     /// (read from its gateway, one per address family) when given, with <paramref name="siteName"/> only.
     /// </summary>
-    public static IReadOnlyList<WgLanRoute> For(WgTopology topology, string? siteName = null, IReadOnlyList<IPAddress>? gatewayAddresses = null)
+    public static IReadOnlyList<WgLanRoute> For(WgTopology topology, string? siteName = null, IReadOnlyList<IPAddress>? gatewayAddresses = null) =>
+        Enumerate(topology, siteName, gatewayAddresses).ToList();
+
+    /// <summary>
+    /// The routes of <see cref="For"/>, one at a time: a hub with 1,000 spokes has a million, and
+    /// Get-WgLanRoute writes each as it is made instead of holding them all. The arguments are
+    /// checked (and an unknown site refused) here, before the first route.
+    /// </summary>
+    public static IEnumerable<WgLanRoute> Enumerate(WgTopology topology, string? siteName = null, IReadOnlyList<IPAddress>? gatewayAddresses = null)
     {
         ArgumentNullException.ThrowIfNull(topology);
         if (gatewayAddresses is not null && siteName is null)
@@ -53,45 +62,86 @@ public static class WgLanRoutes
             throw new WgException(new WgError(WgErrorId.SiteNotFound,
                 $"The topology has no site {Quote.Value(siteName)} (it has {string.Join(", ", sites.Select(s => Quote.Value(s.Name)))}).", Offender: siteName));
 
-        var routes = new List<WgLanRoute>();
+        return Routes(sites, selected, gatewayAddresses ?? Array.Empty<IPAddress>());
+    }
+
+    private static IEnumerable<WgLanRoute> Routes(List<WgSite> sites, List<WgSite> selected, IReadOnlyList<IPAddress> gatewayAddresses)
+    {
+        // Once per site, not once per pair of sites: each far LAN's network, its range and its text.
+        var lans = sites.Select(s => s.LanPrefix.Where(p => p.Length > 0).Select(p => new Lan(p.ToNetwork())).ToArray()).ToList();
         foreach (var site in selected)
         {
-            var own = site.LanPrefix.Select(p => p.ToNetwork()).ToList();
+            var own = site.LanPrefix.Select(p => new Lan(p.ToNetwork())).ToArray();
+            var hop = new NextHop(site, gatewayAddresses);
             var seen = new HashSet<WgPrefix>();
-            foreach (var far in sites.Where(s => s != site))
+            for (var far = 0; far < sites.Count; far++)
             {
-                foreach (var destination in far.LanPrefix.Where(p => p.Length > 0).Select(p => p.ToNetwork()))
+                if (sites[far] == site)
+                    continue;
+                foreach (var destination in lans[far])
                 {
                     // A prefix inside the site's own LAN is on-link there: no route (the overlap check refuses such topologies anyway).
-                    if (!seen.Add(destination) || own.Any(o => o.Overlaps(destination)))
+                    if (!seen.Add(destination.Network) || own.Any(o => o.Overlaps(destination)))
                         continue;
-                    routes.Add(Route(site, far, destination, gatewayAddresses ?? Array.Empty<IPAddress>()));
+                    yield return hop.Route(sites[far], destination);
                 }
             }
         }
-        return routes;
     }
 
-    private static WgLanRoute Route(WgSite site, WgSite far, WgPrefix destination, IReadOnlyList<IPAddress> gatewayAddresses)
+    /// <summary>A far LAN as a route needs it: the network, its text, and its first and last address for the overlap test.</summary>
+    private sealed class Lan
     {
-        var known = site.LanAddress is { } given ? new[] { given } : gatewayAddresses;
-        var gateway = known.FirstOrDefault(a => a.AddressFamily == destination.Family);
-        string? note = null;
-        if (known.Count == 0)
-            note = $"the LAN address of the gateway of site {Quote.Value(site.Name)} is unknown: give New-WgSite -LanAddress (or the site's -ComputerName, for Set-WgLanRoute to read it from the gateway)";
-        else if (gateway is null)
-            note = $"the gateway's LAN address {string.Join(", ", known)} is not of the destination's address family";
-        else if (site.Cloud)
-            note = CloudNote;
-        return new WgLanRoute
+        public Lan(WgPrefix network)
         {
-            Site = site.Name,
-            DestinationSite = far.Name,
-            Destination = destination.ToString(),
-            Gateway = gateway?.ToString(),
-            Command = gateway is null ? null : $"ip {(destination.IsIPv6 ? "-6 " : "")}route replace {destination} via {gateway}",
-            Note = note,
-        };
+            Network = network;
+            Text = network.ToString();
+            First = AddressSpace.ToNumber(network.Address);
+            var hostBits = AddressSpace.Bits(network.Family) - network.Length;
+            // UInt128 shifts by 128 come back as shifts by 0: ::/0 is the whole space.
+            Last = hostBits == 128 ? UInt128.MaxValue : First + ((UInt128.One << hostBits) - 1);
+        }
+
+        public WgPrefix Network { get; }
+        public string Text { get; }
+        private UInt128 First { get; }
+        private UInt128 Last { get; }
+
+        public bool Overlaps(Lan other) => Network.Family == other.Network.Family && First <= other.Last && other.First <= Last;
+    }
+
+    /// <summary>A site's next hop for each address family, and the note its routes carry, worked out once per site.</summary>
+    private sealed class NextHop(WgSite site, IReadOnlyList<IPAddress> gatewayAddresses)
+    {
+        private readonly IReadOnlyList<IPAddress> _known = site.LanAddress is { } given ? [given] : gatewayAddresses;
+        private (string? Gateway, string? Note)? _v4, _v6;
+
+        public WgLanRoute Route(WgSite far, Lan destination)
+        {
+            var (gateway, note) = destination.Network.IsIPv6 ? _v6 ??= For(AddressFamily.InterNetworkV6) : _v4 ??= For(AddressFamily.InterNetwork);
+            return new WgLanRoute
+            {
+                Site = site.Name,
+                DestinationSite = far.Name,
+                Destination = destination.Text,
+                Gateway = gateway,
+                Command = gateway is null ? null : string.Concat(destination.Network.IsIPv6 ? "ip -6 route replace " : "ip route replace ", destination.Text, " via ", gateway),
+                Note = note,
+            };
+        }
+
+        private (string?, string?) For(AddressFamily family)
+        {
+            var gateway = _known.FirstOrDefault(a => a.AddressFamily == family);
+            string? note = null;
+            if (_known.Count == 0)
+                note = $"the LAN address of the gateway of site {Quote.Value(site.Name)} is unknown: give New-WgSite -LanAddress (or the site's -ComputerName, for Set-WgLanRoute to read it from the gateway)";
+            else if (gateway is null)
+                note = $"the gateway's LAN address {string.Join(", ", _known)} is not of the destination's address family";
+            else if (site.Cloud)
+                note = CloudNote;
+            return (gateway?.ToString(), note);
+        }
     }
 
     /// <summary>The lines of /etc/wgadmin/lan-routes for routes that have a gateway: "PREFIX via ADDRESS".</summary>

@@ -234,10 +234,12 @@ public sealed class WgTopology
             .Select(s => s.Name).Distinct().ToList();
         var keys = WgPrivateKey.Generate(keyless.Count);
         var now = DateTimeOffset.UtcNow;
+        // By name, not a search of the sites per key: that grew with the square of the sites.
+        var byName = sites.ToLookup(s => s.Name, StringComparer.Ordinal);
         for (var i = 0; i < keyless.Count; i++)
         {
             _generatedKeys[keyless[i]] = keys[i];
-            foreach (var site in sites.Where(s => s.Name == keyless[i] && s.KeyCreated is null))
+            foreach (var site in byName[keyless[i]].Where(s => s.KeyCreated is null))
                 site.KeyCreated = now;
         }
         if (PresharedKeys && (Shape != WgTopologyShape.HubAndSpoke || sites.Any(s => s.Name == Hub)))

@@ -123,27 +123,21 @@ public static class WgTopologyCheck
                 taken.Add(p);
         }
 
-        for (var i = 0; i < sites.Count; i++)
+        // The overlapping pairs in the order a loop over every pair of sites meets them, so the proposals are the same.
+        foreach (var overlap in LanOverlapSweep.Find(sites.Select(s => s.LanPrefix).ToList()))
         {
-            for (var j = i + 1; j < sites.Count; j++)
-            {
-                foreach (var first in sites[i].LanPrefix.Where(p => p.Length > 0))
-                {
-                    foreach (var second in sites[j].LanPrefix.Where(p => p.Length > 0 && p.Overlaps(first)))
-                    {
-                        // The proposal is for the second site: renumbering either one would do.
-                        var proposal = AddressSpace.FindFree(second.Family, second.Length, taken);
-                        var advice = proposal is { } renumbered
-                            ? $", for example {Quote.Value(sites[j].Name)} to {Quote.Value(renumbered.ToString())}, which neither a site nor the tunnel uses"
-                            : " (no free private range of that size is left)";
-                        problems.Add(Error(WgErrorId.LanOverlap,
-                            $"The LAN prefix {Quote.Value(first.ToString())} of site {Quote.Value(sites[i].Name)} overlaps the LAN prefix {Quote.Value(second.ToString())} of site {Quote.Value(sites[j].Name)}: neither gateway could route to the other's LAN. Renumber one of them{advice}.",
-                            sites[j].Name, second.ToString()));
-                        if (proposal is not null)
-                            taken.Add(proposal.Value);
-                    }
-                }
-            }
+            var (firstSite, secondSite) = (sites[overlap.FirstSite], sites[overlap.SecondSite]);
+            var (first, second) = (firstSite.LanPrefix[overlap.First], secondSite.LanPrefix[overlap.Second]);
+            // The proposal is for the second site: renumbering either one would do.
+            var proposal = AddressSpace.FindFree(second.Family, second.Length, taken);
+            var advice = proposal is { } renumbered
+                ? $", for example {Quote.Value(secondSite.Name)} to {Quote.Value(renumbered.ToString())}, which neither a site nor the tunnel uses"
+                : " (no free private range of that size is left)";
+            problems.Add(Error(WgErrorId.LanOverlap,
+                $"The LAN prefix {Quote.Value(first.ToString())} of site {Quote.Value(firstSite.Name)} overlaps the LAN prefix {Quote.Value(second.ToString())} of site {Quote.Value(secondSite.Name)}: neither gateway could route to the other's LAN. Renumber one of them{advice}.",
+                secondSite.Name, second.ToString()));
+            if (proposal is not null)
+                taken.Add(proposal.Value);
         }
     }
 

@@ -78,7 +78,7 @@ public static class WgTopologyFile
 
         if (topology.PresharedKeys)
         {
-            var names = sites.Select(s => s.Name).ToList();
+            var names = new SiteNames(sites.Select(s => s.Name));
             // With secrets every pair's key (and its age); without, only the ages that are known.
             var keys = includeSecrets ? topology.PresharedKeyPairs().ToDictionary(p => (p.First, p.Second), p => (WgPresharedKey?)p.Key) : new();
             foreach (var (first, second, _) in topology.PresharedKeyAges().Where(a => !keys.ContainsKey((a.First, a.Second))))
@@ -293,7 +293,7 @@ public static class WgTopologyFile
                 lineOf.TryAdd(made.Name, draft.Line);
             }
         }
-        var siteNames = built.Select(s => s.Name).ToList();
+        var siteNames = new SiteNames(built.Select(s => s.Name));
         var pairLines = new Dictionary<(string, string), int>();
         foreach (var draft in pairs)
         {
@@ -368,12 +368,12 @@ public static class WgTopologyFile
     /// Every way a Sites value splits at a comma into two different sites of <paramref name="names"/>,
     /// matched case-insensitively (an exact match first) and given as the sites' own names.
     /// </summary>
-    private static List<(string, string)> SplitSites(string value, IReadOnlyList<string> names)
+    private static List<(string, string)> SplitSites(string value, SiteNames names)
     {
         var splits = new List<(string, string)>();
         for (var comma = value.IndexOf(','); comma >= 0; comma = value.IndexOf(',', comma + 1))
         {
-            if (Find(value[..comma].Trim(), names) is { } first && Find(value[(comma + 1)..].Trim(), names) is { } second
+            if (names.Find(value[..comma].Trim()) is { } first && names.Find(value[(comma + 1)..].Trim()) is { } second
                 && !first.Equals(second, StringComparison.OrdinalIgnoreCase) && !splits.Contains((first, second)))
                 splits.Add((first, second));
         }
@@ -383,12 +383,31 @@ public static class WgTopologyFile
     private static (string, string) Ordered((string, string) pair) =>
         string.CompareOrdinal(pair.Item1, pair.Item2) < 0 ? pair : (pair.Item2, pair.Item1);
 
-    private static string? MissingSite(string a, string b, IReadOnlyList<string> names) =>
+    private static string? MissingSite(string a, string b, SiteNames names) =>
         a.Length == 0 || b.Length == 0 || a.Equals(b, StringComparison.OrdinalIgnoreCase) ? null
-            : Find(a, names) is null ? a : Find(b, names) is null ? b : null;
+            : names.Find(a) is null ? a : names.Find(b) is null ? b : null;
 
-    private static string? Find(string name, IReadOnlyList<string> names) =>
-        names.FirstOrDefault(n => n.Equals(name, StringComparison.Ordinal)) ?? names.FirstOrDefault(n => n.Equals(name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// The sites' names, looked up by hash: an exact match first, else the first name that matches
+    /// case-insensitively. Every [PresharedKey] section looks up two names, and a search of the list
+    /// made reading and writing a 200-site mesh's 19,900 keys grow with the square of the sites.
+    /// </summary>
+    private sealed class SiteNames
+    {
+        private readonly HashSet<string> _exact = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _folded = new(StringComparer.OrdinalIgnoreCase);
+
+        public SiteNames(IEnumerable<string> names)
+        {
+            foreach (var name in names)
+            {
+                _exact.Add(name);
+                _folded.TryAdd(name, name);
+            }
+        }
+
+        public string? Find(string name) => _exact.Contains(name) ? name : _folded.GetValueOrDefault(name);
+    }
 
     private sealed class PairDraft(int line)
     {

@@ -30,22 +30,24 @@ public sealed class GetWgLanRouteCommand : WgCmdlet
         // Each interface piped stands for its topology: list the topology once.
         if (!_listed.Add(topology))
             return;
-        IReadOnlyList<WgLanRoute> routes;
+        IEnumerable<WgLanRoute> routes;
         try
         {
-            routes = WgLanRoutes.For(topology, Site);
+            routes = WgLanRoutes.Enumerate(topology, Site);
         }
         catch (WgException ex)
         {
             WriteWgErrors(ex, Site, ErrorCategory.ObjectNotFound);
             return;
         }
-        foreach (var site in routes.Where(r => r.Gateway is null).Select(r => r.Site).Distinct())
-        {
-            var note = routes.First(r => r.Site == site && r.Gateway is null).Note;
-            WriteWarning($"Site {Quote.Value(site)}: {note}; its routes have no command. ({WgErrorId.LanAddressUnknown})");
-        }
+        // Written as they are made (a hub of 1,000 spokes has a million routes), each site's
+        // warning before its first route without a gateway.
+        var warned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var route in routes)
+        {
+            if (route.Gateway is null && warned.Add(route.Site))
+                WriteWarning($"Site {Quote.Value(route.Site)}: {route.Note}; its routes have no command. ({WgErrorId.LanAddressUnknown})");
             WriteObject(route);
+        }
     }
 }
