@@ -60,7 +60,8 @@ public static class WgLanRoutes
             var seen = new HashSet<WgPrefix>();
             foreach (var far in sites.Where(s => s != site))
             {
-                foreach (var destination in far.LanPrefix.Where(p => p.Length > 0).Select(p => p.ToNetwork()))
+                // A mapped far site is reached under its mapped prefixes.
+                foreach (var destination in far.VisiblePrefix.Where(p => p.Length > 0).Select(p => p.ToNetwork()))
                 {
                     // A prefix inside the site's own LAN is on-link there: no route (the overlap check refuses such topologies anyway).
                     if (!seen.Add(destination) || own.Any(o => o.Overlaps(destination)))
