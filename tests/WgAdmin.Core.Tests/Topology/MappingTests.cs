@@ -240,3 +240,37 @@ public class MappingTests
         Assert.Throws<WgException>(() => WgTopologyFile.Parse("[Topology]\nTunnelPrefix = 10.0.0.0/24\n[Site]\nName = a\nEndpoint = 198.51.100.1:1\nLanPrefix = 192.168.1.0/24\nMappedPrefix = 10.201.1.0/99\nPublicKey = VDxDQ/iSKVlRqXDWM8Ok+bNvm2yLTGDFZbnLmNz92DA=\n"));
     }
 }
+
+/// <summary>Test-WgTunnel -Topology: a far host of a mapped site by its real or its mapped address.</summary>
+public class TunnelTargetTests
+{
+    private static WgTopology Offices()
+    {
+        var a = new WgSite("office-a", WgEndpoint.Parse("198.51.100.10:1")) { ComputerName = "gw-a", LanPrefix = [WgPrefix.Parse("192.168.1.0/24")], MappedPrefix = [WgPrefix.Parse("10.201.1.0/24")] };
+        var b = new WgSite("office-b", WgEndpoint.Parse("198.51.100.20:1")) { ComputerName = "gw-b", LanPrefix = [WgPrefix.Parse("192.168.1.0/24")], MappedPrefix = [WgPrefix.Parse("10.201.2.0/24")] };
+        var c = new WgSite("office-c", WgEndpoint.Parse("198.51.100.30:1")) { ComputerName = "gw-c", LanPrefix = [WgPrefix.Parse("10.100.3.0/24")] };
+        return new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [a, b, c]);
+    }
+
+    [Theory]
+    [InlineData("gw-a", "192.168.1.7", "10.201.2.7", "192.168.1.7", "office-b")] // the twin's host by its own address
+    [InlineData("gw-a", "10.201.2.7", "10.201.2.7", "192.168.1.7", "office-b")]  // or by its mapped one
+    [InlineData("GW-B", "192.168.1.9", "10.201.1.9", "192.168.1.9", "office-a")]
+    [InlineData("gw-c", "10.201.1.9", "10.201.1.9", "192.168.1.9", "office-a")]
+    [InlineData("gw-a", "10.100.3.5", "10.100.3.5", null, "office-c")]          // an unmapped site's host as it is
+    [InlineData("gw-a", "203.0.113.1", "203.0.113.1", null, null)]
+    public void ATargetIsPingedUnderTheAddressTheNearSideSees(string gateway, string given, string pinged, string? real, string? site)
+    {
+        var target = WgTunnelTargets.Resolve(Offices(), gateway, IPAddress.Parse(given));
+        Assert.Equal((pinged, real, site), (target.Address.ToString(), target.RealAddress?.ToString(), target.Site));
+    }
+
+    [Fact]
+    public void ARealAddressTwoFarSitesHaveIsRefusedNamingTheMappedOnes()
+    {
+        var error = Assert.Throws<WgException>(() => WgTunnelTargets.Resolve(Offices(), "gw-c", IPAddress.Parse("192.168.1.7")));
+        Assert.Equal(WgErrorId.InvalidTunnelTarget, error.ErrorId);
+        Assert.Contains("'10.201.1.7' at 'office-a'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'10.201.2.7' at 'office-b'", error.Message, StringComparison.Ordinal);
+    }
+}
