@@ -30,8 +30,8 @@ param(
     # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
     [string[]] $LabSuite = @(),
 
-    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation')]
+    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, or Mapping; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'Mapping')]
     [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation')
 )
 
