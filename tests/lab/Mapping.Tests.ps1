@@ -147,7 +147,7 @@ ls /etc/wireguard/wgadmin/$name-map /etc/systemd/system/wg-quick@$name.service.d
                 $sent = Join-Path $dir sent; $received = Join-Path $dir received; $log = Join-Path $dir listener.log
                 [IO.File]::WriteAllBytes($sent, [byte[]](1..65536 | ForEach-Object { $_ % 251 }))
                 $script = @"
-ip netns exec $($to.Namespace) timeout 20 nc -v -l 5095 > '$received' 2> '$log' &
+ip netns exec $($to.Namespace) timeout 20 nc -v -n -l 5095 > '$received' 2> '$log' &
 listener=`$!
 for i in `$(seq 50); do ip netns exec $($to.Namespace) ss -ltn 'sport = :5095' | grep -q LISTEN && break; sleep 0.1; done
 ip netns exec $($from.Namespace) timeout 10 nc -N $target 5095 < '$sent'
