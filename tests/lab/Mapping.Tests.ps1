@@ -29,7 +29,7 @@ Describe 'Overlapping LANs joined by 1:1 prefix mapping' -Tag 'Lab' -Skip:(-not 
             foreach ($s in $Source) { ip netns exec $Namespace iptables -w -A INPUT -s "$s/32" -p icmp --icmp-type echo-request }
         }
         function Get-SourceCount([string] $Namespace) {
-            @(ip netns exec $Namespace iptables -w -L INPUT -n -v -x | Select-Object -Skip 2 | ForEach-Object { , @((-split $_)[0, 7]) }) |
+            @(ip netns exec $Namespace iptables -w -L INPUT -n -v -x | Select-Object -Skip 2 | ForEach-Object { , @((-split $_)[0, 6]) }) |
                 ForEach-Object -Begin { $counts = @{} } -Process { $counts[$_[1]] = [int]$_[0] } -End { $counts }
         }
         function Get-ReplySource([string] $Namespace, [string] $Target, [int] $Count = 2) {
