@@ -12,7 +12,8 @@ namespace WgAdmin.Core.Tests.Remote;
 /// gateways joined by a link named like the tunnel. Without the mapping the far LAN is out of
 /// reach; with it each host reaches the other under its mapped address and sees the other's
 /// mapped address as the source; `up` twice changes nothing, `check` tells a rule removed by
-/// hand, `down` leaves nothing behind.
+/// hand, `down` leaves nothing behind. Then the same through a real WireGuard tunnel
+/// (wireguard-go on both gateways), pings and a TCP connection over nc.
 /// </summary>
 public class PrefixMapTests
 {
@@ -51,21 +52,58 @@ public class PrefixMapTests
         public ScratchNamespace GwB { get; } = ScratchNamespace.Create("wgadm-mgb");
         public ScratchNamespace LanB { get; } = ScratchNamespace.Create("wgadm-mlb");
 
-        public Offices()
+        /// <summary>The gateways' tunnel interfaces: the veth "wg11" on both, or a wireguard-go link each (their control sockets share /var/run/wireguard: two names).</summary>
+        public string TunnelA { get; } = "wg11";
+        public string TunnelB { get; } = "wg11";
+
+        public Offices(bool wireGuard = false)
         {
             Link(LanA, "eth0", GwA, "lan0");
-            Link(GwA, "wg11", GwB, "wg11");
             Link(GwB, "lan0", LanB, "eth0");
+            if (wireGuard)
+            {
+                // A real tunnel: wireguard-go on each gateway over a veth underlay, the far LAN's mapped prefix in AllowedIPs.
+                var suffix = RemoteOracle.RandomSuffix()[..6];
+                (TunnelA, TunnelB) = ("wgma" + suffix, "wgmb" + suffix);
+                Link(GwA, "ul0", GwB, "ul0");
+                GwA.Check(GwA.Shell("ip address add 192.168.77.1/24 dev ul0"), "underlay");
+                GwB.Check(GwB.Shell("ip address add 192.168.77.2/24 dev ul0"), "underlay");
+                var keyA = WgAdmin.Keys.WgPrivateKey.Generate();
+                var keyB = WgAdmin.Keys.WgPrivateKey.Generate();
+                var port = Random.Shared.Next(40000, 50000);
+                BringUp(GwA, TunnelA, keyA, keyB.PublicKey, port, "10.0.0.1/24", "10.0.0.2/32", "10.201.2.0/24", $"192.168.77.2:{port}");
+                BringUp(GwB, TunnelB, keyB, keyA.PublicKey, port, "10.0.0.2/24", "10.0.0.1/32", "10.201.1.0/24", $"192.168.77.1:{port}");
+            }
+            else
+            {
+                Link(GwA, "wg11", GwB, "wg11");
+                GwA.Check(GwA.Shell("ip address add 10.0.0.1/24 dev wg11 && ip route add 10.201.2.0/24 via 10.0.0.2 dev wg11"), "tunnel");
+                GwB.Check(GwB.Shell("ip address add 10.0.0.2/24 dev wg11 && ip route add 10.201.1.0/24 via 10.0.0.1 dev wg11"), "tunnel");
+            }
             foreach (var (ns, script) in new[]
             {
                 (LanA, "ip address add 192.168.1.2/24 dev eth0 && ip route add default via 192.168.1.1"),
                 (LanB, "ip address add 192.168.1.2/24 dev eth0 && ip route add default via 192.168.1.1"),
-                (GwA, "ip address add 192.168.1.1/24 dev lan0 && ip address add 10.0.0.1/24 dev wg11 && ip route add 10.201.2.0/24 via 10.0.0.2 dev wg11 && sysctl -q -w net.ipv4.ip_forward=1"),
-                (GwB, "ip address add 192.168.1.1/24 dev lan0 && ip address add 10.0.0.2/24 dev wg11 && ip route add 10.201.1.0/24 via 10.0.0.1 dev wg11 && sysctl -q -w net.ipv4.ip_forward=1"),
+                (GwA, "ip address add 192.168.1.1/24 dev lan0 && sysctl -q -w net.ipv4.ip_forward=1"),
+                (GwB, "ip address add 192.168.1.1/24 dev lan0 && sysctl -q -w net.ipv4.ip_forward=1"),
             })
                 ns.Check(ns.Shell("set -e\n" + script), "addresses and routes");
             // What reaches lanB's host, by source: the mapped address of lanA's host, or its real one.
             LanB.Check(LanB.Shell("iptables -w -A INPUT -s 10.201.1.2 -p icmp --icmp-type echo-request && iptables -w -A INPUT -s 192.168.1.2 -p icmp --icmp-type echo-request"), "counters");
+        }
+
+        private static void BringUp(ScratchNamespace ns, string tunnel, WgAdmin.Keys.WgPrivateKey key, WgAdmin.Keys.WgPublicKey peer, int port, string address, string peerTunnel, string farMapped, string endpoint)
+        {
+            ns.StartWireGuardGo(tunnel);
+            var link = new WgAdmin.Model.WgInterface
+            {
+                Name = tunnel, PrivateKey = key, ListenPort = port,
+                Peers = [new WgAdmin.Model.WgPeer(peer) { AllowedIPs = [WgPrefix.Parse(peerTunnel), WgPrefix.Parse(farMapped)], Endpoint = WgEndpoint.Parse(endpoint) }],
+            };
+            using var dir = new SecretTempDir();
+            var conf = dir.Write("wg.conf", WgAdmin.Config.WgConfigWriter.Write(link, WgAdmin.Config.WgSecretMode.Include, strip: true));
+            ns.Check(ns.Exec(["wg", "setconf", tunnel, conf]), "wg setconf");
+            ns.Check(ns.Shell($"ip address add {address} dev {tunnel} && ip link set up dev {tunnel} && ip route add {farMapped} dev {tunnel}"), "tunnel up");
         }
 
         private static void Link(ScratchNamespace a, string nameA, ScratchNamespace b, string nameB)
@@ -159,5 +197,40 @@ public class PrefixMapTests
             Assert.Equal(rules, after);
         }
         Assert.False(Ping(offices.LanA, "10.201.2.2").Ok, "down removes the mapping");
+    }
+
+    [SkippableTheory]
+    [InlineData(FirewallBackend.Iptables)]
+    [InlineData(FirewallBackend.Nftables)]
+    public void ThroughARealWireGuardTunnelPingsAndATcpConnectionCrossTheMapping(FirewallBackend backend)
+    {
+        RemoteOracle.Require(needsRoot: true, "ip", "sh", "ping", "iptables", "nft", "wg", "wireguard-go", "nc", "ss");
+        using var offices = new Offices(wireGuard: true);
+        using var dir = new SecretTempDir();
+        var scriptA = dir.Write("a-map", PrefixMap.Script(offices.TunnelA, [MapA], backend));
+        var scriptB = dir.Write("b-map", PrefixMap.Script(offices.TunnelB, [MapB], backend));
+        Assert.False(Ping(offices.LanA, "10.201.2.2", 1).Ok, "without the mapping nothing answers at 10.201.2.2");
+        Assert.True(offices.GwA.Exec(["sh", scriptA, "up"]).Ok);
+        Assert.True(offices.GwB.Exec(["sh", scriptB, "up"]).Ok);
+
+        var ping = Ping(offices.LanA, "10.201.2.2", 4);
+        Assert.True(ping.Ok, ping.StdOut + ping.StdErr);
+        Assert.Equal(4, ping.StdOut.Split('\n').Count(l => l.Contains("bytes from 10.201.2.2:", StringComparison.Ordinal)));
+        Assert.Equal((4, 0), offices.SeenAtB());
+
+        // A small file over TCP, from lanB's host to lanA's (the other way round), byte for byte, from the mapped source.
+        var sent = dir.Write("sent", Enumerable.Range(0, 65536).Select(i => (byte)(i % 251)).ToArray());
+        var received = System.IO.Path.Combine(dir.Path, "received");
+        var log = System.IO.Path.Combine(dir.Path, "listener.log");
+        var transfer = Tool.Run("bash", ["-c", $"""
+            ip netns exec {offices.LanA.Name} timeout 20 nc -v -n -l 5095 > '{received}' 2> '{log}' &
+            listener=$!
+            for i in $(seq 50); do ip netns exec {offices.LanA.Name} ss -ltn 'sport = :5095' | grep -q LISTEN && break; sleep 0.1; done
+            ip netns exec {offices.LanB.Name} timeout 10 nc -N 10.201.1.2 5095 < '{sent}'
+            wait $listener
+            """]);
+        Assert.True(transfer.Ok, transfer.StdErr);
+        Assert.Equal(File.ReadAllBytes(sent), File.ReadAllBytes(received));
+        Assert.Contains("Connection received on 10.201.2.2 ", File.ReadAllText(log), StringComparison.Ordinal);
     }
 }
