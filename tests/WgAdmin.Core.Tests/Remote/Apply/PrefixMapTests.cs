@@ -58,21 +58,36 @@ public class PrefixMapTests
 
         public Offices(bool wireGuard = false)
         {
+            try
+            {
+                Build(wireGuard, out var tunnelA, out var tunnelB);
+                (TunnelA, TunnelB) = (tunnelA, tunnelB);
+            }
+            catch
+            {
+                Dispose(); // a constructor that throws is never disposed: its namespaces would stay
+                throw;
+            }
+        }
+
+        private void Build(bool wireGuard, out string tunnelA, out string tunnelB)
+        {
+            (tunnelA, tunnelB) = ("wg11", "wg11");
             Link(LanA, "eth0", GwA, "lan0");
             Link(GwB, "lan0", LanB, "eth0");
             if (wireGuard)
             {
                 // A real tunnel: wireguard-go on each gateway over a veth underlay, the far LAN's mapped prefix in AllowedIPs.
                 var suffix = RemoteOracle.RandomSuffix()[..6];
-                (TunnelA, TunnelB) = ("wgma" + suffix, "wgmb" + suffix);
+                (tunnelA, tunnelB) = ("wgma" + suffix, "wgmb" + suffix);
                 Link(GwA, "ul0", GwB, "ul0");
                 GwA.Check(GwA.Shell("ip address add 192.168.77.1/24 dev ul0"), "underlay");
                 GwB.Check(GwB.Shell("ip address add 192.168.77.2/24 dev ul0"), "underlay");
                 var keyA = WgAdmin.Keys.WgPrivateKey.Generate();
                 var keyB = WgAdmin.Keys.WgPrivateKey.Generate();
                 var port = Random.Shared.Next(40000, 50000);
-                BringUp(GwA, TunnelA, keyA, keyB.PublicKey, port, "10.0.0.1/24", "10.0.0.2/32", "10.201.2.0/24", $"192.168.77.2:{port}");
-                BringUp(GwB, TunnelB, keyB, keyA.PublicKey, port, "10.0.0.2/24", "10.0.0.1/32", "10.201.1.0/24", $"192.168.77.1:{port}");
+                BringUp(GwA, tunnelA, keyA, keyB.PublicKey, port, "10.0.0.1/24", "10.0.0.2/32", "10.201.2.0/24", $"192.168.77.2:{port}");
+                BringUp(GwB, tunnelB, keyB, keyA.PublicKey, port, "10.0.0.2/24", "10.0.0.1/32", "10.201.1.0/24", $"192.168.77.1:{port}");
             }
             else
             {
