@@ -30,9 +30,9 @@ param(
     # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
     [string[]] $LabSuite = @(),
 
-    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, and Fleet:
-    # 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Fleet')]
+    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Mapping, and
+    # Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Mapping', 'Fleet')]
     [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost')
 )
 
@@ -111,9 +111,9 @@ function Invoke-Build {
 
 function Install-TestPrerequisite {
     # The oracle tests run the real tools: wg, wg-quick and wireguard-go; ssh, ssh-keygen, sshd; sudo; iptables,
-    # nft and ip in scratch namespaces; and shellcheck lints the shell scripts. CI runs as root on a
+    # nft and ip in scratch namespaces; nc for the lab's TCP checks; and shellcheck lints the shell scripts. CI runs as root on a
     # fresh machine, so install what is missing.
-    $debianPackages = 'wireguard-tools', 'wireguard-go', 'iproute2', 'openssh-client', 'iptables', 'nftables', 'shellcheck', 'sudo', 'openssh-server'
+    $debianPackages = 'wireguard-tools', 'wireguard-go', 'iproute2', 'openssh-client', 'iptables', 'nftables', 'shellcheck', 'sudo', 'openssh-server', 'netcat-openbsd'
     if ($IsLinux -and (Get-Command dpkg-query -ErrorAction Ignore)) {
         $missing = @($debianPackages | Where-Object { "$(dpkg-query -W -f '${db:Status-Abbrev}' $_ 2>$null)" -notmatch '^ii' })
         if ($missing -and $isRoot) {

@@ -83,6 +83,10 @@ public static class WgErrorId
     public const string InvalidTopology = "WgAdmin.InvalidTopology";
     public const string HubNotFound = "WgAdmin.HubNotFound";
     public const string LanOverlap = "WgAdmin.LanOverlap";
+    public const string InvalidMappedPrefix = "WgAdmin.InvalidMappedPrefix";
+    public const string MappedPrefixOverlap = "WgAdmin.MappedPrefixOverlap";
+    public const string MappingNotSupported = "WgAdmin.MappingNotSupported";
+    public const string MappingPoolExhausted = "WgAdmin.MappingPoolExhausted";
     public const string TunnelOverlapsLan = "WgAdmin.TunnelOverlapsLan";
     public const string DefaultRouteAllowed = "WgAdmin.DefaultRouteAllowed";
     public const string PrefixHasHostBits = "WgAdmin.PrefixHasHostBits";

@@ -17,8 +17,10 @@ param(
     # Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one) and Rotation (packets lost per
     # tunnel for each rotation kind against the naive way, on a 4-site mesh; wall time of whole-mesh
     # rotations of 4 and 20 sites), JumpHost (20 gateways through one bastion vs direct; an agent's
-    # signature vs a key file's) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked for:
-    # it needs a 50-gateway lab). A comma-separated list also works (pwsh -File passes one string).
+    # signature vs a key file's), Mapping (LAN to LAN and apply time through a 1:1 prefix mapping
+    # against the same pair unmapped; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at
+    # once; only when asked for: it needs a 50-gateway lab). A comma-separated list also works
+    # (pwsh -File passes one string).
     [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost')
 )
 $Only = $Only -split ',' | ForEach-Object Trim
@@ -464,6 +466,75 @@ if ('Fleet' -in $Only) {
         iptables -F WGBENCH
         iptables -X WGBENCH
     }
+if ('Mapping' -in $Only) {
+    # Mapping: LAN to LAN through a mapped site pair against the same pair unmapped, in one run
+    # (sites u and v, their container networks as LANs, interface wg11 as in the lab suite):
+    # echo round trips per second (ping -f from a container), TCP throughput (32 MiB over nc), and
+    # the apply time of the two-site topology with and without the mapping. Runs alternate.
+    $gateways = 'gw-u', 'gw-v'
+    $endpoint = @{ 'gw-u' = "$($site['u'].publicAddress):10095"; 'gw-v' = "$($site['v'].publicAddress):10095" }
+    $lans = @{ Unmapped = '192.168.1.0/24', '192.168.2.0/24'; Mapped = '192.168.1.0/24', '192.168.1.0/24' }
+    $payload = Join-Path ([IO.Path]::GetTempPath()) "wgadmin-bench-map-$PID"
+    bash -c "head -c 33554432 /dev/zero > '$payload'"
+    function Set-Pair([string] $Kind) {
+        foreach ($g in $gateways) { Remove-WgLabContainerNetwork $g }
+        $u = @(Add-WgLabContainerNetwork -Gateway gw-u -Prefix $lans[$Kind][0] -Containers 1)
+        $v = @(Add-WgLabContainerNetwork -Gateway gw-v -Prefix $lans[$Kind][1] -Containers 1)
+        $mapping = if ($Kind -eq 'Mapped') { @{ ResolveOverlap = $true; MappingPool = '10.201.0.0/16' } } else { @{} }
+        $topology = @(
+            New-WgSite -Name bench-u -ComputerName gw-u -Endpoint $endpoint['gw-u'] -LanPrefix $lans[$Kind][0]
+            New-WgSite -Name bench-v -ComputerName gw-v -Endpoint $endpoint['gw-v'] -LanPrefix $lans[$Kind][1]
+        ) | New-WgTopology -TunnelPrefix 10.0.11.0/24 -InterfaceName wg11 @mapping -AsTopology
+        $seen = (($topology.Sites | Where-Object Name -EQ bench-v).Mappings | Select-Object -First 1)
+        $target = if ($seen) { "$($seen.ToMapped([ipaddress]$v[0].Address))" } else { $v[0].Address }
+        [pscustomobject]@{ Topology = $topology; From = $u[0].Namespace; To = $v[0].Namespace; Target = $target }
+    }
+    function Measure-Apply([object] $Pair) {
+        Remove-WgInterface -ComputerName $gateways @ssh -Name wg11 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $r = @($Pair.Topology.Interfaces | Set-WgInterface @ssh -InstallPackage -EnableForwarding)
+        $seconds = $clock.Elapsed.TotalSeconds
+        if ($r | Where-Object Error) { throw "apply failed: $(($r | Where-Object Error).Error -join '; ')" }
+        $seconds
+    }
+    function Measure-Traffic([object] $Pair) {
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not (ip netns exec $Pair.From ping -c 1 -W 1 $Pair.Target 2>$null | Select-String ' 1 received')) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "no ping from $($Pair.From) to $($Pair.Target)" }
+        }
+        $flood = ip netns exec $Pair.From ping -f -q -c 5000 $Pair.Target 2>&1 | Out-String
+        if ($flood -notmatch '5000 packets transmitted, (\d+) received.*time (\d+)ms') { throw "ping -f: $flood" }
+        $pps = [double]$Matches[1] / ([double]$Matches[2] / 1000)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        bash -c "ip netns exec $($Pair.To) timeout 60 nc -l 5095 > /dev/null & l=`$!; for i in `$(seq 50); do ip netns exec $($Pair.To) ss -ltn 'sport = :5095' | grep -q LISTEN && break; sleep 0.1; done; start=`$(date +%s.%N); ip netns exec $($Pair.From) timeout 60 nc -N $($Pair.Target) 5095 < '$payload' && wait `$l && echo `$(date +%s.%N) `$start" |
+            Select-Object -Last 1 | ForEach-Object { $end, $start = -split $_; $script:tcpSeconds = [double]$end - [double]$start }
+        [pscustomobject]@{ Pps = $pps; MiBs = 32 / $tcpSeconds }
+    }
+    $runs = @{ Unmapped = [Collections.Generic.List[object]]::new(); Mapped = [Collections.Generic.List[object]]::new() }
+    try {
+        $null = Measure-Apply (Set-Pair Unmapped)   # warm-up: installs WireGuard on both gateways
+        foreach ($i in 1..3) {
+            foreach ($kind in 'Unmapped', 'Mapped') {
+                $pair = Set-Pair $kind
+                $apply = Measure-Apply $pair
+                $traffic = Measure-Traffic $pair
+                $runs[$kind].Add([pscustomobject]@{ Apply = $apply; Pps = $traffic.Pps; MiBs = $traffic.MiBs })
+            }
+        }
+    }
+    finally {
+        Remove-WgInterface -ComputerName $gateways @ssh -Name wg11 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+        foreach ($g in $gateways) { Remove-WgLabContainerNetwork $g }
+        Remove-Item -Force $payload -ErrorAction SilentlyContinue
+    }
+    $m = @{}
+    foreach ($kind in 'Unmapped', 'Mapped') {
+        $m[$kind] = @{ Apply = Median $runs[$kind].Apply; Pps = Median $runs[$kind].Pps; MiBs = Median $runs[$kind].MiBs }
+    }
+    Say '## Mapping: LAN to LAN through a 1:1 mapped pair against the same pair unmapped (gw-u, gw-v; median of 3, alternating)'
+    Say ("- echo round trips per second (ping -f, container to container): unmapped {0:N0}, mapped {1:N0}; ratio {2:N2}" -f $m.Unmapped.Pps, $m.Mapped.Pps, ($m.Mapped.Pps / $m.Unmapped.Pps))
+    Say ("- TCP, 32 MiB over nc: unmapped {0:N1} MiB/s, mapped {1:N1} MiB/s; ratio {2:N2}" -f $m.Unmapped.MiBs, $m.Mapped.MiBs, ($m.Mapped.MiBs / $m.Unmapped.MiBs))
+    Say ("- first apply of the two sites (Set-WgInterface, both in parallel): unmapped {0:N2} s, mapped {1:N2} s; ratio {2:N2}" -f $m.Unmapped.Apply, $m.Mapped.Apply, ($m.Mapped.Apply / $m.Unmapped.Apply))
     Say ''
 }
 

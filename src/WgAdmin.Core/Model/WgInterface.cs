@@ -77,6 +77,15 @@ public sealed class WgInterface
 
     public WgPeer[] Peers { get => _peers; set => _peers = value ?? Array.Empty<WgPeer>(); }
 
+    /// <summary>
+    /// The 1:1 prefix mappings the gateway translates between its LAN and the tunnel (a site's
+    /// -MappedPrefix, attached by the topology). Not part of the file: Set-WgInterface installs
+    /// them as WgAdmin's own rules beside it, and removes them when the interface has none.
+    /// </summary>
+    public WgPrefixMapping[] PrefixMappings { get => _prefixMappings; set => _prefixMappings = value ?? Array.Empty<WgPrefixMapping>(); }
+
+    private WgPrefixMapping[] _prefixMappings = Array.Empty<WgPrefixMapping>();
+
     private WgPeer[] _peers = Array.Empty<WgPeer>();
 
     /// <summary>A deep copy (peers included).</summary>
@@ -91,6 +100,7 @@ public sealed class WgInterface
         copy.PreDown = (string[])PreDown.Clone();
         copy.PostDown = (string[])PostDown.Clone();
         copy.Peers = Peers.Select(peer => peer?.Clone()!).ToArray(); // a null stays, for the validator to report
+        copy.PrefixMappings = (WgPrefixMapping[])PrefixMappings.Clone();
         return copy;
     }
 

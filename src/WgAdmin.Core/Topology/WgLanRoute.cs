@@ -67,8 +67,9 @@ public static class WgLanRoutes
 
     private static IEnumerable<WgLanRoute> Routes(List<WgSite> sites, List<WgSite> selected, IReadOnlyList<IPAddress> gatewayAddresses)
     {
-        // Once per site, not once per pair of sites: each far LAN's network, its range and its text.
-        var lans = sites.Select(s => s.LanPrefix.Where(p => p.Length > 0).Select(p => new Lan(p.ToNetwork())).ToArray()).ToList();
+        // Once per site, not once per pair of sites: each far LAN's network, its range and its text;
+        // a mapped site is reached under its mapped prefixes.
+        var lans = sites.Select(s => s.VisiblePrefix.Where(p => p.Length > 0).Select(p => new Lan(p.ToNetwork())).ToArray()).ToList();
         foreach (var site in selected)
         {
             var own = site.LanPrefix.Select(p => new Lan(p.ToNetwork())).ToArray();

@@ -12,6 +12,7 @@ public sealed class WgSite
 {
     private int? _listenPort;
     private WgPrefix[] _lanPrefix = Array.Empty<WgPrefix>();
+    private WgPrefix[] _mappedPrefix = Array.Empty<WgPrefix>();
 
     public WgSite(string name, WgEndpoint endpoint)
     {
@@ -32,6 +33,25 @@ public sealed class WgSite
 
     /// <summary>The networks behind the gateway, routed to this site by the others.</summary>
     public WgPrefix[] LanPrefix { get => _lanPrefix; set => _lanPrefix = value ?? Array.Empty<WgPrefix>(); }
+
+    /// <summary>
+    /// The prefixes the other sites see the LAN under, one per <see cref="LanPrefix"/> in the same
+    /// order and of the same length (1:1 mapping: the gateway translates both ways); empty when
+    /// the LAN is seen as it is.
+    /// </summary>
+    public WgPrefix[] MappedPrefix { get => _mappedPrefix; set => _mappedPrefix = value ?? Array.Empty<WgPrefix>(); }
+
+    /// <summary>True when the site's LAN is seen under mapped prefixes.</summary>
+    public bool IsMapped => _mappedPrefix.Length > 0;
+
+    /// <summary>What the other sites see: the mapped prefixes, or the LAN prefixes when the site is not mapped.</summary>
+    public WgPrefix[] VisiblePrefix => IsMapped ? _mappedPrefix : _lanPrefix;
+
+    /// <summary>The LAN prefixes paired with their mapped prefixes (networks), for the gateway's rules; empty when not mapped.</summary>
+    public WgPrefixMapping[] Mappings =>
+        IsMapped && _mappedPrefix.Length == _lanPrefix.Length
+            ? _lanPrefix.Zip(_mappedPrefix, (real, mapped) => new WgPrefixMapping(real.ToNetwork(), mapped.ToNetwork())).ToArray()
+            : Array.Empty<WgPrefixMapping>();
 
     /// <summary>The port the gateway listens on; the endpoint's port unless a NAT router maps another one.</summary>
     public int? ListenPort { get => _listenPort ?? Endpoint.Port; set => _listenPort = value; }

@@ -168,8 +168,8 @@ public sealed class WgTopology
         WgPublicKey PublicKeyOf(WgSite site) => privateKeys[site.Name]?.PublicKey ?? site.PublicKey!;
         WgPresharedKey? PresharedKeyFor(WgSite a, WgSite b) => PresharedKeys ? _presharedKeys[Pair(a.Name, b.Name)] : null;
 
-        // Once per site, not once per pair of sites.
-        var behind = sites.ToDictionary(s => s.Name, s => s.LanPrefix.Select(p => p.ToNetwork()).Distinct().ToArray(), StringComparer.Ordinal);
+        // Once per site, not once per pair of sites. The far sites see a mapped site under its mapped prefixes.
+        var behind = sites.ToDictionary(s => s.Name, s => s.VisiblePrefix.Select(p => p.ToNetwork()).Distinct().ToArray(), StringComparer.Ordinal);
         WgPrefix[] Behind(WgSite site) => behind[site.Name];
 
         WgPeer PeerFor(WgSite local, WgSite remote, WgPrefix[] allowedIPs) => new(PublicKeyOf(remote))
@@ -208,6 +208,7 @@ public sealed class WgTopology
                 Address = [new WgPrefix(addresses[site.Name], tunnel.Length)],
                 ListenPort = site.ListenPort,
                 Peers = peers.ToArray(),
+                PrefixMappings = site.Mappings,
             };
             if (config.PrivateKey is null)
                 config.PublicKey = site.PublicKey;

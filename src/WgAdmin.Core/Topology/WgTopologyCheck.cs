@@ -107,7 +107,7 @@ public static class WgTopologyCheck
     private static void CheckOverlaps(WgPrefix tunnel, List<WgSite> sites, List<WgTopologyProblem> problems)
     {
         // Every range in use, so that a proposal never collides with anything, earlier proposals included.
-        var taken = sites.SelectMany(s => s.LanPrefix).Where(p => p.Length > 0).Select(p => p.ToNetwork()).Append(tunnel.ToNetwork()).ToList();
+        var taken = sites.SelectMany(s => s.LanPrefix.Concat(s.MappedPrefix)).Where(p => p.Length > 0).Select(p => p.ToNetwork()).Append(tunnel.ToNetwork()).ToList();
 
         var clashes = tunnel.Length == 0 ? new List<(WgSite Site, WgPrefix Lan)>()
             : sites.SelectMany(s => s.LanPrefix.Where(p => p.Length > 0 && p.Overlaps(tunnel)).Select(p => (s, p))).ToList();
@@ -122,23 +122,132 @@ public static class WgTopologyCheck
             if (proposal is { } p)
                 taken.Add(p);
         }
+        if (tunnel.Length > 0)
+            foreach (var site in sites)
+                foreach (var mapped in site.MappedPrefix.Where(p => p.Length > 0 && p.Overlaps(tunnel)))
+                    problems.Add(Error(WgErrorId.MappedPrefixOverlap,
+                        $"The mapped prefix {Quote.Value(mapped.ToString())} of site {Quote.Value(site.Name)} overlaps the tunnel prefix {Quote.Value(tunnel.ToString())}; give the site a mapped prefix of its own.",
+                        site.Name, mapped.ToString()));
 
-        // The overlapping pairs in the order a loop over every pair of sites meets them, so the proposals are the same.
-        foreach (var overlap in LanOverlapSweep.Find(sites.Select(s => s.LanPrefix).ToList()))
+        // Only pairs of sites that share some range, real or mapped, can clash: a sweep over every
+        // site's prefixes finds them (not a loop over every pair), then each pair is judged in the
+        // order a loop over every pair would meet it, so the messages and proposals are the same.
+        var pairs = new SortedSet<(int, int)>();
+        foreach (var overlap in LanOverlapSweep.Find(sites.Select(s => s.LanPrefix.Concat(s.MappedPrefix).ToArray()).ToList()))
         {
-            var (firstSite, secondSite) = (sites[overlap.FirstSite], sites[overlap.SecondSite]);
-            var (first, second) = (firstSite.LanPrefix[overlap.First], secondSite.LanPrefix[overlap.Second]);
-            // The proposal is for the second site: renumbering either one would do.
-            var proposal = AddressSpace.FindFree(second.Family, second.Length, taken);
-            var advice = proposal is { } renumbered
-                ? $", for example {Quote.Value(secondSite.Name)} to {Quote.Value(renumbered.ToString())}, which neither a site nor the tunnel uses"
-                : " (no free private range of that size is left)";
-            problems.Add(Error(WgErrorId.LanOverlap,
-                $"The LAN prefix {Quote.Value(first.ToString())} of site {Quote.Value(firstSite.Name)} overlaps the LAN prefix {Quote.Value(second.ToString())} of site {Quote.Value(secondSite.Name)}: neither gateway could route to the other's LAN. Renumber one of them{advice}.",
-                secondSite.Name, second.ToString()));
-            if (proposal is not null)
-                taken.Add(proposal.Value);
+            var (i, j) = overlap.FirstSite < overlap.SecondSite ? (overlap.FirstSite, overlap.SecondSite) : (overlap.SecondSite, overlap.FirstSite);
+            if (i != j)
+                pairs.Add((i, j));
         }
+        var next = pairs.GetEnumerator();
+        var more = next.MoveNext();
+        for (var i = 0; i < sites.Count; i++)
+        {
+            CheckOwnMapping(sites[i], problems);
+            for (; more && next.Current.Item1 == i; more = next.MoveNext())
+            {
+                var (x, y) = (sites[i], sites[next.Current.Item2]);
+                if (!x.IsMapped && !y.IsMapped)
+                {
+                    LanOverlaps(x, y, taken, problems);
+                    continue;
+                }
+                // The rest of the topology sees a site under its visible prefixes; its own hosts sit on its real ones.
+                // A far site's visible prefix must lie on neither, else one side's hosts would look for it on their own link.
+                SeenOverlaps(x, y, problems);
+                SeenOverlaps(y, x, problems);
+                if (!x.IsMapped || !y.IsMapped)
+                    continue; // an unmapped site's visible prefixes are its LAN's: checked just above
+                foreach (var first in x.VisiblePrefix.Where(p => p.Length > 0))
+                    foreach (var second in y.VisiblePrefix.Where(p => p.Length > 0 && p.Overlaps(first)))
+                        problems.Add(Error(WgErrorId.MappedPrefixOverlap,
+                            $"The {Seen(x)} prefix {Quote.Value(first.ToString())} of site {Quote.Value(x.Name)} overlaps the {Seen(y)} prefix {Quote.Value(second.ToString())} of site {Quote.Value(y.Name)}: the other sites could not tell them apart. Give one of them another mapped prefix.",
+                            y.Name, second.ToString()));
+            }
+        }
+    }
+
+    private static string Seen(WgSite site) => site.IsMapped ? "mapped" : "LAN";
+
+    /// <summary>The LAN prefixes of two unmapped sites that overlap: renumber one, or map both.</summary>
+    private static void LanOverlaps(WgSite x, WgSite y, List<WgPrefix> taken, List<WgTopologyProblem> problems)
+    {
+        foreach (var first in x.LanPrefix.Where(p => p.Length > 0))
+        {
+            foreach (var second in y.LanPrefix.Where(p => p.Length > 0 && p.Overlaps(first)))
+            {
+                // The proposal is for the second site: renumbering either one would do.
+                var proposal = AddressSpace.FindFree(second.Family, second.Length, taken);
+                var advice = proposal is { } renumbered
+                    ? $", for example {Quote.Value(y.Name)} to {Quote.Value(renumbered.ToString())}, which neither a site nor the tunnel uses"
+                    : " (no free private range of that size is left)";
+                var mapping = first.IsIPv6 || second.IsIPv6 ? "" : ", or keep both and map them 1:1 to free prefixes with New-WgTopology -ResolveOverlap";
+                problems.Add(Error(WgErrorId.LanOverlap,
+                    $"The LAN prefix {Quote.Value(first.ToString())} of site {Quote.Value(x.Name)} overlaps the LAN prefix {Quote.Value(second.ToString())} of site {Quote.Value(y.Name)}: neither gateway could route to the other's LAN. Renumber one of them{advice}{mapping}.",
+                    y.Name, second.ToString()));
+                if (proposal is not null)
+                    taken.Add(proposal.Value);
+            }
+        }
+    }
+
+    /// <summary>What <paramref name="far"/> shows the others against the LAN of <paramref name="near"/>, whose hosts must reach it through the tunnel.</summary>
+    private static void SeenOverlaps(WgSite far, WgSite near, List<WgTopologyProblem> problems)
+    {
+        foreach (var seen in far.VisiblePrefix.Where(p => p.Length > 0))
+        {
+            foreach (var lan in near.LanPrefix.Where(p => p.Length > 0 && p.Overlaps(seen)))
+            {
+                if (far.IsMapped)
+                    problems.Add(Error(WgErrorId.MappedPrefixOverlap,
+                        $"The mapped prefix {Quote.Value(seen.ToString())} of site {Quote.Value(far.Name)} overlaps the LAN prefix {Quote.Value(lan.ToString())} of site {Quote.Value(near.Name)}: the hosts of {Quote.Value(near.Name)} would look for it on their own LAN. Give {Quote.Value(far.Name)} another mapped prefix.",
+                        far.Name, seen.ToString()));
+                else
+                    problems.Add(Error(WgErrorId.LanOverlap,
+                        $"The LAN prefix {Quote.Value(seen.ToString())} of site {Quote.Value(far.Name)} overlaps the LAN prefix {Quote.Value(lan.ToString())} of site {Quote.Value(near.Name)}, which is mapped: the hosts of {Quote.Value(near.Name)} would still look for {Quote.Value(far.Name)} on their own LAN. Map {Quote.Value(far.Name)} too (New-WgSite -MappedPrefix, or New-WgTopology -ResolveOverlap).",
+                        far.Name, seen.ToString()));
+            }
+        }
+    }
+
+    /// <summary>A site's mapped prefixes against its own LAN: one per LAN prefix, of its length and family, IPv4, apart from the LAN.</summary>
+    private static void CheckOwnMapping(WgSite site, List<WgTopologyProblem> problems)
+    {
+        if (!site.IsMapped)
+            return;
+        if (site.MappedPrefix.Length != site.LanPrefix.Length)
+        {
+            problems.Add(Error(WgErrorId.InvalidMappedPrefix,
+                $"Site {Quote.Value(site.Name)} has {site.LanPrefix.Length} LAN prefix{(site.LanPrefix.Length == 1 ? "" : "es")} ({string.Join(", ", site.LanPrefix.Select(p => Quote.Value(p.ToString())))}) and {site.MappedPrefix.Length} mapped prefix{(site.MappedPrefix.Length == 1 ? "" : "es")} ({string.Join(", ", site.MappedPrefix.Select(p => Quote.Value(p.ToString())))}); give one mapped prefix per LAN prefix, in the same order.",
+                site.Name, string.Join(",", site.MappedPrefix.Select(p => p.ToString()))));
+            return;
+        }
+        for (var k = 0; k < site.LanPrefix.Length; k++)
+        {
+            var (lan, mapped) = (site.LanPrefix[k], site.MappedPrefix[k]);
+            if (lan.IsIPv6 || mapped.IsIPv6)
+                problems.Add(Error(WgErrorId.MappingNotSupported,
+                    $"The mapping of {Quote.Value(lan.ToString())} to {Quote.Value(mapped.ToString())} at site {Quote.Value(site.Name)} is IPv6: WgAdmin maps IPv4 prefixes only (NPTv6 is not supported). Renumber the IPv6 LAN, or leave it unmapped on a site of its own.",
+                    site.Name, mapped.ToString()));
+            else if (lan.Length != mapped.Length)
+                problems.Add(Error(WgErrorId.InvalidMappedPrefix,
+                    $"The mapped prefix {Quote.Value(mapped.ToString())} of site {Quote.Value(site.Name)} is a /{mapped.Length}, its LAN prefix {Quote.Value(lan.ToString())} a /{lan.Length}: a 1:1 mapping needs the same length.",
+                    site.Name, mapped.ToString()));
+            else if (mapped.Length == 0)
+                problems.Add(Error(WgErrorId.DefaultRouteAllowed,
+                    $"The mapped prefix {Quote.Value(mapped.ToString())} of site {Quote.Value(site.Name)} is the whole address space.", site.Name, mapped.ToString()));
+            else if (mapped.Overlaps(lan) || site.LanPrefix.Any(p => p.Length > 0 && p.Overlaps(mapped)))
+                problems.Add(Error(WgErrorId.MappedPrefixOverlap,
+                    $"The mapped prefix {Quote.Value(mapped.ToString())} of site {Quote.Value(site.Name)} overlaps its own LAN prefix {Quote.Value(site.LanPrefix.First(p => p.Length > 0 && p.Overlaps(mapped)).ToString())}; a mapped prefix must be a range the site does not use.",
+                    site.Name, mapped.ToString()));
+            else if (mapped.HasHostBits)
+                problems.Add(Warning(WgErrorId.PrefixHasHostBits,
+                    $"The mapped prefix {Quote.Value(mapped.ToString())} of site {Quote.Value(site.Name)} has host bits set; {Quote.Value(mapped.ToNetwork().ToString())} is used.",
+                    site.Name, mapped.ToString()));
+        }
+        foreach (var group in site.MappedPrefix.Select(p => p.ToNetwork()).GroupBy(p => p).Where(g => g.Count() > 1))
+            problems.Add(Error(WgErrorId.MappedPrefixOverlap,
+                $"The mapped prefix {Quote.Value(group.Key.ToString())} is given {group.Count()} times for site {Quote.Value(site.Name)}.", site.Name, group.Key.ToString()));
     }
 
     private static void CheckTunnelRoom(WgPrefix tunnel, List<WgSite> sites, List<WgTopologyProblem> problems)

@@ -11,7 +11,7 @@ namespace WgAdmin.Topology;
 /// The topology file: an INI like wg's own, one [Topology] section, one [Site] section per site
 /// and, only when secrets are included, one [PresharedKey] section per pair of sites. Keys are
 /// case-insensitive, a line whose first non-blank character is '#' or ';' is a comment, values
-/// are trimmed, a repeated LanPrefix adds to the list and any other repeated key is an error.
+/// are trimmed, a repeated LanPrefix (or MappedPrefix) adds to the list and any other repeated key is an error.
 /// A line is never quoted whole, nor the text before its '=' unless it looks like a key name: a
 /// mistyped key line ("PrivateKey: ...") splits at the key's '=' padding. Each site's tunnel address is written,
 /// so a file pins the addresses it was exported with. Every problem is reported with its line.
@@ -57,6 +57,8 @@ public static class WgTopologyFile
             Line(text, "Endpoint", site.Endpoint.ToString(), errors);
             foreach (var lan in site.LanPrefix)
                 Line(text, "LanPrefix", lan.ToString(), errors);
+            foreach (var mapped in site.MappedPrefix)
+                Line(text, "MappedPrefix", mapped.ToString(), errors);
             if (site.LanAddress is not null)
                 Line(text, "LanAddress", site.LanAddress.ToString(), errors);
             Line(text, "Cloud", Bool(site.Cloud), errors);
@@ -219,12 +221,12 @@ public static class WgTopologyFile
                 continue;
             }
             var known = key.ToLowerInvariant();
-            if (IsKnownKey(section, known) && known != "lanprefix")
+            if (IsKnownKey(section, known) && known is not ("lanprefix" or "mappedprefix"))
             {
                 // wg keeps the last of a repeated key; here a second value is more likely a mistake than a change.
                 if (seen.TryGetValue(known, out var first))
                 {
-                    errors.Add(new WgError(WgErrorId.DuplicateKey, $"{Quote.Value(key)} is given again; it is already on line {first}, and a section takes each key once (only LanPrefix repeats).", number, key));
+                    errors.Add(new WgError(WgErrorId.DuplicateKey, $"{Quote.Value(key)} is given again; it is already on line {first}, and a section takes each key once (only LanPrefix and MappedPrefix repeat).", number, key));
                     continue;
                 }
                 seen[known] = number;
@@ -353,7 +355,7 @@ public static class WgTopologyFile
     };
 
     private static readonly string[] TopologyKeys = ["tunnelprefix", "shape", "hub", "interfacename", "presharedkeys"];
-    private static readonly string[] SiteKeys = ["name", "computername", "endpoint", "lanprefix", "lanaddress", "cloud", "listenport", "waninterface", "behindnat", "tunneladdress", "publickey", "privatekey", "keycreated"];
+    private static readonly string[] SiteKeys = ["name", "computername", "endpoint", "lanprefix", "mappedprefix", "lanaddress", "cloud", "listenport", "waninterface", "behindnat", "tunneladdress", "publickey", "privatekey", "keycreated"];
     private static readonly string[] PairKeys = ["sites", "key", "created"];
 
     private static bool IsKnownKey(Section section, string lowerKey) => section switch
@@ -423,6 +425,7 @@ public static class WgTopologyFile
         private string? _name, _computerName, _wanInterface;
         private WgEndpoint? _endpoint;
         private readonly List<WgPrefix> _lan = new();
+        private readonly List<WgPrefix> _mapped = new();
         private IPAddress? _lanAddress, _tunnelAddress;
         private bool _cloud;
         public int Line { get; } = line;
@@ -445,6 +448,10 @@ public static class WgTopologyFile
                 case "lanprefix":
                     foreach (var part in value.Split(',').Select(p => p.Trim()).Where(p => p.Length > 0))
                         _lan.Add(ParsePrefix(part));
+                    break;
+                case "mappedprefix":
+                    foreach (var part in value.Split(',').Select(p => p.Trim()).Where(p => p.Length > 0))
+                        _mapped.Add(ParsePrefix(part));
                     break;
                 case "lanaddress": _lanAddress = ParseAddress(value, "LanAddress"); break;
                 case "cloud": _cloud = ParseBool(value, number); break;
@@ -488,6 +495,7 @@ public static class WgTopologyFile
             {
                 ComputerName = _computerName,
                 LanPrefix = _lan.ToArray(),
+                MappedPrefix = _mapped.ToArray(),
                 LanAddress = _lanAddress,
                 Cloud = _cloud,
                 WanInterface = _wanInterface,

@@ -34,6 +34,11 @@ public sealed class NewWgSiteCommand : WgCmdlet
     [WgTransformation(typeof(WgPrefix[]), Defer = true)]
     public object LanPrefix { get; set; } = Array.Empty<WgPrefix>();
 
+    /// <summary>The prefixes the other sites see the LAN under (1:1, one per -LanPrefix, same length): the gateway translates both ways.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [WgTransformation(typeof(WgPrefix[]), Defer = true)]
+    public object? MappedPrefix { get; set; }
+
     /// <summary>The port the gateway listens on, when a NAT router maps the endpoint's port to another.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [WgTransformation(typeof(int), Defer = true, Field = "ListenPort")]
@@ -73,6 +78,7 @@ public sealed class NewWgSiteCommand : WgCmdlet
         var problems = new List<WgError>();
         var endpoint = Deferred<WgEndpoint>(Endpoint, problems);
         var lanPrefix = Deferred<WgPrefix[]>(LanPrefix, problems);
+        var mappedPrefix = Deferred<WgPrefix[]>(MappedPrefix, problems);
         var listenPort = Deferred<int?>(ListenPort, problems);
         var lanAddress = Deferred<IPAddress>(LanAddress, problems);
         var tunnelAddress = Deferred<IPAddress>(TunnelAddress, problems);
@@ -88,6 +94,7 @@ public sealed class NewWgSiteCommand : WgCmdlet
         {
             ComputerName = string.IsNullOrEmpty(ComputerName) ? null : ComputerName,
             LanPrefix = lanPrefix!,
+            MappedPrefix = mappedPrefix ?? Array.Empty<WgPrefix>(),
             WanInterface = string.IsNullOrEmpty(WanInterface) ? null : WanInterface,
             LanAddress = lanAddress,
             Cloud = Cloud.IsPresent,

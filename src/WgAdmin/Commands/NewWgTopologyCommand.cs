@@ -46,6 +46,15 @@ public sealed class NewWgTopologyCommand : WgCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int MaximumSites { get; set; } = WgTopology.DefaultMaximumSites;
 
+    /// <summary>Maps the sites whose LANs overlap 1:1 to free prefixes of the pool (-MappingPool) instead of refusing them.</summary>
+    [Parameter]
+    public SwitchParameter ResolveOverlap { get; set; }
+
+    /// <summary>Where -ResolveOverlap takes mapped prefixes from; by default a free /16 of 100.64.0.0/10 or 10.0.0.0/8.</summary>
+    [Parameter]
+    [WgTransformation(typeof(WgPrefix))]
+    public WgPrefix? MappingPool { get; set; }
+
     /// <summary>Emits the topology itself (sites, shape, keys, and the built interfaces in Interfaces) instead of the interfaces.</summary>
     [Parameter]
     public SwitchParameter AsTopology { get; set; }
@@ -76,6 +85,24 @@ public sealed class NewWgTopologyCommand : WgCmdlet
             InterfaceName = InterfaceName,
             MaximumSites = MaximumSites,
         };
+        if (MappingPool is not null && !ResolveOverlap)
+        {
+            WriteError(CreateErrorRecord(new WgError(WgErrorId.InvalidMappedPrefix, $"-MappingPool {Quote.Value(MappingPool.ToString()!)} is the pool of -ResolveOverlap; give both, or neither.", Offender: MappingPool.ToString()), MappingPool, ErrorCategory.InvalidArgument));
+            return;
+        }
+        if (ResolveOverlap)
+        {
+            try
+            {
+                foreach (var site in WgMappingAllocator.Resolve(topology, MappingPool))
+                    WriteVerbose($"Site {site.Name}: {string.Join(", ", site.Mappings.Select(m => m.ToString()))}");
+            }
+            catch (WgException ex)
+            {
+                WriteWgErrors(ex, MappingPool?.ToString() ?? TunnelPrefix.ToString(), ErrorCategory.InvalidArgument);
+                return;
+            }
+        }
         var problems = topology.Check();
         foreach (var warning in problems.Where(p => p.Severity == WgTopologySeverity.Warning))
             WriteWarning($"{warning.Message} ({warning.ErrorId})");

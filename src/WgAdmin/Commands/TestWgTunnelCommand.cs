@@ -41,6 +41,14 @@ public sealed class TestWgTunnelCommand : WgHostCmdlet
     [Parameter]
     public string[] Target { get; set; } = Array.Empty<string>();
 
+    /// <summary>
+    /// The topology the gateways belong to: a far host of a mapped site may then be given by its
+    /// own address as well as by its mapped one; it is pinged under the mapped one, and the result
+    /// shows both (Address, RealAddress).
+    /// </summary>
+    [Parameter]
+    public WgAdmin.Topology.WgTopology? Topology { get; set; }
+
     /// <summary>The gateway address target pings leave from; by default its address on the interface of its default route.</summary>
     [Parameter]
     public string? SourceAddress { get; set; }
@@ -123,9 +131,16 @@ public sealed class TestWgTunnelCommand : WgHostCmdlet
         var clock = Stopwatch.StartNew();
         try
         {
+            // Resolved before connecting: a target no topology can place is refused with nothing run.
+            var targets = Topology is null
+                ? _targetAddresses.Select(a => new WgAdmin.Topology.WgTunnelTarget(a, null, null)).ToList()
+                : _targetAddresses.Select(a => WgAdmin.Topology.WgTunnelTargets.Resolve(Topology, target.ComputerName, a)).ToList();
             var connection = Connect(target, cancellation);
-            var probe = RemoteRunner.Invoke(connection, TunnelProbe.Operation(target.Scope, Count, _targetAddresses, _source), cancellation);
-            return new Outcome(TunnelCheck.Evaluate(probe, target.ComputerName, target.Scope, options, Math.Round(clock.Elapsed.TotalSeconds, 3)), null, 0);
+            var probe = RemoteRunner.Invoke(connection, TunnelProbe.Operation(target.Scope, Count, targets.Select(t => t.Address).Distinct().ToList(), _source), cancellation);
+            var results = TunnelCheck.Evaluate(probe, target.ComputerName, target.Scope, options, Math.Round(clock.Elapsed.TotalSeconds, 3));
+            foreach (var result in results.Where(r => r.Kind == "Target"))
+                result.RealAddress = targets.FirstOrDefault(t => t.Address.ToString() == result.Address)?.RealAddress?.ToString();
+            return new Outcome(results, null, 0);
         }
         catch (Exception ex) when (ex is WgException or IOException or InvalidOperationException)
         {

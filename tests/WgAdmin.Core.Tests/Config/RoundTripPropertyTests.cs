@@ -107,6 +107,7 @@ public class RoundTripPropertyTests
         Differs(y => y.PostDown = [.. y.PostDown, "x"]);
         Differs(y => y.SaveConfig = !y.SaveConfig);
         Differs(y => y.ComputerName = "gw1");
+        Differs(y => y.PrefixMappings = [new WgAdmin.Net.WgPrefixMapping(WgAdmin.Net.WgPrefix.Parse("192.168.1.0/24"), WgAdmin.Net.WgPrefix.Parse("10.201.1.0/24"))]);
         Differs(y => y.Peers = y.Peers[1..]);
         Differs(y => y.Peers[0].PublicKey = WgPrivateKey.Generate().PublicKey);
         Differs(y => y.Peers[0].PresharedKey = WgPresharedKey.Generate());

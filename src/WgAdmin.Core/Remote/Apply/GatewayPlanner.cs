@@ -47,7 +47,10 @@ public static class GatewayPlanner
         if (options.Masquerade is not null)
             PlanNat(plan, state, name, options, ipv6);
         if (options.ManageInterface && desired is not null)
+        {
             PlanInterface(plan, state, desired, options);
+            PlanMapping(plan, state, desired, options);
+        }
         return plan;
     }
 
@@ -104,6 +107,52 @@ public static class GatewayPlanner
             plan.Steps.Add(new PlanStep("ApplyNatRules", $"apply the NAT rules for {name}", "\"$nat_script\" up"));
     }
 
+    /// <summary>
+    /// The site's 1:1 prefix mapping: its script and drop-in written when they differ, its rules
+    /// applied when written or missing; an interface without mappings takes away those it had.
+    /// After the interface's own steps: the rules need no link, and a unit started earlier in the
+    /// plan found no drop-in yet on a first apply.
+    /// </summary>
+    private static void PlanMapping(GatewayPlan plan, GatewayState state, WgInterface desired, ApplyOptions options)
+    {
+        var name = desired.Name!;
+        if (desired.PrefixMappings.Length == 0)
+        {
+            AddMapRemoval(plan, state, name);
+            return;
+        }
+        var backend = ResolveBackend(options.Firewall, state);
+        var script = PrefixMap.Script(name, desired.PrefixMappings, backend);
+        var scriptChanged = !HashMatches(state, HostPaths.MapScript(name), script);
+        var what = string.Join(", ", desired.PrefixMappings.Select(m => m.ToString()));
+        if (scriptChanged)
+            plan.Steps.Add(new PlanStep("WriteMapRules", $"write the prefix mapping of {name}: {what} ({backend.ToString().ToLowerInvariant()})",
+                "replace_nat_script \"$map_script\" \"$map_text\"") { Values = new ScriptValues().Set("map_text", script) });
+        if (state.HasSystemd)
+        {
+            var dropIn = PrefixMap.DropIn(name);
+            if (!HashMatches(state, HostPaths.MapDropIn(name), dropIn))
+                plan.Steps.Add(new PlanStep("PersistMapRules", $"hook the prefix mapping to wg-quick@{name}", "install_dropin \"$map_dropin_file\" \"$map_dropin_text\"")
+                {
+                    Values = new ScriptValues().Set("map_dropin_text", dropIn),
+                });
+        }
+        else
+        {
+            plan.Notes.Add("no systemd: the prefix mapping is applied now but not re-applied at boot");
+        }
+        if (scriptChanged || state.MapRulesPresent != true)
+            plan.Steps.Add(new PlanStep("ApplyMapRules", $"apply the prefix mapping of {name}", "\"$map_script\" up"));
+    }
+
+    private static void AddMapRemoval(GatewayPlan plan, GatewayState state, string name)
+    {
+        if (state.ManagedFileHashes.ContainsKey(HostPaths.MapScript(name)))
+            plan.Steps.Add(new PlanStep("RemoveMapRules", $"remove the prefix mapping of {name}", "remove_nat_script \"$map_script\""));
+        if (state.ManagedFileHashes.ContainsKey(HostPaths.MapDropIn(name)))
+            plan.Steps.Add(new PlanStep("UnhookMapRules", $"unhook the prefix mapping from wg-quick@{name}", "remove_dropin \"$map_dropin_file\""));
+    }
+
     /// <summary>Takes away the NAT rules and the files that re-apply them.</summary>
     public static GatewayPlan PlanNatRemoval(string computerName, string name, GatewayState state)
     {
@@ -121,6 +170,7 @@ public static class GatewayPlanner
         if (state.LinkExists && !(state.HasSystemd && state.ServiceActive == "active"))
             plan.Steps.Add(new PlanStep("StopInterface", $"take {name} down", "stop_interface \"$name\""));
         AddNatRemoval(plan, state, name);
+        AddMapRemoval(plan, state, name);
         var sysctl = HostPaths.Sysctl(name);
         if (state.ManagedFileHashes.ContainsKey(sysctl))
             plan.Steps.Add(new PlanStep("RemoveForwarding", $"remove {sysctl} (forwarding stays on until reboot)", "rm -f \"$sysctl_file\""));

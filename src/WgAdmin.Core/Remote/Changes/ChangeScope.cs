@@ -2,7 +2,7 @@ namespace WgAdmin.Remote;
 
 /// <summary>
 /// What one change on a host may touch, so that change.sh can snapshot it before and restore it
-/// after: files, a unit, and (for an interface) the live link and WgAdmin's NAT rules, or (for a
+/// after: files, a unit, and (for an interface) the live link and WgAdmin's NAT and mapping rules, or (for a
 /// LAN host) its routes via gateways.
 /// </summary>
 public sealed record ChangeScope(string Description, IReadOnlyList<string> Files, string? InterfaceName, string? Unit, bool LanRoutes = false)
@@ -25,9 +25,10 @@ public sealed record ChangeScope(string Description, IReadOnlyList<string> Files
             .Set("change_unit", Unit ?? "")
             .Set("routes_via", LanRoutes ? "1" : "");
         if (InterfaceName is { } name)
-            values.Set("nat_script", HostPaths.NatScript(name)).Set("nft_table", Firewall.NftTableName(name)).Set("conf", HostPaths.Config(name));
+            values.Set("nat_script", HostPaths.NatScript(name)).Set("nft_table", Firewall.NftTableName(name)).Set("conf", HostPaths.Config(name))
+                .Set("map_script", HostPaths.MapScript(name)).Set("nft_map_table", PrefixMap.NftTableName(name));
         else
-            values.Set("nat_script", "").Set("nft_table", "").Set("conf", "");
+            values.Set("nat_script", "").Set("nft_table", "").Set("conf", "").Set("map_script", "").Set("nft_map_table", "");
         return values;
     }
 }

@@ -40,6 +40,9 @@ public class GatewayFacts
     /// <summary>Whether WgAdmin's NAT script's "check" passed; null when there is no script.</summary>
     public bool? NatRulesPresent { get; set; }
 
+    /// <summary>Whether WgAdmin's prefix mapping script's "check" passed; null when there is no script.</summary>
+    public bool? MapRulesPresent { get; set; }
+
     public bool Has(string tool) => Tools.Contains(tool);
 
     public bool HasWireGuard => Has("wg") && Has("wg-quick");
@@ -86,6 +89,9 @@ public class GatewayFacts
                 return true;
             case "nat":
                 NatRulesPresent = section.Items.FirstOrDefault() switch { "present" => true, "missing" => false, _ => null };
+                return true;
+            case "map":
+                MapRulesPresent = section.Items.FirstOrDefault() switch { "present" => true, "missing" => false, _ => null };
                 return true;
             default:
                 return false;

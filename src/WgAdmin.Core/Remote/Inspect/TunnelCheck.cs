@@ -97,6 +97,8 @@ public static class TunnelCheck
             reasons.Add($"IPv6 forwarding is off (net.ipv6.conf.all.forwarding = {Show(probe.Ipv6Forwarding)})");
         if (probe.NatRulesPresent == false)
             reasons.Add($"NAT rules for {name} missing ({HostPaths.NatScript(name)} check failed)");
+        if (probe.MapRulesPresent == false)
+            reasons.Add($"the prefix mapping of {name} is broken: its rules are missing or changed ({HostPaths.MapScript(name)} check failed; Set-WgInterface puts them back)");
     }
 
     private static WgTunnelTestResult PeerResult(TunnelProbeOutput probe, LivePeer live, IReadOnlyDictionary<string, string> names, WgPrefix[] tunnelNets,

@@ -17,6 +17,11 @@ public sealed class WgTunnelTestResult
     public string? Endpoint { get; init; }
     /// <summary>What was pinged: the peer's tunnel address, or the target.</summary>
     public string? Address { get; init; }
+    /// <summary>
+    /// For a target of a mapped site (Test-WgTunnel -Topology): the far host's own address, which
+    /// its LAN knows it by; <see cref="Address"/> is the mapped one the pings went to. Null otherwise.
+    /// </summary>
+    public string? RealAddress { get; set; }
     /// <summary>For a target: the gateway address the pings were sent from.</summary>
     public string? Source { get; init; }
     public bool Passed { get; init; }

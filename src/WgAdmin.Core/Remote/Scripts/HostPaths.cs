@@ -27,13 +27,19 @@ public static class HostPaths
 
     public static string NatScript(string name) => $"{NatDirectory}/{name}-nat";
 
+    /// <summary>The script of a site's 1:1 prefix mapping (-MappedPrefix), beside the NAT script.</summary>
+    public static string MapScript(string name) => $"{NatDirectory}/{name}-map";
+
     public static string Sysctl(string name) => $"/etc/sysctl.d/90-wgadmin-{name}.conf";
 
     /// <summary>The wg-quick@ drop-in that runs the NAT script when the interface starts and stops.</summary>
     public static string NatDropIn(string name) => $"/etc/systemd/system/wg-quick@{name}.service.d/50-wgadmin.conf";
 
+    /// <summary>The wg-quick@ drop-in that runs the mapping script when the interface starts and stops.</summary>
+    public static string MapDropIn(string name) => $"/etc/systemd/system/wg-quick@{name}.service.d/60-wgadmin-map.conf";
+
     /// <summary>The files WgAdmin writes for an interface besides its config, hashed by the probe.</summary>
-    public static IReadOnlyList<string> Managed(string name) => new[] { Sysctl(name), NatScript(name), NatDropIn(name) };
+    public static IReadOnlyList<string> Managed(string name) => new[] { Sysctl(name), NatScript(name), NatDropIn(name), MapScript(name), MapDropIn(name) };
 
     /// <summary>A LAN host's routes to the other sites, one "PREFIX via ADDRESS" a line.</summary>
     public const string LanRoutes = "/etc/wgadmin/lan-routes";
@@ -64,7 +70,7 @@ public static class HostPaths
 
     /// <summary>The files a change of an interface may write, snapshotted before it (the key file and both kept copies included).</summary>
     public static IReadOnlyList<string> InterfaceFiles(string name) =>
-        new[] { Config(name), KeyFile(name), NextKeyFile(name), ConfigBackup(name), RemovedConfig(name), Sysctl(name), NatScript(name), NatDropIn(name) };
+        new[] { Config(name), KeyFile(name), NextKeyFile(name), ConfigBackup(name), RemovedConfig(name), Sysctl(name), NatScript(name), NatDropIn(name), MapScript(name), MapDropIn(name) };
 
     /// <summary>The files Set-WgLanRoute and Remove-WgLanRoute write on a LAN host.</summary>
     public static IReadOnlyList<string> LanRouteFiles => new[] { LanRoutes, LanRoutesHelper, LanRoutesUnit };
@@ -78,5 +84,7 @@ public static class HostPaths
         .Set("next_key_file", NextKeyFile(name))
         .Set("nat_script", NatScript(name))
         .Set("sysctl_file", Sysctl(name))
-        .Set("dropin_file", NatDropIn(name));
+        .Set("dropin_file", NatDropIn(name))
+        .Set("map_script", MapScript(name))
+        .Set("map_dropin_file", MapDropIn(name));
 }

@@ -89,7 +89,7 @@ write_config_with_key() {
   printf '%s' "$3" | { IFS= read -r first; printf '%s\nPrivateKey = %s\n' "$first" "$2"; cat; } | put_file "$1" 600
 }
 
-# replace_nat_script PATH TEXT: the old script takes its own rules down first (a new backend or
+# replace_nat_script PATH TEXT (the NAT or the prefix mapping script): the old script takes its own rules down first (a new backend or
 # family would not know them), then the new one is written.
 replace_nat_script() {
   if [ -x "$1" ]; then "$1" down; fi

@@ -10,8 +10,8 @@
 # The state a snapshot records, and compares after a restore, is what state_of prints: the files
 # (hash and mode, or absent), the forwarding and ICMP redirect sysctls, the unit's enabled and active state, and,
 # when the interface exists, its MTU, addresses (not the link-local one the kernel draws anew
-# with every link), routes and WireGuard configuration, and the NAT
-# rules in WgAdmin's chains and table. Keys never leave the host; they are only hashed.
+# with every link), routes and WireGuard configuration, and the NAT and prefix mapping
+# rules in WgAdmin's chains and tables. Keys never leave the host; they are only hashed.
 
 changes_root=/var/lib/wgadmin
 change_dir=$changes_root/change
@@ -64,6 +64,7 @@ state_of() {
   if [ -n "${name:-}" ]; then
     { iptables -w -S 2>/dev/null; iptables -w -t nat -S 2>/dev/null; ip6tables -w -S 2>/dev/null; ip6tables -w -t nat -S 2>/dev/null; } | grep -i -- "wgadmin-[a-z]*-$name\b" | sort | sed 's/^/rule /'
     if has nft && nft list table inet "$nft_table" >/dev/null 2>&1; then echo "nft $(nft list table inet "$nft_table" | sha256sum | cut -c1-64)"; fi
+    if [ -n "${nft_map_table:-}" ] && has nft && nft list table ip "$nft_map_table" >/dev/null 2>&1; then echo "nftmap $(nft list table ip "$nft_map_table" | sha256sum | cut -c1-64)"; fi
   fi
   if [ -n "${routes_via:-}" ]; then
     via_routes | sort | sed 's/^/lanroute /'
@@ -149,6 +150,7 @@ restore_snapshot() {
   unit_active=$(sed -n 's/^unit active$/active/p' "$change_dir/state")
   # The new NAT rules first: the script that knows them is the one about to be replaced.
   if [ -n "${nat_script:-}" ] && [ -x "$nat_script" ]; then "$nat_script" down >/dev/null 2>&1; fi
+  if [ -n "${map_script:-}" ] && [ -x "$map_script" ]; then "$map_script" down >/dev/null 2>&1; fi
   # A running interface whose config gained or changed its down hooks goes down under that config
   # before it is replaced: only those hooks undo what its up hooks did (a firewall rule, a route).
   if [ -n "${name:-}" ] && [ -n "${conf:-}" ] && [ -f "$conf" ] && ip link show dev "$name" >/dev/null 2>&1; then
@@ -192,7 +194,9 @@ restore_snapshot() {
   fi
   # Again: a link brought back up took the default's value.
   restore_redirects "$(sed -n 's/^sysctl redirects //p' "$change_dir/state")"
-  if [ -n "${nat_script:-}" ] && [ -x "$nat_script" ] && grep -q '^rule \|^nft ' "$change_dir/state"; then "$nat_script" up >/dev/null || failed=1; fi
+  # The mapping's chains (WGADMIN-MPI-, -MPO-) and table are its own: they bring back only the mapping script's rules.
+  if [ -n "${nat_script:-}" ] && [ -x "$nat_script" ] && grep '^rule \|^nft ' "$change_dir/state" | grep -qv -- '-MP[IO]-'; then "$nat_script" up >/dev/null || failed=1; fi
+  if [ -n "${map_script:-}" ] && [ -x "$map_script" ] && grep -q '^rule .*-MP[IO]-\|^nftmap ' "$change_dir/state"; then "$map_script" up >/dev/null || failed=1; fi
   if [ -f "$change_dir/lanroutes" ]; then restore_lan_routes; fi
   local diff
   diff=$(state_of | diff "$change_dir/state" - | grep '^[<>]' | tr '\n' ';')

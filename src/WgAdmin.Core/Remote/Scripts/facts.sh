@@ -3,10 +3,10 @@
 # Set-WgInterface and the probe of Test-WgTunnel both print them, with this one function.
 # Nothing secret: the config file leaves without its key lines, the dump without its keys.
 
-# print_facts NAME CONF NAT_SCRIPT PEERS: PEERS is the interface's reduced dump (dump_peers),
-# read by the caller, which may need it again.
+# print_facts NAME CONF NAT_SCRIPT PEERS MAP_SCRIPT: PEERS is the interface's reduced dump
+# (dump_peers), read by the caller, which may need it again.
 print_facts() {
-  local name=$1 conf=$2 nat_script=$3 peers=$4 t
+  local name=$1 conf=$2 nat_script=$3 peers=$4 map_script=${5:-} t
   echo @@tools
   for t in wg wg-quick ip ss ping systemctl iptables ip6tables nft apt-get dnf apk sysctl sha256sum resolvconf; do
     if has "$t"; then echo "$t"; fi
@@ -43,6 +43,11 @@ print_facts() {
   echo @@nat
   if [ ! -x "$nat_script" ]; then echo none
   elif "$nat_script" check >/dev/null 2>&1; then echo present
+  else echo missing
+  fi
+  echo @@map
+  if [ -z "$map_script" ] || [ ! -x "$map_script" ]; then echo none
+  elif "$map_script" check >/dev/null 2>&1; then echo present
   else echo missing
   fi
 }

@@ -3,9 +3,9 @@
 # change needs: the OS, root or sudo, the firewall's flavour, the config file's hash, mode and
 # public key, the public keys of a key generated on the gateway and of a rotation's next key, the hashes of WgAdmin's files.
 # The private key is reduced to its public key here; nothing secret is printed.
-: "${name:?}" "${conf:?}" "${key_file:?}" "${next_key_file:?}" "${nat_script:?}" "${managed_files?}"
+: "${name:?}" "${conf:?}" "${key_file:?}" "${next_key_file:?}" "${nat_script:?}" "${map_script:?}" "${managed_files?}"
 
-print_facts "$name" "$conf" "$nat_script" "$(dump_peers "$name")"
+print_facts "$name" "$conf" "$nat_script" "$(dump_peers "$name")" "$map_script"
 echo @@os
 cat /etc/os-release 2>/dev/null
 echo @@host

@@ -4,11 +4,11 @@
 # route get` for each allowed prefix; per target (the arguments): the route and pings from the
 # gateway's LAN address. The dump is read again at the end, so counters show what moved.
 # The private key is never read.
-: "${name:?}" "${conf:?}" "${nat_script:?}" "${count:?}" "${source4?}" "${source6?}"
+: "${name:?}" "${conf:?}" "${nat_script:?}" "${map_script:?}" "${count:?}" "${source4?}" "${source6?}"
 
 echo @@now; date +%s
 before=$(dump_peers "$name")
-print_facts "$name" "$conf" "$nat_script" "$before"
+print_facts "$name" "$conf" "$nat_script" "$before" "$map_script"
 echo @@listen
 port=$(wg show "$name" listen-port 2>/dev/null)
 if [ -n "$port" ] && [ "$port" != 0 ] && has ss; then ss -l -u -n "sport = :$port" 2>/dev/null | awk 'NR == 1 && $1 == "State" { next } { print "socket=" $4 }'; fi

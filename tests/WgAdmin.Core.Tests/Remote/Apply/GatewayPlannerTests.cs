@@ -167,6 +167,7 @@ public partial class GatewayPlannerTests
         converged.Ipv6Forwarding = "1";
         converged.RedirectsOn = 0;
         converged.NatRulesPresent = options.Masquerade is not null ? true : null;
+        converged.MapRulesPresent = desired.PrefixMappings.Length > 0 ? true : null;
         return converged;
     }
 
@@ -905,9 +906,10 @@ public partial class GatewayPlannerTests
     }
 
     [Fact]
-    public void ManagedFilesAreTheThreeWgAdminWrites()
+    public void ManagedFilesAreTheFiveWgAdminWrites()
     {
-        Assert.Equal(["/etc/sysctl.d/90-wgadmin-wg0.conf", "/etc/wireguard/wgadmin/wg0-nat", "/etc/systemd/system/wg-quick@wg0.service.d/50-wgadmin.conf"],
+        Assert.Equal(["/etc/sysctl.d/90-wgadmin-wg0.conf", "/etc/wireguard/wgadmin/wg0-nat", "/etc/systemd/system/wg-quick@wg0.service.d/50-wgadmin.conf",
+            "/etc/wireguard/wgadmin/wg0-map", "/etc/systemd/system/wg-quick@wg0.service.d/60-wgadmin-map.conf"],
             HostPaths.Managed("wg0"));
     }
 

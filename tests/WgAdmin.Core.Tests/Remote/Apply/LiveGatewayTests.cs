@@ -17,7 +17,7 @@ namespace WgAdmin.Core.Tests.Remote;
 public class LiveGatewayTests
 {
     private static readonly string[] Sections =
-        ["@@tools", "@@systemd", "@@forwarding", "@@nat", "@@os", "@@host", "@@keyfile", "@@nextkey", "@@managed", "@@end"];
+        ["@@tools", "@@systemd", "@@forwarding", "@@nat", "@@map", "@@os", "@@host", "@@keyfile", "@@nextkey", "@@managed", "@@end"];
 
     private static readonly string[] ProbedTools =
         ["wg", "wg-quick", "ip", "ss", "ping", "systemctl", "iptables", "ip6tables", "nft", "apt-get", "dnf", "apk", "sysctl", "sha256sum"];

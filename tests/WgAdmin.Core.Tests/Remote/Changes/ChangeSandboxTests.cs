@@ -106,6 +106,50 @@ public class ChangeSandboxTests
         Assert.DoesNotContain(current.PrivateKey!.Reveal(), runs[1].StdOut + runs[1].StdErr, StringComparison.Ordinal);
     }
 
+    /// <summary>The mapping's rules and files, as a restore must bring them back (none before a first apply).</summary>
+    private static string MapState(string name) =>
+        $"iptables-save -t nat 2>/dev/null | grep -c -- '^-A WGADMIN-MP[IO]-{name} .*-j NETMAP' || true\nnft list table ip wgadmin_map_{name} 2>/dev/null | grep -c 'prefix to' || true\nls /etc/wireguard/wgadmin 2>/dev/null || true\n";
+
+    [SkippableTheory]
+    [InlineData(FirewallBackend.Iptables)]
+    [InlineData(FirewallBackend.Nftables)]
+    public void APrefixMappingIsRolledBackWithAFailedChangeAppliedWithAGoodOneAndRemovedWithoutIt(FirewallBackend backend)
+    {
+        var (ns, current) = Gateway();
+        using var _ = ns;
+        var name = current.Name!;
+        var mapped = current.Clone();
+        mapped.PrefixMappings = [new WgPrefixMapping(WgPrefix.Parse("192.168.1.0/24"), WgPrefix.Parse("10.201.1.0/24"))];
+        var options = new ApplyOptions { Firewall = backend };
+        var state = ParseProbe(GatewaySandbox.Run(ns, Files(current), GatewayProbe.Script(name))[0]);
+        Assert.Null(state.MapRulesPresent);
+        var plan = GatewayPlanner.Plan("sandbox", mapped, name, state, options);
+        Assert.Equal(["WriteMapRules", "ApplyMapRules"], plan.Steps.Select(s => s.Action));
+        var failing = new GatewayPlan { ComputerName = "sandbox", InterfaceName = name };
+        failing.Steps.AddRange(plan.Steps);
+        failing.Steps.Add(new PlanStep("Fail", "a step that fails", "false"));
+
+        var runs = GatewaySandbox.Run(ns, Files(current), MapState(name) + StateScript(name), GatewayExecutor.Script(failing), MapState(name) + StateScript(name),
+            GatewayExecutor.Script(plan), MapState(name), GatewayProbe.Script(name));
+
+        Assert.Contains("@@rolledback ok", runs[1].StdOut, StringComparison.Ordinal);
+        Assert.DoesNotContain("@@restore-diff", runs[1].StdOut, StringComparison.Ordinal);
+        Assert.Equal(runs[0].StdOut, runs[2].StdOut);
+        Assert.StartsWith("0\n0\n", runs[2].StdOut, StringComparison.Ordinal);
+        Assert.True(runs[3].Ok, runs[3].StdErr);
+        Assert.Equal(backend == FirewallBackend.Iptables ? $"2\n0\n{name}-map\n" : $"0\n2\n{name}-map\n", runs[4].StdOut);
+        var applied = ParseProbe(runs[5]);
+        Assert.True(applied.MapRulesPresent);
+        Assert.Empty(GatewayPlanner.Plan("sandbox", mapped, name, applied, options).Steps);
+
+        // Applied again without the mapping: the rules and the script go.
+        var removal = GatewayPlanner.Plan("sandbox", current, name, applied, options);
+        Assert.Equal(["RemoveMapRules"], removal.Steps.Select(s => s.Action));
+        var removed = GatewaySandbox.Run(ns, Files(current), GatewayExecutor.Script(plan), GatewayExecutor.Script(removal), MapState(name));
+        Assert.True(removed[1].Ok, removed[1].StdErr);
+        Assert.Equal("0\n0\n", removed[2].StdOut);
+    }
+
     [SkippableFact]
     public void ForwardingTurnsRedirectsOffAndARollbackTurnsBothBack()
     {
