@@ -46,17 +46,18 @@ public static class GatewayPlanner
             PlanForwarding(plan, state, name, ipv6);
         if (options.Masquerade is not null)
             PlanNat(plan, state, name, options, ipv6);
-        if (options.ManageInterface && desired is not null)
-            PlanInterface(plan, state, desired, options);
         if (options.ReresolveEndpoint == true)
             PlanReresolve(plan, state, name, options.ReresolveInterval);
         else if (options.ReresolveEndpoint == false)
             AddReresolveRemoval(plan, state, name);
+        if (options.ManageInterface && desired is not null)
+            PlanInterface(plan, state, desired, options);
         return plan;
     }
 
-    // After the interface's own steps: the timer's first run finds the interface up. Inside the
-    // change, so a failed apply takes the script and units away again (change.sh, restore_timer).
+    // Before the interface's own steps, inside the change: when starting the interface fails, the
+    // restore takes the script and units away again with the rest (change.sh, restore_timer). The
+    // timer's first run is one interval after it starts, when the interface is up.
     private static void PlanReresolve(GatewayPlan plan, GatewayState state, string name, TimeSpan interval)
     {
         var script = EndpointSync.InstalledScript(name);
