@@ -71,7 +71,8 @@ config_peers "$conf" | while IFS=$'\t' read -r key endpoint peer_name; do
         new=$(wg show "$name" endpoints | awk -v k="$key" '$1 == k { print $2 }')
         if [ "$new" = "$old" ]; then status=unchanged; else status=moved; fi
       else
-        status=unresolved; message=$(printf '%s' "$err" | head -n 1 | cut -c1-200)
+        # wg's last word on the name, not its "Trying again" notices.
+        status=unresolved; message=$(printf '%s\n' "$err" | grep -v 'Trying again\|^Configuration parsing error' | head -n 1 | cut -c1-200)
       fi
     fi
   fi
