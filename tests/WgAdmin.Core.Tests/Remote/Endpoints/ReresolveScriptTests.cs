@@ -20,6 +20,7 @@ public sealed class ReresolveScriptTests
     private static readonly string ByAddress = WgPrivateKey.Generate().PublicKey.ToString();
     private static readonly string Hostile = WgPrivateKey.Generate().PublicKey.ToString();
     private static readonly string NotRunning = WgPrivateKey.Generate().PublicKey.ToString();
+    private static readonly string NoEndpoint = WgPrivateKey.Generate().PublicKey.ToString();
 
     private const string FakeWg = """
         #!/bin/bash
@@ -90,7 +91,7 @@ public sealed class ReresolveScriptTests
             Endpoint = moved.example.net:51820
 
             [Peer]
-            PublicKey = {Stale.Replace('A', 'B')}
+            PublicKey = {NoEndpoint}
             """);
         var values = new ScriptValues()
             .Set("name", "wg0").Set("conf", conf).Set("lock_file", Path.Combine(dir.Path, "change.lock")).Set("lock_timeout", 5)
@@ -137,7 +138,7 @@ public sealed class ReresolveScriptTests
         var absent = Assert.Single(results, r => r.Peer == "not-running");
         Assert.Equal(EndpointSync.Absent, absent.Status);
         // A peer without an Endpoint is no host-name peer.
-        Assert.DoesNotContain(results, r => r.PublicKey == Stale.Replace('A', 'B'));
+        Assert.DoesNotContain(results, r => r.PublicKey == NoEndpoint);
         // -Force: the fresh one too, and it resolves to where it is.
         Assert.Contains($"set wg0 peer {Recent} endpoint same.example.net:51820", calls);
         Assert.Equal(EndpointSync.Unchanged, Assert.Single(results, r => r.Peer == "fresh-site").Status);
