@@ -31,6 +31,7 @@
         'Remove-WgInterface'
         'Enable-WgForwarding'
         'Set-WgNat'
+        'Sync-WgEndpoint'
         'Compare-WgInterface'
         'New-WgSite'
         'New-WgTopology'

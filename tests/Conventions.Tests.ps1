@@ -16,7 +16,7 @@ BeforeDiscovery {
     # Update-WgKey and Update-WgPresharedKey change both ends of tunnels, and the topology file.
     $changing = 'Add-WgPeer', 'Remove-WgPeer', 'Export-WgConfig', 'Remove-WgSession', 'New-WgKeyPair',
         'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat', 'Export-WgTopology', 'Set-WgLanRoute', 'Remove-WgLanRoute',
-        'Confirm-WgChange', 'Undo-WgChange', 'Update-WgKey', 'Update-WgPresharedKey'
+        'Confirm-WgChange', 'Undo-WgChange', 'Update-WgKey', 'Update-WgPresharedKey', 'Sync-WgEndpoint'
     # Cmdlets that only read, or build new objects in memory: -WhatIf would promise something they cannot skip.
     # New-WgSession opens a connection and changes nothing (with -HostKeyPolicy AcceptNew it records a
     # host key in known_hosts, as ssh does, on the admin's explicit request). Test-WgTunnel only reads

@@ -104,6 +104,10 @@ BeforeAll {
         # Confirm-WgChange and Undo-WgChange need a host; their result as an undo on one would be.
         'WgAdmin.Remote.WgChangeResult' = { [WgAdmin.Remote.WgChangeResult]@{ ComputerName = 'gw-a'; Action = 'Undo'; Found = $true; RolledBack = $true; Station = 'admin@ops (pid 42)' } }
         'WgAdmin.Remote.WgTunnelTestResult' = { $tunnelResult; $probeResults }
+        # Sync-WgEndpoint needs a gateway (tests/lab/Endpoint.Tests.ps1); its results as the gateway's output reads.
+        'WgAdmin.Remote.WgEndpointSyncResult' = { [WgAdmin.Remote.EndpointSync]::Parse('gw-a', 'wg0', [WgAdmin.Remote.SectionReader]::Read(
+                    "@@peer`nkey=$($peerPair.PublicKey)`nname=site-b`nhost=site-b.example.net`nport=10086`nold=198.51.100.2:10086`nnew=198.51.100.9:10086`nage=140`nstatus=moved`nmessage=`n" +
+                    "@@peer`nkey=$($pair.PublicKey)`nname=`nhost=gone.example.net`nport=10086`nold=`nnew=`nage=`nstatus=unresolved`nmessage=Name or service not known`n")) }
         # Rotations need gateways (tests/lab/Rotation.Tests.ps1); a tunnel's result as a finished key rotation gives it.
         'WgAdmin.Remote.WgRotationResult' = { [WgAdmin.Remote.WgRotationResult]@{ Kind = 'Key'; Site = 'site-a'; Peer = 'site-b'; ComputerName = 'gw-a'; PeerComputerName = 'gw-b'; Completed = $true; Changed = $true; Outage = [TimeSpan]::FromMilliseconds(42) } }
     }
@@ -128,6 +132,7 @@ BeforeAll {
         'WgAdmin.Remote.WgLanRouteResult' = { @('127.0.0.1', 'site-a', $lanRouteResult.Error) }
         'WgAdmin.Remote.WgChangeResult' = { @('gw-a', 'Undo', 'undone (verified)', 'admin@ops (pid 42)') }
         'WgAdmin.Remote.WgRotationResult' = { @('Key', 'site-a', 'site-b', '42 ms') }
+        'WgAdmin.Remote.WgEndpointSyncResult' = { @('gw-a', 'wg0', 'site-b', 'site-b.example.net:10086', 'Moved', '198.51.100.2:10086', '198.51.100.9:10086', 'gone.example.net:10086', 'Unresolved', 'never') }
         'WgAdmin.Remote.WgTunnelTestResult' = { @('127.0.0.1', 'wg0', $tunnelResult.Reasons[0], 'site-b', '10.0.0.2', '172.19.16.100 from 192.168.10.1', '0 of 3 pings from 192.168.10.1 to 172.19.16.100 answered') }
     }
 }

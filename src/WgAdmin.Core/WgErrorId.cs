@@ -71,6 +71,7 @@ public static class WgErrorId
     public const string ChangeRolledBack = "WgAdmin.ChangeRolledBack";
     public const string RollbackIncomplete = "WgAdmin.RollbackIncomplete";
     public const string GatewayBusy = "WgAdmin.GatewayBusy";
+    public const string EndpointUnresolved = "WgAdmin.EndpointUnresolved";
     public const string SnapshotFailed = "WgAdmin.SnapshotFailed";
     public const string ChangeNotConfirmed = "WgAdmin.ChangeNotConfirmed";
     public const string NoPendingChange = "WgAdmin.NoPendingChange";

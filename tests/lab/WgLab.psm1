@@ -16,8 +16,8 @@ $script:Prefix = 'wgl-'
 $script:CommandLog = '/var/log/wgadmin-lab-commands.log'
 $script:Suite = 'bookworm'
 # What the host needs, by package; systemd-container without its recommends (libnss-mymachines
-# would edit /etc/nsswitch.conf).
-$script:HostPackages = 'debootstrap', 'systemd-container', 'iptables', 'nftables', 'openssh-client', 'iproute2', 'iputils-ping', 'dpkg-dev', 'jq'
+# would edit /etc/nsswitch.conf); conntrack for Set-WgLabPublicAddress.
+$script:HostPackages = 'debootstrap', 'systemd-container', 'iptables', 'nftables', 'openssh-client', 'iproute2', 'iputils-ping', 'dpkg-dev', 'jq', 'conntrack'
 $script:Internet = [ordered]@{ prefix = '198.51.100.0/24'; routerAddress = '198.51.100.1'; opsAddress = '198.51.100.2'; firstPublicHost = 10 }
 $script:Tunnel = [ordered]@{ prefix = '10.0.0.0/24'; port = 10086; protocol = 'udp'; interface = 'wg0' }
 
@@ -497,6 +497,59 @@ function Get-WgLabPortStep($Lab, $Gateway, [string] $State) {
 
 <#
 .SYNOPSIS
+    Moves a site's public address: its NAT router answers on a new address and no longer on the old one.
+.DESCRIPTION
+    What a cloud does when it re-assigns a VM's public IP (or a home line's address changes): the
+    NAT router's wan0 loses the old address and gets -Address, the 1:1 NAT to the gateway follows,
+    the NAT router forgets the connections it tracked (conntrack -F) and the hosts on the internet
+    switch forget the old address's MAC, so nothing reaches the old address any more. lab.json
+    (the site's publicAddress, the NAT router's and gateway's addresses), ssh_config's HostName
+    and known_hosts follow, so SSH reaches the gateway at its new address. -Reset moves it back to
+    the address Start-WgLab gave it. Stop-WgLab needs nothing more: the namespaces go.
+    Returns the site, its old and its new address.
+.EXAMPLE
+    Set-WgLabPublicAddress -Site ac -Address 198.51.100.140; Set-WgLabPublicAddress -Site ac -Reset
+#>
+function Set-WgLabPublicAddress {
+    [CmdletBinding(DefaultParameterSetName = 'Address')]
+    [OutputType([pscustomobject])]
+    param(
+        [Parameter(Mandatory, Position = 0)] [string] $Site,
+        [Parameter(Mandatory, ParameterSetName = 'Address')] [ipaddress] $Address,
+        [Parameter(Mandatory, ParameterSetName = 'Reset')] [switch] $Reset
+    )
+    Assert-WgLabHost
+    $lab = Get-WgLabState
+    $record = $lab.sites | Where-Object name -EQ $Site
+    if (-not $record) { throw "The lab has no site '$Site'." }
+    $index = [array]::IndexOf(@($lab.sites.name), $Site) + 1
+    $target = if ($Reset) { "198.51.100.$($lab.internet.firstPublicHost + $index - 1)" } else { $Address.ToString() }
+    $old = $record.publicAddress
+    if ($target -eq $old) { return [pscustomobject]@{ Site = $Site; OldAddress = $old; Address = $target } }
+    $bytes = ([ipaddress]$target).GetAddressBytes()
+    if ($target -notlike '198.51.100.*' -or $bytes[3] -in 0, 255) { throw "$target is not a host address of the lab's internet, $($lab.internet.prefix)." }
+    $taken = @($lab.hosts | Where-Object role -In 'ops', 'internet', 'nat' | ForEach-Object wanAddress)
+    if ($target -in $taken) { throw "$target is already in use in the lab." }
+    $nat = $lab.hosts | Where-Object name -EQ $record.nat
+    $gateway = $lab.hosts | Where-Object name -EQ $record.gateway
+    $peers = @($lab.hosts | Where-Object { $_.role -in 'ops', 'internet', 'nat' -and $_.name -ne $nat.name } | ForEach-Object namespace) -join ','
+    $length = Get-WgLabPrefixLength $lab.internet.prefix
+    $null = Invoke-WgLabScript -ArgumentList 'net' -InputText "readdress $($nat.namespace) $old $target/$length $($nat.defaultRoute) $($gateway.lanAddress) $($record.lanPrefix) $peers"
+    $record.publicAddress = $target
+    $nat.publicAddress = $target; $nat.wanAddress = $target
+    $gateway.publicAddress = $target; $gateway.sshAddress = $target
+    Save-WgLabJson $lab
+    $escaped = [regex]::Escape($old)
+    $alias = [regex]::Escape($gateway.sshAlias)
+    $config = (Get-Content -Raw -LiteralPath $lab.sshConfig) -replace "(?m)(^Host $alias\r?\n\s+HostName )$escaped$", "`${1}$target"
+    Set-Content -LiteralPath $lab.sshConfig -Value $config -NoNewline
+    $known = @(Get-Content -LiteralPath $lab.knownHosts | ForEach-Object { $_ -replace "^$alias,$escaped ", "$($gateway.sshAlias),$target " })
+    Set-Content -LiteralPath $lab.knownHosts -Value $known
+    [pscustomobject]@{ Site = $Site; OldAddress = $old; Address = $target }
+}
+
+<#
+.SYNOPSIS
     Boots a stopped gateway again and waits until it answers SSH.
 #>
 function Start-WgLabGateway {
@@ -805,4 +858,4 @@ function Stop-WgLabLanMachine {
 
 #endregion
 
-Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork
+Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork

@@ -190,6 +190,24 @@ step_unportforward() {
     ip netns exec "$1" iptables -t nat -D PREROUTING -i wan0 -d "$2/32" -p tcp --dport "$3" -j DNAT --to-destination "$4:22" 2>/dev/null || true
 }
 
+# readdress NS OLD NEW/LEN ROUTER PRIVATE LAN PEERS: the NAT router's public address moves from OLD
+# to NEW, as a cloud re-assigns one: wan0 loses OLD and gets NEW (and its default route back), the
+# 1:1 NAT follows, the connections it tracked through OLD are forgotten (conntrack -F: their reply
+# tuples would clash with the new ones), and the namespaces on the internet switch (PEERS, comma-
+# separated) forget OLD's MAC. Nothing reaches OLD any more. Port forwards (lanvm) stay on OLD.
+step_readdress() {
+    local new=${3%/*} len=${3#*/} peer
+    ip -n "$1" addr del "$2/$len" dev wan0
+    ip -n "$1" addr add "$3" dev wan0
+    ip -n "$1" route replace default via "$4" dev wan0
+    ip netns exec "$1" iptables -w -t nat -D PREROUTING -i wan0 -d "$2/32" -j DNAT --to-destination "$5"
+    ip netns exec "$1" iptables -w -t nat -A PREROUTING -i wan0 -d "$new/32" -j DNAT --to-destination "$5"
+    ip netns exec "$1" iptables -w -t nat -D POSTROUTING -o wan0 -s "$6" -j SNAT --to-source "$2"
+    ip netns exec "$1" iptables -w -t nat -A POSTROUTING -o wan0 -s "$6" -j SNAT --to-source "$new"
+    ip netns exec "$1" conntrack -F >/dev/null 2>&1 || true
+    for peer in ${7//,/ }; do ip -n "$peer" neigh flush to "$2" 2>/dev/null || true; done
+}
+
 # delete NS: remove a namespace (with whatever links it holds).
 step_delete() {
     [ ! -e "/run/netns/$1" ] || ip netns delete "$1"
@@ -205,7 +223,7 @@ cmd_net() {
     while read -r step args; do
         case $step in
             ''|'#'*) continue ;;
-            netns|bridge|named-bridge|plug|attach|unplug|forward|nat|portforward|unportforward|delete|link) ;;
+            netns|bridge|named-bridge|plug|attach|unplug|forward|nat|portforward|unportforward|readdress|delete|link) ;;
             *) echo "lab.sh net: unknown step $step" >&2; return 2 ;;
         esac
         # shellcheck disable=SC2086 # plan fields never hold spaces

@@ -4,8 +4,8 @@ using WgAdmin.Remote;
 namespace WgAdmin.Commands;
 
 /// <summary>
-/// Remove-WgInterface: stops and disables wg-quick@NAME, takes away the NAT rules and the files
-/// WgAdmin made, and removes the config (kept as NAME.conf.wgadmin-removed, mode 0600).
+/// Remove-WgInterface: stops and disables wg-quick@NAME, takes away the NAT rules, the re-resolve
+/// timer and the files WgAdmin made, and removes the config (kept as NAME.conf.wgadmin-removed, mode 0600).
 /// </summary>
 [Cmdlet(VerbsCommon.Remove, "WgInterface", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ComputerNameSet)]
 [OutputType(typeof(WgApplyResult))]

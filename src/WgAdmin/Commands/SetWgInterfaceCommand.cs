@@ -43,6 +43,27 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
     [Parameter]
     public FirewallBackend FirewallBackend { get; set; } = FirewallBackend.Auto;
 
+    /// <summary>
+    /// Install a timer on the gateway that re-resolves the peers' host-name endpoints whose
+    /// handshake is stale (Sync-WgEndpoint's script; cron without systemd); -ReresolveEndpoint:$false
+    /// removes it. Not given: left as it is.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter ReresolveEndpoint { get; set; }
+
+    /// <summary>How often the timer runs: 30 s by default, 5 s to one hour (cron: whole minutes).</summary>
+    [Parameter]
+    public TimeSpan ReresolveInterval { get; set; } = ReresolveTimer.DefaultInterval;
+
+    protected override void BeginProcessing()
+    {
+        if (ReresolveInterval < ReresolveTimer.MinimumInterval || ReresolveInterval > ReresolveTimer.MaximumInterval)
+            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidChangeOption,
+                $"-ReresolveInterval {Quote.Value(ReresolveInterval.ToString())} is not between 5 seconds and one hour (a bare number is read as ticks: write 00:00:30).",
+                Offender: ReresolveInterval.ToString())), ReresolveInterval);
+        base.BeginProcessing();
+    }
+
     protected override void ProcessRecord()
     {
         if (PipelineValue<WgInterface>(InputObject, WgErrorId.InvalidInterface, "InputObject", InterfaceHint) is not { } input)
@@ -73,6 +94,8 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
             Masquerade = Masquerade,
             TwoWayNat = TwoWayNat,
             Firewall = FirewallBackend,
+            ReresolveEndpoint = MyInvocation.BoundParameters.ContainsKey(nameof(ReresolveEndpoint)) ? ReresolveEndpoint.IsPresent : null,
+            ReresolveInterval = ReresolveInterval,
         });
 
     protected override IEnumerable<WgAdmin.Net.WgPrefix> RoutedNetworks(object? context, GatewayState state) =>

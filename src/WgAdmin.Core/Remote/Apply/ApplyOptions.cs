@@ -14,6 +14,10 @@ public sealed record ApplyOptions
     public FirewallBackend Firewall { get; init; } = FirewallBackend.Auto;
     /// <summary>Write and start the interface (false for Enable-WgForwarding and Set-WgNat alone).</summary>
     public bool ManageInterface { get; init; } = true;
+    /// <summary>Install (true) or remove (false) the timer that re-resolves the peers' host-name endpoints; null leaves it alone.</summary>
+    public bool? ReresolveEndpoint { get; init; }
+    /// <summary>How often that timer runs (cron: whole minutes).</summary>
+    public TimeSpan ReresolveInterval { get; init; } = ReresolveTimer.DefaultInterval;
     /// <summary>Also forward and NAT IPv6; when null, decided from the interface's addresses and peers.</summary>
     public bool? IPv6 { get; init; }
 }

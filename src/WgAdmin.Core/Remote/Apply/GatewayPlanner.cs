@@ -46,12 +46,55 @@ public static class GatewayPlanner
             PlanForwarding(plan, state, name, ipv6);
         if (options.Masquerade is not null)
             PlanNat(plan, state, name, options, ipv6);
+        if (options.ReresolveEndpoint == true)
+            PlanReresolve(plan, state, name, options.ReresolveInterval);
+        else if (options.ReresolveEndpoint == false)
+            AddReresolveRemoval(plan, state, name);
         if (options.ManageInterface && desired is not null)
         {
             PlanInterface(plan, state, desired, options);
             PlanMapping(plan, state, desired, options);
         }
         return plan;
+    }
+
+    // Before the interface's own steps, inside the change: when starting the interface fails, the
+    // restore takes the script and units away again with the rest (change.sh, restore_timer). The
+    // timer's first run is one interval after it starts, when the interface is up.
+    private static void PlanReresolve(GatewayPlan plan, GatewayState state, string name, TimeSpan interval)
+    {
+        var script = EndpointSync.InstalledScript(name);
+        if (!HashMatches(state, HostPaths.ReresolveScript(name), script))
+            plan.Steps.Add(new PlanStep("WriteReresolveScript", $"write {HostPaths.ReresolveScript(name)} (re-resolves the peers' host names)",
+                "write_file \"$reresolve_script\" 700 \"$reresolve_text\"") { Values = new ScriptValues().Set("reresolve_text", script) });
+        if (state.HasSystemd)
+        {
+            var service = ReresolveTimer.ServiceText(name);
+            var timer = ReresolveTimer.TimerText(name, interval);
+            if (!HashMatches(state, HostPaths.ReresolveService(name), service) || !HashMatches(state, HostPaths.ReresolveTimer(name), timer)
+                || !state.ReresolveTimerEnabled || !state.ReresolveTimerActive)
+                plan.Steps.Add(new PlanStep("StartReresolveTimer", $"start {HostPaths.ReresolveTimerName(name)} (every {ReresolveTimer.Seconds(interval)} s)",
+                    "install_reresolve_timer \"$reresolve_unit\" \"$reresolve_service\" \"$reresolve_service_text\" \"$reresolve_timer\" \"$reresolve_timer_text\"")
+                {
+                    Values = new ScriptValues().Set("reresolve_service_text", service).Set("reresolve_timer_text", timer),
+                });
+        }
+        else
+        {
+            var cron = ReresolveTimer.CronText(name, interval);
+            plan.Notes.Add($"no systemd: endpoints re-resolved by cron every {ReresolveTimer.CronMinutes(interval)} minute(s) ({HostPaths.ReresolveCron(name)})");
+            if (!HashMatches(state, HostPaths.ReresolveCron(name), cron))
+                plan.Steps.Add(new PlanStep("WriteReresolveCron", $"write {HostPaths.ReresolveCron(name)} (every {ReresolveTimer.CronMinutes(interval)} minute(s))",
+                    "write_file \"$reresolve_cron\" 644 \"$reresolve_cron_text\"") { Values = new ScriptValues().Set("reresolve_cron_text", cron) });
+        }
+    }
+
+    private static void AddReresolveRemoval(GatewayPlan plan, GatewayState state, string name)
+    {
+        var files = new[] { HostPaths.ReresolveScript(name), HostPaths.ReresolveService(name), HostPaths.ReresolveTimer(name), HostPaths.ReresolveCron(name) };
+        if (files.Any(state.ManagedFileHashes.ContainsKey) || state.ReresolveTimerEnabled || state.ReresolveTimerActive)
+            plan.Steps.Add(new PlanStep("RemoveReresolve", $"stop re-resolving {name}'s endpoints (remove its script and timer)",
+                "remove_reresolve \"$reresolve_script\" \"$reresolve_unit\" \"$reresolve_service\" \"$reresolve_timer\" \"$reresolve_cron\""));
     }
 
     // LAN hosts send a gateway the traffic for the far sites. While its tunnel is down (a restart, a
@@ -165,6 +208,7 @@ public static class GatewayPlanner
     public static GatewayPlan PlanRemoval(string computerName, string name, GatewayState state, bool removeKey)
     {
         var plan = new GatewayPlan { ComputerName = computerName, InterfaceName = name };
+        AddReresolveRemoval(plan, state, name);
         if (state.HasSystemd && (state.ServiceActive == "active" || state.ServiceEnabled == "enabled"))
             plan.Steps.Add(new PlanStep("StopService", $"stop and disable wg-quick@{name}", "systemctl disable -q --now \"wg-quick@$name\""));
         if (state.LinkExists && !(state.HasSystemd && state.ServiceActive == "active"))

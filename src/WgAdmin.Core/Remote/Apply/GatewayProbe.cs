@@ -50,6 +50,10 @@ public static class GatewayProbe
                 case "nextkey":
                     state.NextKeyPublicKey = section.Items.FirstOrDefault();
                     break;
+                case "reresolve":
+                    state.ReresolveTimerEnabled = section.Value("enabled") == "enabled";
+                    state.ReresolveTimerActive = section.Value("active") == "active";
+                    break;
                 case "managed":
                     foreach (var line in section.Lines)
                         if (line.IndexOf(' ') is > 0 and var space)

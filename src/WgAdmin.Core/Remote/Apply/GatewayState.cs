@@ -26,6 +26,10 @@ public sealed class GatewayState : GatewayFacts
     /// <summary>The public key of a rotation's next key (Update-WgKey), made on the gateway and not yet in use.</summary>
     public string? NextKeyPublicKey { get; set; }
 
+    /// <summary>The interface's re-resolve timer (Set-WgInterface -ReresolveEndpoint) is enabled, and running.</summary>
+    public bool ReresolveTimerEnabled { get; set; }
+    public bool ReresolveTimerActive { get; set; }
+
     /// <summary>Path to SHA-256 of the files WgAdmin manages (absent files are not listed).</summary>
     public Dictionary<string, string> ManagedFileHashes { get; } = new(StringComparer.Ordinal);
 

@@ -38,8 +38,22 @@ public static class HostPaths
     /// <summary>The wg-quick@ drop-in that runs the mapping script when the interface starts and stops.</summary>
     public static string MapDropIn(string name) => $"/etc/systemd/system/wg-quick@{name}.service.d/60-wgadmin-map.conf";
 
+    /// <summary>The script that re-resolves the host names of an interface's peer endpoints (Set-WgInterface -ReresolveEndpoint).</summary>
+    public static string ReresolveScript(string name) => $"{NatDirectory}/{name}-reresolve";
+
+    /// <summary>The timer that runs it, and its service.</summary>
+    public static string ReresolveTimerName(string name) => $"wgadmin-reresolve-{name}.timer";
+
+    public static string ReresolveTimer(string name) => "/etc/systemd/system/" + ReresolveTimerName(name);
+
+    public static string ReresolveService(string name) => $"/etc/systemd/system/wgadmin-reresolve-{name}.service";
+
+    /// <summary>Where there is no systemd: the cron.d line that runs it.</summary>
+    public static string ReresolveCron(string name) => $"/etc/cron.d/wgadmin-reresolve-{name}";
+
     /// <summary>The files WgAdmin writes for an interface besides its config, hashed by the probe.</summary>
-    public static IReadOnlyList<string> Managed(string name) => new[] { Sysctl(name), NatScript(name), NatDropIn(name), MapScript(name), MapDropIn(name) };
+    public static IReadOnlyList<string> Managed(string name) =>
+        new[] { Sysctl(name), NatScript(name), NatDropIn(name), MapScript(name), MapDropIn(name), ReresolveScript(name), ReresolveService(name), ReresolveTimer(name), ReresolveCron(name) };
 
     /// <summary>A LAN host's routes to the other sites, one "PREFIX via ADDRESS" a line.</summary>
     public const string LanRoutes = "/etc/wgadmin/lan-routes";
@@ -50,6 +64,9 @@ public static class HostPaths
 
     /// <summary>The helper the unit runs at boot to set the routes.</summary>
     public const string LanRoutesHelper = "/usr/local/sbin/wgadmin-lan-routes";
+
+    /// <summary>The host's one change lock (change.sh's lock_file): changes and endpoint re-resolution take it.</summary>
+    public const string ChangeLock = "/run/wgadmin/change.lock";
 
     /// <summary>Where a change's snapshot waits until the change is committed, confirmed or reverted (change.sh).</summary>
     public const string ChangesRoot = "/var/lib/wgadmin";
@@ -70,7 +87,11 @@ public static class HostPaths
 
     /// <summary>The files a change of an interface may write, snapshotted before it (the key file and both kept copies included).</summary>
     public static IReadOnlyList<string> InterfaceFiles(string name) =>
-        new[] { Config(name), KeyFile(name), NextKeyFile(name), ConfigBackup(name), RemovedConfig(name), Sysctl(name), NatScript(name), NatDropIn(name), MapScript(name), MapDropIn(name) };
+        new[]
+        {
+            Config(name), KeyFile(name), NextKeyFile(name), ConfigBackup(name), RemovedConfig(name), Sysctl(name), NatScript(name), NatDropIn(name), MapScript(name), MapDropIn(name),
+            ReresolveScript(name), ReresolveService(name), ReresolveTimer(name), ReresolveCron(name),
+        };
 
     /// <summary>The files Set-WgLanRoute and Remove-WgLanRoute write on a LAN host.</summary>
     public static IReadOnlyList<string> LanRouteFiles => new[] { LanRoutes, LanRoutesHelper, LanRoutesUnit };
@@ -86,5 +107,10 @@ public static class HostPaths
         .Set("sysctl_file", Sysctl(name))
         .Set("dropin_file", NatDropIn(name))
         .Set("map_script", MapScript(name))
-        .Set("map_dropin_file", MapDropIn(name));
+        .Set("map_dropin_file", MapDropIn(name))
+        .Set("reresolve_script", ReresolveScript(name))
+        .Set("reresolve_service", ReresolveService(name))
+        .Set("reresolve_timer", ReresolveTimer(name))
+        .Set("reresolve_unit", ReresolveTimerName(name))
+        .Set("reresolve_cron", ReresolveCron(name));
 }

@@ -85,6 +85,7 @@ public static class RemoteRunner
                 "not-installed" => WgErrorId.WireGuardNotInstalled,
                 "unsupported-os" => WgErrorId.UnsupportedOperatingSystem,
                 "busy" => WgErrorId.GatewayBusy,
+                "not-running" or "no-config" => WgErrorId.InterfaceNotFound,
                 "rollback-failed" => WgErrorId.RollbackIncomplete,
                 "snapshot-failed" => WgErrorId.SnapshotFailed,
                 "no-change" => WgErrorId.NoPendingChange,

@@ -112,3 +112,25 @@ forget_private_key() {
   rm -f "$1" "$1.next" "$2.wgadmin-bak"
   if [ -f "$2.wgadmin-removed" ]; then key_lines without-secrets "$2.wgadmin-removed" | put_file "$2.wgadmin-removed" 600; fi
 }
+
+# install_reresolve_timer UNIT SERVICE SERVICE_TEXT TIMER TIMER_TEXT: the re-resolve service and
+# timer written, then the timer enabled and (re)started, so a new interval holds at once.
+install_reresolve_timer() {
+  printf '%s' "$3" | put_file "$2" 644
+  printf '%s' "$5" | put_file "$4" 644
+  systemctl daemon-reload
+  systemctl enable -q "$1"
+  systemctl restart "$1"
+}
+
+# remove_reresolve SCRIPT UNIT SERVICE TIMER CRON: the re-resolve timer stopped and every file of it gone.
+remove_reresolve() {
+  if has systemctl && [ -d /run/systemd/system ]; then
+    systemctl disable -q --now "$2" 2>/dev/null || true
+    rm -f "$3" "$4"
+    systemctl daemon-reload
+  else
+    rm -f "$3" "$4"
+  fi
+  rm -f "$1" "$5"
+}

@@ -8,7 +8,7 @@
 # the revert helper ($revert_helper, this library installed) can restore it on its own.
 #
 # The state a snapshot records, and compares after a restore, is what state_of prints: the files
-# (hash and mode, or absent), the forwarding and ICMP redirect sysctls, the unit's enabled and active state, and,
+# (hash and mode, or absent), the forwarding and ICMP redirect sysctls, the unit's (and the re-resolve timer's) enabled and active state, and,
 # when the interface exists, its MTU, addresses (not the link-local one the kernel draws anew
 # with every link), routes and WireGuard configuration, and the NAT and prefix mapping
 # rules in WgAdmin's chains and tables. Keys never leave the host; they are only hashed.
@@ -50,6 +50,10 @@ state_of() {
     echo "unit enabled $(systemctl is-enabled "$change_unit" 2>/dev/null || true)"
     # failed counts as inactive: a restore that stops a failed start resets it.
     case "$(systemctl is-active "$change_unit" 2>/dev/null)" in active) echo "unit active" ;; *) echo "unit inactive" ;; esac
+  fi
+  if [ -n "${change_timer:-}" ] && has systemctl && [ -d /run/systemd/system ]; then
+    echo "timer enabled $(systemctl is-enabled "$change_timer" 2>/dev/null || true)"
+    case "$(systemctl is-active "$change_timer" 2>/dev/null)" in active) echo "timer active" ;; *) echo "timer inactive" ;; esac
   fi
   if [ -n "${name:-}" ] && ip link show dev "$name" >/dev/null 2>&1; then
     echo "link mtu $(cat "/sys/class/net/$name/mtu")"
@@ -171,7 +175,10 @@ restore_snapshot() {
       rm -f "$f"
     fi
   done <<<"$change_files"
-  if has systemctl && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+  if has systemctl && [ -d /run/systemd/system ]; then
+    systemctl daemon-reload
+    if [ -n "${change_timer:-}" ]; then restore_timer; fi
+  fi
   restore_sysctl net.ipv4.ip_forward "$(sed -n 's/^sysctl ipv4 //p' "$change_dir/state")"
   restore_sysctl net.ipv6.conf.all.forwarding "$(sed -n 's/^sysctl ipv6 //p' "$change_dir/state")"
   restore_redirects "$(sed -n 's/^sysctl redirects //p' "$change_dir/state")"
@@ -203,6 +210,18 @@ restore_snapshot() {
   if [ -n "$diff" ]; then echo "@@restore-diff $diff"; failed=1; fi
   if [ "$failed" = 0 ]; then rm -rf "$change_dir"; fi
   return "$failed"
+}
+
+# restore_timer: the interface's re-resolve timer enabled and running as recorded (its files are
+# back already); a timer the change made goes, its wants link with it.
+restore_timer() {
+  local enabled active
+  enabled=$(sed -n 's/^timer enabled //p' "$change_dir/state")
+  active=$(sed -n 's/^timer active$/active/p' "$change_dir/state")
+  if [ -z "$active" ]; then systemctl stop "$change_timer" 2>/dev/null; fi
+  if [ "$enabled" = enabled ]; then systemctl enable -q "$change_timer" 2>/dev/null
+  else systemctl disable -q "$change_timer" 2>/dev/null || rm -f "/etc/systemd/system/timers.target.wants/$change_timer"; fi
+  if [ -n "$active" ] && [ -z "${boot_restore:-}" ] && ! systemctl is-active -q "$change_timer"; then systemctl start "$change_timer" 2>/dev/null; fi
 }
 
 # down_hooks CONF: the PreDown and PostDown lines of a config, as wg-quick reads them.

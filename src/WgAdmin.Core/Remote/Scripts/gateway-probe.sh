@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # Set-WgInterface's probe (GatewayProbe.cs): the shared facts of one interface, and what only a
 # change needs: the OS, root or sudo, the firewall's flavour, the config file's hash, mode and
-# public key, the public keys of a key generated on the gateway and of a rotation's next key, the hashes of WgAdmin's files.
+# public key, the public keys of a key generated on the gateway and of a rotation's next key, the hashes of WgAdmin's files,
+# the re-resolve timer's state.
 # The private key is reduced to its public key here; nothing secret is printed.
-: "${name:?}" "${conf:?}" "${key_file:?}" "${next_key_file:?}" "${nat_script:?}" "${map_script:?}" "${managed_files?}"
+: "${name:?}" "${conf:?}" "${key_file:?}" "${next_key_file:?}" "${nat_script:?}" "${map_script:?}" "${managed_files?}" "${reresolve_unit:?}"
 
 print_facts "$name" "$conf" "$nat_script" "$(dump_peers "$name")" "$map_script"
 echo @@os
@@ -28,3 +29,8 @@ echo @@managed
 printf '%s\n' "$managed_files" | while IFS= read -r f; do
   if [ -n "$f" ] && [ -f "$f" ]; then echo "$(sha256sum < "$f" | cut -d' ' -f1) $f"; fi
 done
+if has systemctl && [ -d /run/systemd/system ]; then
+  echo @@reresolve
+  echo "enabled=$(systemctl is-enabled "$reresolve_unit" 2>/dev/null)"
+  echo "active=$(systemctl is-active "$reresolve_unit" 2>/dev/null)"
+fi

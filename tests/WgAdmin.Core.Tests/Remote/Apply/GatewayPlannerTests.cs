@@ -906,10 +906,12 @@ public partial class GatewayPlannerTests
     }
 
     [Fact]
-    public void ManagedFilesAreTheFiveWgAdminWrites()
+    public void ManagedFilesAreTheOnesWgAdminWrites()
     {
         Assert.Equal(["/etc/sysctl.d/90-wgadmin-wg0.conf", "/etc/wireguard/wgadmin/wg0-nat", "/etc/systemd/system/wg-quick@wg0.service.d/50-wgadmin.conf",
-            "/etc/wireguard/wgadmin/wg0-map", "/etc/systemd/system/wg-quick@wg0.service.d/60-wgadmin-map.conf"],
+            "/etc/wireguard/wgadmin/wg0-map", "/etc/systemd/system/wg-quick@wg0.service.d/60-wgadmin-map.conf",
+            "/etc/wireguard/wgadmin/wg0-reresolve", "/etc/systemd/system/wgadmin-reresolve-wg0.service", "/etc/systemd/system/wgadmin-reresolve-wg0.timer",
+            "/etc/cron.d/wgadmin-reresolve-wg0"],
             HostPaths.Managed("wg0"));
     }
 

@@ -46,6 +46,10 @@ public partial class ScriptLibraryTests
             Firewall.Script(new NatSpec("wg0", "eth0", true, true), FirewallBackend.Nftables),
             Firewall.DropIn("wg0"),
             RotationScript.Move("gw", "wg0", WgPrivateKey.Generate().PublicKey, WgPrivateKey.Generate().PublicKey, null, new ChangeOptions()).Script,
+            EndpointSync.Script("wg0", force: false, new ChangeOptions()),
+            EndpointSync.InstalledScript("wg0"),
+            GatewayExecutor.Script(GatewayPlanner.Plan("gw", desired, "wg0", fresh, new ApplyOptions { ReresolveEndpoint = true })),
+            GatewayExecutor.Script(GatewayPlanner.PlanRemoval("gw", "wg0", new GatewayState { HasSystemd = true, ReresolveTimerActive = true }, removeKey: false)),
         ];
     }
 
