@@ -30,9 +30,9 @@ param(
     # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
     [string[]] $LabSuite = @(),
 
-    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation; see tests/lab/Bench-Lab.ps1).
+    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, Metrics; see tests/lab/Bench-Lab.ps1).
     [ValidateSet('Apply', 'Tunnel', 'Rotation')]
-    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation')
+    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'Metrics')
 )
 
 $ErrorActionPreference = 'Stop'
