@@ -145,7 +145,7 @@ Describe 'Export-WgMetrics on the lab gateways' -Tag 'Lab' -Skip:(-not $script:l
                 $out = @(Export-WgMetrics -ComputerName $gwX.name, 'gw-nowhere', $gwY.name @ssh -Name wg12 -Path $file -ErrorVariable errors -ErrorAction SilentlyContinue)
                 $errors.Count | Should -Be 1
                 $errors[0].TargetObject | Should -Be 'gw-nowhere'
-                $out.ComputerName | Should -Be @($gwX.name, $gwY.name, 'gw-nowhere')
+                ($out.ComputerName | Sort-Object) | Should -Be (@($gwX.name, $gwY.name, 'gw-nowhere') | Sort-Object)
                 ($out | Where-Object ComputerName -NE 'gw-nowhere').Success | Should -Be @($true, $true)
                 ($out | Where-Object ComputerName -NE 'gw-nowhere').Peers | Should -Be @(1, 1)
                 ($out | Where-Object ComputerName -EQ 'gw-nowhere').Success | Should -BeFalse
