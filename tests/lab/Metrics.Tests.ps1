@@ -130,9 +130,11 @@ Describe 'Export-WgMetrics on the lab gateways' -Tag 'Lab' -Skip:(-not $script:l
                 Get-Sample $text 'wgadmin_tunnel_ping_rtt_seconds' $gateway ',interface="wg12",kind="peer"' | Should -BeGreaterThan 0
                 Get-Sample $text 'wgadmin_tunnel_handshake_age_seconds' $gateway ',interface="wg12",kind="peer"' | Should -BeLessOrEqual 180
             }
-            # gw-x reaches host-y1 through the tunnel; gw-y pings its own LAN's host, which the check
-            # fails (the route does not leave through wg12): both are real rows.
-            Get-Sample $text 'wgadmin_tunnel_passed' $gwX.name ",interface=`"wg12`",kind=`"target`",address=`"$($hostY.lanAddress)`"" | Should -Be 1
+            # gw-x reaches host-y1 through the tunnel (the row names the peer whose prefix holds it);
+            # gw-y pings its own LAN's host, which the check fails (the route does not leave through
+            # wg12), and no peer holds it: both are real rows.
+            $peerY = (Get-Dump $gwX.name)[0].PublicKey
+            Get-Sample $text 'wgadmin_tunnel_passed' $gwX.name ",interface=`"wg12`",kind=`"target`",public_key=`"$([regex]::Escape($peerY))`",address=`"$($hostY.lanAddress)`"" | Should -Be 1
             Get-Sample $text 'wgadmin_tunnel_passed' $gwY.name ",interface=`"wg12`",kind=`"target`",address=`"$($hostY.lanAddress)`"" | Should -Be 0
         }
 
