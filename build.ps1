@@ -30,9 +30,10 @@ param(
     # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
     [string[]] $LabSuite = @(),
 
-    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, Metrics; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation')]
-    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'Metrics')
+    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Metrics, and
+    # Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Fleet')]
+    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -380,10 +381,19 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw 'Hostile-input benchmark failed.' }
 }
 
-# Remote-apply benchmarks in a 24-gateway lab, run inside its ops namespace (root only).
+# Remote-apply benchmarks in a 24-gateway lab (50 with Fleet), run inside its ops namespace (root
+# only). Fleet's CPU profile uses dotnet-trace, installed into out/tools (not a tool every build needs).
 function Invoke-LabBench {
     Invoke-Build
-    Invoke-InLab -Gateways 24 -Action {
+    $gateways = 24
+    if ('Fleet' -in $LabBenchOnly) {
+        $gateways = 50
+        $tools = Join-Path $out 'tools'
+        $trace = Join-Path $tools 'dotnet-trace'
+        if (-not (Test-Path -LiteralPath $trace)) { Invoke-Native dotnet @('tool', 'install', '--tool-path', $tools, 'dotnet-trace', '--version', '10.0.750501') | Out-Host }
+        $env:WGADMIN_DOTNET_TRACE = $trace
+    }
+    Invoke-InLab -Gateways $gateways -Action {
         param([string] $Ops)
         Invoke-ChildPwsh (Join-Path $root 'tests/lab/Bench-Lab.ps1') -Namespace $Ops -ArgumentList @(
             '-LabOutput', $labOutput, '-ModulePath', (Join-Path $moduleDir 'WgAdmin.psd1'), '-Only', ($LabBenchOnly -join ','))

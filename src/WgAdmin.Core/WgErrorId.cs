@@ -52,6 +52,7 @@ public static class WgErrorId
     public const string HostKeyRevoked = "WgAdmin.HostKeyRevoked";
     public const string KeyFilePassphraseRequired = "WgAdmin.KeyFilePassphraseRequired";
     public const string RemoteCommandFailed = "WgAdmin.RemoteCommandFailed";
+    public const string RemoteCommandTimedOut = "WgAdmin.RemoteCommandTimedOut";
     public const string RemoteOutputTooLarge = "WgAdmin.RemoteOutputTooLarge";
     public const string InvalidRemoteOutput = "WgAdmin.InvalidRemoteOutput";
     public const string WireGuardNotInstalled = "WgAdmin.WireGuardNotInstalled";

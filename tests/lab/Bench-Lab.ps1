@@ -16,9 +16,11 @@ param(
     # Which benchmarks: Apply (sections 1-4: first apply, no-op re-apply, fan-out, packet loss),
     # Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one) and Rotation (packets lost per
     # tunnel for each rotation kind against the naive way, on a 4-site mesh; wall time of whole-mesh
-    # rotations of 4 and 20 sites) and Metrics (Export-WgMetrics: 1, 2 and 20 gateways, parallel vs
-    # one by one). A comma-separated list also works (pwsh -File passes one string).
-    [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'Metrics')
+    # rotations of 4 and 20 sites), JumpHost (20 gateways through one bastion vs direct; an agent's
+    # signature vs a key file's), Metrics (Export-WgMetrics: 1, 2 and 20 gateways, parallel vs one by
+    # one) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked for: it needs a 50-gateway
+    # lab). A comma-separated list also works (pwsh -File passes one string).
+    [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 $Only = $Only -split ',' | ForEach-Object Trim
 $ErrorActionPreference = 'Stop'
@@ -257,10 +259,11 @@ if ('Rotation' -in $Only) {
     if ($twenty.Count -eq 20) {
         $file20 = New-Mesh $twenty wg12 10097 10.97.0.0/24
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        $r = @(Update-WgPresharedKey -Path $file20 @ssh -Confirm:$false)
+        # 20 gateways on 2 cores answer slowly while 20 rotations start at once: a longer connect timeout.
+        $r = @(Update-WgPresharedKey -Path $file20 @ssh -ConnectTimeoutSeconds 60 -Confirm:$false)
         $pskWall = $clock.Elapsed.TotalSeconds
         $clock.Restart()
-        $k = @(Update-WgKey -Path $file20 @ssh -Confirm:$false)
+        $k = @(Update-WgKey -Path $file20 @ssh -ConnectTimeoutSeconds 60 -Confirm:$false)
         $keyWall = $clock.Elapsed.TotalSeconds
         if (@($r + $k | Where-Object { -not $_.Completed }).Count) { throw 'a 20-site rotation did not complete' }
         Say '## Whole-mesh rotation wall time'
@@ -271,7 +274,201 @@ if ('Rotation' -in $Only) {
     if ($twenty.Count) { Remove-WgInterface -ComputerName $twenty.gateway @ssh -Name wg12 -RemoveKey -Confirm:$false -ErrorAction SilentlyContinue | Out-Null }
 }
 
-# 7. Export-WgMetrics: 20 gateways (gw-e to gw-x, ten pairs on wg9): one gateway against a bare
+# 7. Jump host: Set-WgInterface on 20 gateways (gw-e to gw-x) straight from here vs through one
+# bastion (gw-d, -JumpHost), -ThrottleLimit 16, each a first apply of a new interface; SSH
+# connections counted by the gateways' own sshd (logins in their journals). Then a login signed by
+# the ssh-agent against one signed from the key file.
+if ('JumpHost' -in $Only) {
+    $twenty = @($lab.sites | Select-Object -Skip 4 -First 20)
+    if ($twenty.Count -lt 20) { throw "the jump-host benchmark needs 24 gateways; the lab has $($lab.sites.Count)" }
+    $targets = @($twenty.gateway)
+    function Get-Logins([string[]] $Gateways) {
+        # journald stamps a line when it reads it: read until two reads agree.
+        $last = -1
+        while ($true) {
+            $count = 0
+            foreach ($g in $Gateways) { $count += [int](Invoke-WgLabCommand -Machine $g -Command bash, -c, "journalctl -q -u ssh.service | grep -c 'Accepted publickey' || true") }
+            if ($count -eq $last) { return $count }
+            $last = $count
+            Start-Sleep -Seconds 1
+        }
+    }
+    function New-Interfaces([string] $Name, [int] $Port) {
+        $hub = New-WgKeyPair
+        foreach ($index in 0..19) {
+            New-WgKeyPair | New-WgInterface -Name $Name -ComputerName $targets[$index] -Address "10.13.$Port.$($index + 1)/16" -ListenPort (10000 + $Port) `
+                -Peer ($hub | New-WgPeer -AllowedIPs "10.13.$Port.254/32" -Endpoint "198.51.100.250:$(10000 + $Port)")
+        }
+    }
+    function Measure-Apply([string] $Name, [int] $Port, [hashtable] $Way) {
+        $interfaces = @(New-Interfaces $Name $Port)
+        $before = @{ targets = Get-Logins $targets; bastion = Get-Logins gw-d }
+        $cpuOwn = Get-OwnCpuSeconds; $cpuMachine = Get-MachineCpuSeconds
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $results = @($interfaces | Set-WgInterface @ssh @Way -InstallPackage -ThrottleLimit 16 -ConnectTimeoutSeconds 60 -Confirm:$false)
+        $wall = $clock.Elapsed.TotalSeconds
+        $own = (Get-OwnCpuSeconds) - $cpuOwn; $machine = (Get-MachineCpuSeconds) - $cpuMachine
+        if ($failed = @($results | Where-Object Error)) { throw "apply $Name failed: $(($failed | ForEach-Object { "$($_.ComputerName): $($_.Error)" }) -join '; ')" }
+        $after = @{ targets = Get-Logins $targets; bastion = Get-Logins gw-d }
+        $null = Remove-WgInterface -ComputerName $targets @ssh @Way -Name $Name -RemoveKey -ThrottleLimit 16 -ConnectTimeoutSeconds 60 -Confirm:$false
+        [pscustomobject]@{ Wall = $wall; Own = $own; Machine = $machine; Targets = $after.targets - $before.targets; Bastion = $after.bastion - $before.bastion }
+    }
+    $direct = @{}; $through = @{ JumpHost = 'gw-d' }
+    $null = Measure-Apply wg13 13 $direct   # warm-up: the package installed on all 20, caches warm
+    $runs = foreach ($round in 1..2) {
+        [pscustomobject]@{ Way = 'direct'; R = Measure-Apply wg13 13 $direct }
+        [pscustomobject]@{ Way = 'bastion'; R = Measure-Apply wg14 14 $through }
+    }
+    $d = @($runs | Where-Object Way -EQ 'direct').R; $b = @($runs | Where-Object Way -EQ 'bastion').R
+    Say '## Set-WgInterface on 20 gateways, -ThrottleLimit 16: through one bastion (-JumpHost gw-d) vs direct (median of 2, a first apply each)'
+    Say ("- direct: {0:N2} s wall, client CPU {1:N1} s, machine CPU {2:N1} s; SSH logins on the 20: {3}" -f (Median $d.Wall), (Median $d.Own), (Median $d.Machine), (Median $d.Targets))
+    Say ("- through gw-d: {0:N2} s wall, client CPU {1:N1} s, machine CPU {2:N1} s; SSH logins on the 20: {3}, on the bastion: {4}; ratio {5:N2}x the direct wall time" -f (Median $b.Wall), (Median $b.Own), (Median $b.Machine), (Median $b.Targets), (Median $b.Bastion), ((Median $b.Wall) / (Median $d.Wall)))
+
+    # The agent against the key file: New-WgSession to one gateway, the same key either way.
+    $work = Join-Path $LabOutput 'bench-agent'
+    $null = New-Item -ItemType Directory -Force $work
+    $socket = Join-Path $work 'agent.sock'
+    Remove-Item -LiteralPath $socket -ErrorAction Ignore
+    $agent = Start-Process ssh-agent -ArgumentList '-D', '-a', $socket -PassThru -RedirectStandardOutput (Join-Path $work 'agent.out')
+    try {
+        while (-not (Test-Path -LiteralPath $socket)) { Start-Sleep -Milliseconds 100 }
+        $env:SSH_AUTH_SOCK = $socket
+        ssh-add -q $lab.keyFile
+        Remove-Item Env:SSH_AUTH_SOCK
+        $config = Join-Path $work 'ssh_config'
+        Set-Content -LiteralPath $config -Value @"
+Host by-agent
+    HostName $($site['e'].publicAddress)
+    IdentityAgent $socket
+Host by-file
+    HostName $($site['e'].publicAddress)
+    IdentityAgent none
+Host by-agent by-file
+    User root
+    IdentityFile $($lab.keyFile)
+    IdentitiesOnly yes
+    UserKnownHostsFile $(Join-Path $work 'known_hosts')
+"@
+        (Get-Content -LiteralPath $lab.knownHosts | Where-Object { $_ -match '^gw-e,' }) -replace '^gw-e,', 'by-agent,by-file,' | Set-Content -LiteralPath (Join-Path $work 'known_hosts')
+        function Measure-Login([string] $Alias) {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            New-WgSession -ComputerName $Alias -SshConfigPath $config | Remove-WgSession -Confirm:$false
+            $clock.Elapsed.TotalMilliseconds
+        }
+        $null = Measure-Login by-agent; $null = Measure-Login by-file
+        $agentMs = @(); $fileMs = @()
+        foreach ($i in 1..$Repeat) { $agentMs += Measure-Login by-agent; $fileMs += Measure-Login by-file }
+        Say ("## One login (New-WgSession to gw-e, the same ed25519 key), median of {0}, interleaved" -f $Repeat)
+        Say ("- key file: {0:N1} ms; signed by the ssh-agent: {1:N1} ms; ratio {2:N2}x" -f (Median $fileMs), (Median $agentMs), ((Median $agentMs) / (Median $fileMs)))
+    }
+    finally {
+        Stop-Process -Id $agent.Id -ErrorAction Continue
+    }
+    Say ''
+}
+
+# 8. Fleet: 50 gateways (gw-a to gw-ax; `-LabBenchOnly Fleet` starts a 50-gateway lab), 25
+# site-to-site pairs on wg20: first apply of a new interface, no-op re-apply, Test-WgTunnel and
+# Get-WgInterface, each one by one (-ThrottleLimit 1) and with -ThrottleLimit 16 and 32. Per
+# gateway: wall time, CPU seconds of the client (this process) and of the rest of the machine
+# (the gateways' sshd, bash, wg; the kernel), SSH connections (TCP SYNs to port 22) and bytes and
+# packets sent and received, counted by iptables in this (the ops) namespace. Then a CPU profile of
+# the client during one more first apply at -ThrottleLimit 32 (dotnet-trace, when given).
+if ('Fleet' -in $Only) {
+    $fleet = @($lab.sites | Select-Object -First 50)
+    if ($fleet.Count -lt 50) { throw "the fleet benchmark needs 50 gateways; the lab has $($lab.sites.Count)" }
+    $names = @($fleet.gateway)
+    # Counters: a chain of our own, hooked first in OUTPUT and INPUT, removed in finally.
+    iptables -N WGBENCH 2>$null
+    iptables -F WGBENCH
+    iptables -A WGBENCH -p tcp --dport 22 --syn -j RETURN -m comment --comment syn
+    iptables -A WGBENCH -p tcp --dport 22 -j RETURN -m comment --comment sent
+    iptables -A WGBENCH -p tcp --sport 22 -j RETURN -m comment --comment received
+    iptables -I OUTPUT 1 -p tcp --dport 22 -j WGBENCH
+    iptables -I INPUT 1 -p tcp --sport 22 -j WGBENCH
+    function Read-Counters {
+        $c = @{}
+        foreach ($line in iptables -L WGBENCH -v -x -n) {
+            if ($line -match '^\s*(\d+)\s+(\d+)\s+RETURN.*/\* (\w+) \*/') { $c[$Matches[3]] = @{ Packets = [long]$Matches[1]; Bytes = [long]$Matches[2] } }
+        }
+        $c
+    }
+    try {
+        function New-FleetInterfaces([string] $Name, [int] $Port) {
+            for ($i = 0; $i -lt 50; $i += 2) {
+                $x = $fleet[$i]; $y = $fleet[$i + 1]; $p = $i / 2
+                $kx = New-WgKeyPair; $ky = New-WgKeyPair
+                $kx | New-WgInterface -Name $Name -Address "10.20.$p.1/24" -ListenPort $Port -ComputerName $x.gateway -Peer ($ky | New-WgPeer -Name "site-$($y.name)" -AllowedIPs "10.20.$p.2/32" -Endpoint "$($y.publicAddress):$Port" -PersistentKeepalive 25)
+                $ky | New-WgInterface -Name $Name -Address "10.20.$p.2/24" -ListenPort $Port -ComputerName $y.gateway -Peer ($kx | New-WgPeer -Name "site-$($x.name)" -AllowedIPs "10.20.$p.1/32" -Endpoint "$($x.publicAddress):$Port" -PersistentKeepalive 25)
+            }
+        }
+        function Measure-Fleet([string] $What, [int] $Throttle, [scriptblock] $Run) {
+            $null = iptables -Z WGBENCH
+            $cpuOwn = Get-OwnCpuSeconds; $cpuMachine = Get-MachineCpuSeconds
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $results = @(& $Run $Throttle)
+            $wall = $clock.Elapsed.TotalSeconds
+            $own = (Get-OwnCpuSeconds) - $cpuOwn; $machine = (Get-MachineCpuSeconds) - $cpuMachine
+            $c = Read-Counters
+            if ($failed = @($results | Where-Object { $_.Error -or ($_.PSObject.Properties['Passed'] -and -not $_.Passed) })) {
+                throw "$What at -ThrottleLimit $Throttle failed: $(($failed | Select-Object -First 3 | ForEach-Object { "$($_.ComputerName): $($_.Error)$($_.Reasons -join '; ')" }) -join ' | ')"
+            }
+            $commands = @($results | Where-Object { $_.PSObject.Properties['RemoteCommands'] } | ForEach-Object RemoteCommands)
+            [pscustomobject]@{
+                What = $What; Throttle = $Throttle; Wall = $wall; PerGateway = $wall / 50; Client = $own / 50; Rest = ($machine - $own) / 50
+                Connections = $c['syn'].Packets / 50; SentKB = $c['sent'].Bytes / 50 / 1KB; SentPackets = $c['sent'].Packets / 50
+                ReceivedKB = $c['received'].Bytes / 50 / 1KB; Commands = if ($commands.Count) { ($commands | Measure-Object -Average).Average } else { $null }
+            }
+        }
+        $apply = { param($t) $script:fleetInterfaces | Set-WgInterface @ssh -InstallPackage -EnableForwarding -ThrottleLimit $t -ConnectTimeoutSeconds 60 -Confirm:$false }
+        $remove = { $null = Remove-WgInterface -ComputerName $names @ssh -Name wg20 -RemoveKey -ThrottleLimit 32 -ConnectTimeoutSeconds 60 -Confirm:$false }
+        # Warm-up: the package on all 50, then gone again but for the package.
+        $script:fleetInterfaces = @(New-FleetInterfaces wg20 10120)
+        $warm = @(& $apply 32)
+        if ($failed = @($warm | Where-Object Error)) { throw "fleet warm-up failed: $(($failed | Select-Object -First 3).Error -join '; ')" }
+        & $remove
+        $rows = [Collections.Generic.List[object]]::new()
+        foreach ($t in 1, 16, 32) {
+            $script:fleetInterfaces = @(New-FleetInterfaces wg20 10120)
+            $rows.Add((Measure-Fleet 'first apply' $t $apply))
+            if ($t -ne 32) { & $remove }
+        }
+        foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'no-op re-apply' $t $apply)) }
+        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+        do { $ready = Test-WgTunnel -ComputerName $names @ssh -Name wg20 -Count 1 -Quiet -ThrottleLimit 32 } until ($ready -or [DateTime]::UtcNow -gt $deadline)
+        if (-not $ready) { throw 'the 25 fleet tunnels did not come up' }
+        foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'Test-WgTunnel' $t { param($t) Test-WgTunnel -ComputerName $names @ssh -Name wg20 -ThrottleLimit $t -ConnectTimeoutSeconds 60 })) }
+        foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'Get-WgInterface' $t { param($t) Get-WgInterface -ComputerName $names @ssh -Name wg20 -ThrottleLimit $t -ConnectTimeoutSeconds 60 })) }
+        Say '## Fleet: 50 gateways (25 site-to-site pairs on wg20), one by one vs -ThrottleLimit 16 and 32'
+        Say '| operation | throttle | wall s | ratio vs one by one | per gateway s | client CPU s/gw | rest of machine CPU s/gw | SSH connections/gw | remote commands/gw | sent KB/gw (packets) | received KB/gw |'
+        Say '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+        foreach ($r in $rows) {
+            $base = ($rows | Where-Object { $_.What -eq $r.What -and $_.Throttle -eq 1 }).Wall
+            Say ("| {0} | {1} | {2:N1} | {3:N2}x | {4:N3} | {5:N3} | {6:N3} | {7:N2} | {8} | {9:N1} ({10:N0}) | {11:N1} |" -f $r.What, $r.Throttle, $r.Wall, ($base / $r.Wall), $r.PerGateway, $r.Client, $r.Rest, $r.Connections, $(if ($null -ne $r.Commands) { '{0:N1}' -f $r.Commands } else { '' }), $r.SentKB, $r.SentPackets, $r.ReceivedKB)
+        }
+        if ($env:WGADMIN_DOTNET_TRACE -and (Test-Path -LiteralPath $env:WGADMIN_DOTNET_TRACE)) {
+            & $remove
+            $trace = Join-Path $LabOutput 'fleet-apply.nettrace'
+            $worker = Join-Path $PSScriptRoot 'Bench-Fleet-Profile.ps1'
+            & $env:WGADMIN_DOTNET_TRACE collect --profile dotnet-sampled-thread-time -o $trace --show-child-io -- ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $worker -LabOutput $LabOutput -ModulePath $ModulePath | Out-Host
+            if ($LASTEXITCODE -ne 0) { throw "the profiled apply failed ($LASTEXITCODE)" }
+            Say '## Where the client''s time goes: CPU profile of one first apply to 50 gateways at -ThrottleLimit 32 (dotnet-trace, top methods by inclusive time)'
+            Say '```'
+            (& $env:WGADMIN_DOTNET_TRACE report $trace topN -n 40 --inclusive 2>&1) | ForEach-Object { Say "$_" }
+            Say '```'
+        }
+        & $remove
+    }
+    finally {
+        iptables -D OUTPUT -p tcp --dport 22 -j WGBENCH
+        iptables -D INPUT -p tcp --sport 22 -j WGBENCH
+        iptables -F WGBENCH
+        iptables -X WGBENCH
+    }
+    Say ''
+}
+
+# 9. Export-WgMetrics: 20 gateways (gw-e to gw-x, ten pairs on wg9): one gateway against a bare
 # `ssh host wg show all dump` (the baseline: what a hand-made exporter over SSH would cost), two,
 # and all 20 one by one against -ThrottleLimit 16.
 if ('Metrics' -in $Only) {
@@ -299,8 +496,8 @@ if ('Metrics' -in $Only) {
     $one = foreach ($i in 1..$Repeat) { 1000 * (Measure-Export $gateways[0] 16) }
     $two = foreach ($i in 1..$Repeat) { 1000 * (Measure-Export $gateways[0..1] 16) }
     $runs = [Math]::Max(1, [Math]::Min(3, $Repeat))
-    $serial = Median (foreach ($i in 1..$runs) { Measure-Export $gateways 1 })
-    $parallel = Median (foreach ($i in 1..$runs) { Measure-Export $gateways 16 })
+    $serial = Median $(foreach ($i in 1..$runs) { Measure-Export $gateways 1 })
+    $parallel = Median $(foreach ($i in 1..$runs) { Measure-Export $gateways 16 })
     Say ("## Export-WgMetrics on lab gateways, one wg9 peer each (median of {0}; each call opens its connections, as a job does)" -f $Repeat)
     Say ("- ssh -F ssh_config {0} 'wg show all dump' (baseline, one connection): {1:N1} ms" -f $gateways[0], (Median $byHand))
     Say ("- one gateway: {0:N1} ms (connect, authenticate, one script); ratio {1:N2}x of the baseline" -f (Median $one), ((Median $one) / (Median $byHand)))

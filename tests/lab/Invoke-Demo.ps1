@@ -7,22 +7,36 @@
     Used by build.ps1 -Task Demo (the output on the console) and tests/lab/Demo.Tests.ps1 (CI).
     The script runs in the lab's ops namespace, the admin's workstation. Its console output is
     also written to -LogPath. Returns the script's exit code. Linux and root only.
+
+    -ThroughBastion runs the same script, unchanged, the way production gateways are reached
+    (tests/lab/Initialize-DemoBastion.ps1): a third gateway, gw-c, is the bastion; gw-a, gw-b
+    and the LAN machines answer SSH only from it, to the non-root login wgadmin with sudo,
+    whose CA-signed key is only in an ssh-agent; host keys of gw-a and gw-b are trusted through
+    their CA. The ssh_config the script is given names ProxyJump. The checks that it went that
+    way are written to LogPath.checks.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $LabOutput,
-    [Parameter(Mandatory)] [string] $LogPath
+    [Parameter(Mandatory)] [string] $LogPath,
+    [switch] $ThroughBastion
 )
 $ErrorActionPreference = 'Stop'
 $repo = Split-Path (Split-Path $PSScriptRoot)
 Import-Module (Join-Path $PSScriptRoot 'WgLab.psm1') -Force
+$bastion = $null
 try {
-    $lab = Start-WgLab -Gateways 2 -OutputPath $LabOutput
+    $lab = Start-WgLab -Gateways $(if ($ThroughBastion) { 3 } else { 2 }) -OutputPath $LabOutput
     $machines = foreach ($site in 'a', 'b') { Start-WgLabLanMachine -Site $site }
-    $siteA, $siteB = $lab.sites
+    $siteA, $siteB = $lab.sites[0], $lab.sites[1]
     $ops = ($lab.hosts | Where-Object role -EQ 'ops').namespace
+    $sshConfig = $lab.sshConfig
+    if ($ThroughBastion) {
+        $bastion = & (Join-Path $PSScriptRoot 'Initialize-DemoBastion.ps1') -Lab (Get-WgLab -OutputPath $LabOutput) -WorkPath (Join-Path $LabOutput 'bastion')
+        $sshConfig = $bastion.SshConfig
+    }
     $arguments = @(
-        '-ModulePath', $ModulePath, '-SshConfigPath', $lab.sshConfig,
+        '-ModulePath', $ModulePath, '-SshConfigPath', $sshConfig,
         '-GatewayA', $siteA.gateway, '-GatewayB', $siteB.gateway,
         '-EndpointA', "$($siteA.publicAddress):$($lab.tunnel.port)", '-EndpointB', "$($siteB.publicAddress):$($lab.tunnel.port)",
         '-LanHostA', $machines[0].sshAlias, '-LanHostB', $machines[1].sshAlias,
@@ -33,8 +47,13 @@ try {
     $env:NO_COLOR = '1'
     & nsenter "--net=/run/netns/$ops" ([Environment]::ProcessPath) (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive `
         -File (Join-Path $repo 'docs/examples/site-to-site.ps1') @arguments 2>&1 | Tee-Object -FilePath $LogPath | Out-Host
-    $LASTEXITCODE
+    $exitCode = $LASTEXITCODE
+    if ($ThroughBastion) {
+        & (Join-Path $PSScriptRoot 'Initialize-DemoBastion.ps1') -Lab (Get-WgLab -OutputPath $LabOutput) -WorkPath (Join-Path $LabOutput 'bastion') -ChecksPath "$LogPath.checks" | Out-Host
+    }
+    $exitCode
 }
 finally {
+    if ($bastion) { Stop-Process -Id $bastion.Agent.Id -ErrorAction Continue }
     Stop-WgLab -OutputPath $LabOutput
 }

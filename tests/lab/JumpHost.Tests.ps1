@@ -67,14 +67,32 @@ Host noagent-p
     IdentitiesOnly yes
     IdentityAgent none
     UserKnownHostsFile $($lab.knownHosts)
+Host sudo-e
+    HostName $($gw['e'].sshAddress)
+    User wgpw
+    IdentityFile $($lab.keyFile)
+    IdentitiesOnly yes
+    UserKnownHostsFile $($lab.knownHosts)
+    ProxyJump gw-q
 Host *
 Include $($lab.sshConfig)
 "@
+        # A login that is not root and whose sudo wants a password (it has none to give).
+        Invoke-Gateway gw-e @"
+set -e
+id wgpw >/dev/null 2>&1 || useradd -m -s /bin/bash wgpw
+install -d -m 0700 -o wgpw -g wgpw /home/wgpw/.ssh
+install -m 0600 -o wgpw -g wgpw /root/.ssh/authorized_keys /home/wgpw/.ssh/authorized_keys
+echo 'wgpw ALL=(ALL) ALL' > /etc/sudoers.d/wgpw
+chmod 0440 /etc/sudoers.d/wgpw
+touch /var/log/wgadmin-lab-commands.log; chmod 0622 /var/log/wgadmin-lab-commands.log
+"@ | Out-Null
         $script:viaConfig = @{ SshConfigPath = $config }
     }
 
     AfterAll {
         Get-WgSession | Remove-WgSession -Confirm:$false -ErrorAction Continue
+        Invoke-Gateway gw-e 'rm -f /etc/sudoers.d/wgpw; pkill -u wgpw || true; userdel -r wgpw 2>/dev/null || true' | Out-Null
         Remove-Item Env:SSH_AUTH_SOCK -ErrorAction Ignore
         if ($script:agent) { Stop-Process -Id $script:agent.Id -ErrorAction Continue }
     }
@@ -154,5 +172,20 @@ Include $($lab.sshConfig)
         (Get-Content $lab.sshConfig -Raw) -replace [regex]::Escape("IdentityFile $($lab.keyFile)"), "IdentityFile $encrypted" | Set-Content $agentOnly
         $null = Get-WgInterface -ComputerName gw-p, gw-e -JumpHost gw-q -SshConfigPath $agentOnly -ErrorVariable failed -ErrorAction SilentlyContinue
         @($failed).Count | Should -Be 0
+    }
+
+    It 'a login whose sudo wants a password: WgAdmin.SudoRequired at once, no prompt, nothing changed' {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $null = Get-WgInterface -ComputerName sudo-e @viaConfig -ErrorVariable failed -ErrorAction SilentlyContinue
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'sudo -n never waits for a password'
+        @($failed).Count | Should -Be 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'WgAdmin.SudoRequired,WgAdmin.Commands.GetWgInterfaceCommand'
+        "$($failed[0])" | Should -BeLike "*'wgpw' is not root*"
+
+        $interface = New-WgKeyPair | New-WgInterface -Name wg15 -ComputerName sudo-e -Address 10.99.0.1/24 -ListenPort 10099
+        $null = $interface | Set-WgInterface @viaConfig -Confirm:$false -ErrorVariable refused -ErrorAction SilentlyContinue
+        @($refused).Count | Should -Be 1
+        $refused[0].FullyQualifiedErrorId | Should -Be 'WgAdmin.SudoRequired,WgAdmin.Commands.SetWgInterfaceCommand'
+        Invoke-Gateway gw-e 'if [ -e /etc/wireguard/wg15.conf ] || ip link show wg15 >/dev/null 2>&1; then echo present; fi' | Should -BeNullOrEmpty
     }
 }

@@ -174,6 +174,20 @@ Describe 'Rotation of keys and preshared keys' -Tag 'Lab' -Skip:(-not $script:la
         @(Import-WgTopology $file | Set-WgInterface @ssh -Confirm:$false -ErrorAction Stop | Where-Object Changed).Count | Should -Be 0
     }
 
+    It 'rotates a site with more far ends than -ThrottleLimit: the near end never waits behind them' {
+        # site-e has 3 far ends; at -ThrottleLimit 2 a near end queued behind them would leave the
+        # first two waiting for its handshake until they gave up (30 s), and the step undone.
+        $near = $gateways[1]
+        $before = Get-LivePublicKey $near
+        $results = @(Update-WgKey -Path $file @ssh -Site "site-$($mesh[1].name)" -ThrottleLimit 2 -Confirm:$false -ErrorAction Stop)
+        $results.Count | Should -Be 3
+        $results | ForEach-Object { $_.Completed | Should -BeTrue }
+        Get-LivePublicKey $near | Should -Not -Be $before
+        foreach ($g in $gateways | Where-Object { $_ -ne $near }) {
+            Invoke-Gateway $near "ping -c 3 -i 0.2 -W 1 -q $($address[$g]) >/dev/null && echo ok" | Should -Be 'ok'
+        }
+    }
+
     It 'measures the naive way: new keys from New-WgTopology applied with Set-WgInterface' {
         $sites = (Import-WgTopology $file -AsTopology).Sites | ForEach-Object {
             New-WgSite -Name $_.Name -ComputerName $_.ComputerName -Endpoint $_.Endpoint -LanPrefix $_.LanPrefix -TunnelAddress $_.TunnelAddress

@@ -16,7 +16,7 @@ cache=$2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 suite=bookworm
 arch=$(dpkg --print-architecture)
-include=systemd,systemd-sysv,dbus,openssh-server,openssh-sftp-server,iproute2,iptables,nftables,iputils-ping,procps
+include=systemd,systemd-sysv,dbus,openssh-server,openssh-sftp-server,iproute2,iptables,nftables,iputils-ping,procps,sudo
 repo_packages='wireguard wireguard-tools wireguard-go openresolv'
 repo=/opt/wgadmin-lab/repo
 

@@ -180,23 +180,42 @@ public sealed class UpdateWgKeyCommand : WgRotationCmdlet
         }
         var options = PendingOptions;
         var ping = far.Select(s => tunnelAddresses[s.Name]).ToList();
-        var items = far.Select(s => (Site: s, Near: false)).Append((Site: r.Site, Near: true)).ToList();
-        var step = RunStep(items, $"Switching {r.Plan.ComputerName} and moving {far.Count} far end(s)", x => x.Site.ComputerName!,
-            (x, token) =>
+        // The near end runs beside the far ends' fan-out, not in it: each far end waits for the
+        // near end's first handshake, so a near end queued behind -ThrottleLimit far ends would
+        // never switch while they wait (a site with 16 or more peers could not rotate). Far ends
+        // past the throttle start later and find that handshake already made.
+        var token = StopToken;
+        var nearEnd = Task.Run(() =>
+        {
+            try
             {
-                var connection = ConnectSite(x.Site.Name, token);
-                if (!x.Near)
-                    return RotationScript.Execute(connection, RotationScript.Move(x.Site.ComputerName!, InterfaceName, r.Plan.OldKey, r.NewKey, RotationScript.HandshakeWait, options), token);
+                var connection = ConnectSite(r.Site.Name, token);
                 token.WaitHandle.WaitOne(ArmDelay);
-                return RotationScript.Execute(connection, RotationScript.Switch(x.Site.ComputerName!, InterfaceName, ping, options), token);
-            });
+                return RotationScript.Execute(connection, RotationScript.Switch(r.Site.ComputerName!, InterfaceName, ping, options), token);
+            }
+            catch (Exception ex) when (ex is WgException or OperationCanceledException or IOException or InvalidOperationException)
+            {
+                return new RotationChange
+                {
+                    ComputerName = r.Site.ComputerName!,
+                    Description = "switch",
+                    Error = ex.Message,
+                    ErrorId = (ex as WgException)?.ErrorId ?? WgErrorId.RemoteCommandFailed,
+                };
+            }
+        }, CancellationToken.None);
+        var moves = RunStep(far, $"Switching {r.Plan.ComputerName} and moving {far.Count} far end(s)", s => s.ComputerName!,
+            (s, t) => RotationScript.Execute(ConnectSite(s.Name, t), RotationScript.Move(s.ComputerName!, InterfaceName, r.Plan.OldKey, r.NewKey, RotationScript.HandshakeWait, options), t));
+        var switched = nearEnd.GetAwaiter().GetResult();
+        var step = moves.Append(switched).ToList();
+        var sites = far.Select(s => s.Name).Append(r.Site.Name).ToList();
         var keep = step.All(c => c.Succeeded);
-        var endErrors = EndPending(items.Select((x, i) => (x.Site.Name, step[i])).ToList(), keep);
+        var endErrors = EndPending(sites.Select((name, i) => (name, step[i])).ToList(), keep);
         if (!keep)
             Stop(r, step.First(c => !c.Succeeded), $"switch {r.Plan.ComputerName} and move the far ends", "every change of the step was undone: the tunnels keep the old key");
         else if (endErrors.Count > 0)
             Stop(r, null, "confirm the switch", string.Join("; ", endErrors), WgErrorId.ChangeNotConfirmed);
-        return (step[^1], step.Take(step.Count - 1).ToList());
+        return (switched, moves);
     }
 
     private void Stop(Rotation r, RotationChange? change, string where, string? detail = null, string? errorId = null)

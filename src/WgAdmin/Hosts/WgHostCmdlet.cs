@@ -224,6 +224,7 @@ public abstract class WgHostCmdlet : WgCmdlet, IDisposable
         WgErrorId.ConnectionFailed => ErrorCategory.ConnectionError,
         WgErrorId.AuthenticationFailed or WgErrorId.KeyFilePassphraseRequired or WgErrorId.SshAgentFailed => ErrorCategory.AuthenticationError,
         WgErrorId.JumpHostFailed => ErrorCategory.ConnectionError,
+        WgErrorId.RemoteCommandTimedOut => ErrorCategory.OperationTimeout,
         WgErrorId.HostKeyUnknown or WgErrorId.HostKeyChanged or WgErrorId.HostKeyRevoked => ErrorCategory.SecurityError,
         WgErrorId.WireGuardNotInstalled or WgErrorId.UnsupportedOperatingSystem => ErrorCategory.NotInstalled,
         WgErrorId.InvalidComputerName or WgErrorId.SshConfigError or WgErrorId.InvalidJumpHost => ErrorCategory.InvalidArgument,

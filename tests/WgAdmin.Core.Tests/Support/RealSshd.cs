@@ -177,6 +177,71 @@ public sealed class RealSshd : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(10),
     };
 
+    /// <summary>
+    /// Stops (SIGSTOP) every process sshd forked for its connections, as a host that froze or a
+    /// path that drops every packet: the client's TCP connection stays up and nothing answers.
+    /// Disposing it kills them (SIGKILL works on stopped processes), the listener stays.
+    /// </summary>
+    public IDisposable FreezeSessions()
+    {
+        var frozen = Descendants(_sshd!.Id).ToList();
+        if (frozen.Count == 0)
+            throw new InvalidOperationException("sshd has no session to freeze.");
+        Must(Tool.Run("kill", ["-STOP", .. frozen.Select(pid => pid.ToString(CultureInfo.InvariantCulture))]), "kill -STOP");
+        return new Frozen(frozen);
+    }
+
+    private sealed class Frozen(List<int> pids) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var pid in pids)
+            {
+                try
+                {
+                    using var process = Process.GetProcessById(pid);
+                    process.Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // Gone already.
+                }
+                catch (InvalidOperationException)
+                {
+                    // Exited as it was asked.
+                }
+            }
+        }
+    }
+
+    /// <summary>Every process below <paramref name="parent"/>, read from /proc (children before theirs).</summary>
+    private static IEnumerable<int> Descendants(int parent)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(System.IO.Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(System.IO.Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // Exited while read.
+            }
+        }
+        var level = new List<int> { parent };
+        while (level.Count > 0)
+        {
+            level = parents.Where(p => level.Contains(p.Value)).Select(p => p.Key).ToList();
+            foreach (var pid in level)
+                yield return pid;
+        }
+    }
+
     private void Generate(string name) =>
         Must(Tool.Run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", Path(name)]), "ssh-keygen " + name);
 

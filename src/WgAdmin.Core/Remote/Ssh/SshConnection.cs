@@ -16,6 +16,12 @@ public sealed class SshConnection : IDisposable
     private readonly SshTunnel? _tunnel;
     private int _commands;
     private int _holders = 1;
+    private SshServerAlive? _serverAlive;
+    // Cancelled when the connection is given up (the server left ServerAliveCountMax keepalives
+    // unanswered, or a command outlived its timeout): the command running is ended on this side
+    // (its streams closed), as ssh ends its session; _lost says why.
+    private readonly CancellationTokenSource _death = new();
+    private WgError? _lost;
 
     private SshConnection(SshClient client, SshTarget target, string fingerprint, SshConnectOptions options, SshTunnel? tunnel = null)
     {
@@ -36,7 +42,7 @@ public sealed class SshConnection : IDisposable
     /// <summary>What this connection was opened with: a second, fresh connection to the same host opens with them (a change's confirmation).</summary>
     public SshConnectOptions Options { get; }
 
-    public bool IsConnected => !_disposed && _client.IsConnected;
+    public bool IsConnected => !_disposed && !_death.IsCancellationRequested && _client.IsConnected;
 
     /// <summary>The jump host this connection rides, or null when direct.</summary>
     public SshConnection? Via => _tunnel?.Via;
@@ -158,10 +164,6 @@ public sealed class SshConnection : IDisposable
             }
         }
         var client = new SshClient(connectionInfo);
-        // ServerAliveInterval: traffic on a quiet connection (keeps NAT and firewall state); SSH.NET's
-        // keepalive asks for no answer, so ServerAliveCountMax is not counted (see docs/remote.md).
-        if (options.ServerAliveInterval > TimeSpan.Zero)
-            client.KeepAliveInterval = options.ServerAliveInterval;
         client.HostKeyReceived += (_, e) =>
         {
             Judge(e.HostKey);
@@ -220,16 +222,73 @@ public sealed class SshConnection : IDisposable
                     $"{target}: cannot record the new host key in {Quote.Value(options.KnownHostsWriteFile)}: {ex.Message}", Offender: target.ComputerName));
             }
         }
-        return new SshConnection(client, target, fingerprint, options, tunnel);
+        var connection = new SshConnection(client, target, fingerprint, options, tunnel);
+        connection.KeepAsking();
+        return connection;
     }
+
+    /// <summary>
+    /// ServerAliveInterval: a keepalive that wants an answer (keeps NAT and firewall state too);
+    /// after ServerAliveCountMax unanswered the server is dead. Where SSH.NET's internals are not
+    /// reachable, its own keepalive keeps the traffic and nothing is counted.
+    /// </summary>
+    private void KeepAsking()
+    {
+        if (Options.ServerAliveInterval <= TimeSpan.Zero)
+            return;
+        _serverAlive = SshServerAlive.Start(_client, Options.ServerAliveInterval, Options.ServerAliveCountMax, () => GiveUp(new WgError(WgErrorId.ConnectionFailed,
+            $"{Target}: the server stopped answering: {Options.ServerAliveCountMax} keepalives every {Options.ServerAliveInterval.TotalSeconds:0.###} s went unanswered (ServerAliveInterval, ServerAliveCountMax).",
+            Offender: Target.ComputerName)));
+        if (_serverAlive is null)
+            _client.KeepAliveInterval = Options.ServerAliveInterval;
+    }
+
+    /// <summary>
+    /// The connection is given up: the running command's streams close (its reads end) and the
+    /// client is dropped, so whatever else waits on the session (a channel's close) ends too. The
+    /// first reason stands.
+    /// </summary>
+    private void GiveUp(WgError why)
+    {
+        if (Interlocked.CompareExchange(ref _lost, why, null) is not null)
+            return;
+        _death.Cancel();
+        ThreadPool.QueueUserWorkItem(_ =>
+        {
+            try
+            {
+                _client.Dispose();
+            }
+            catch (Exception ex) when (ex is SshException or IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
+            {
+                // It is going away either way.
+            }
+        });
+    }
+
+    private WgException Lost() => new(_lost ?? new WgError(WgErrorId.ConnectionFailed, $"{Target}: the connection was given up.", Offender: Target.ComputerName));
 
     /// <summary>Runs a command; <paramref name="input"/>, if given, is its standard input (how secrets travel).</summary>
     public RemoteResult Run(string command, string? input = null, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
+        if (_death.IsCancellationRequested)
+            throw Lost();
         Interlocked.Increment(ref _commands);
         var watch = Stopwatch.StartNew();
         using var sshCommand = _client.CreateCommand(command);
-        sshCommand.CommandTimeout = timeout ?? TimeSpan.FromMinutes(10);
+        // A dead server never closes the channel: its streams are closed here, so the reads end.
+        using var onDeath = _death.Token.Register(() =>
+        {
+            sshCommand.OutputStream.Dispose();
+            sshCommand.ExtendedOutputStream.Dispose();
+        });
+        // SSH.NET's CommandTimeout does not reach a command that stalls before its execution is
+        // awaited (its input blocked on a full window, a channel that never closes): the limit is
+        // kept here, and a command past it costs the connection, whose channel state is unknown.
+        var limit = timeout ?? TimeSpan.FromMinutes(10);
+        using var overdue = new CancellationTokenSource(limit);
+        using var onOverdue = overdue.Token.Register(() => GiveUp(new WgError(WgErrorId.RemoteCommandTimedOut,
+            $"{Target}: the command did not finish within {limit.TotalSeconds:0.###} s; it was given up with its connection.", Offender: Target.ComputerName)));
         // Both streams are read as the command runs, not buffered by SSH.NET until it ends: past
         // the cap the command is stopped (off the reading thread, which goes on dropping output).
         Task? stopping = null;
@@ -256,8 +315,14 @@ public sealed class SshConnection : IDisposable
             }
             output = CappedOutput.Read(sshCommand.OutputStream, onExceeded: Stop);
             error = errorRead.GetAwaiter().GetResult();
+            if (_death.IsCancellationRequested)
+                throw Lost();
             if (stopping is null)
                 execution.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (_death.IsCancellationRequested && ex is not WgException)
+        {
+            throw Lost();
         }
         catch (Exception ex) when (stopping is null && ex is SshException or IOException or InvalidOperationException)
         {
@@ -294,9 +359,10 @@ public sealed class SshConnection : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        _serverAlive?.Dispose();
         try
         {
-            if (_client.IsConnected)
+            if (_client.IsConnected && !_death.IsCancellationRequested)
                 _client.Disconnect();
         }
         catch (Exception ex) when (ex is SshException or IOException or ObjectDisposedException)
@@ -305,6 +371,7 @@ public sealed class SshConnection : IDisposable
         }
         _client.Dispose();
         _tunnel?.Dispose();
+        _death.Dispose();
     }
 
     private static void PreferHostKeyTypes(ConnectionInfo connectionInfo, IReadOnlyList<string> knownTypes)

@@ -56,6 +56,64 @@ public class RealSshdTests
         Assert.Contains("sudo: a password is required", ex.Message, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public void AServerThatStopsAnsweringIsGivenUpAfterServerAliveCountMaxKeepalives()
+    {
+        Skip.IfNot(SshServerAlive.Supported, "this SSH.NET hides its session differently: ServerAliveCountMax cannot be counted");
+        using var sshd = new RealSshd();
+        var plain = sshd.Options("root", "id_client", KnownHost(sshd));
+        var options = new SshConnectOptions
+        {
+            Target = plain.Target,
+            KeyFiles = plain.KeyFiles,
+            KeyFileNamed = true,
+            KnownHostsFiles = plain.KnownHostsFiles,
+            ConnectTimeout = plain.ConnectTimeout,
+            ServerAliveInterval = TimeSpan.FromSeconds(1),
+            ServerAliveCountMax = 2,
+        };
+        using var connection = SshConnection.Open(options);
+        Assert.Equal("up\n", connection.Run("echo up").Output);
+        Thread.Sleep(2500); // keepalives answered while the server is alive: not counted against it
+        Assert.True(connection.IsConnected);
+
+        using (sshd.FreezeSessions())
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            // Without the count only the command's own timeout (40 s here) would end the wait.
+            var ex = Assert.Throws<WgException>(() => connection.Run("sleep 60", timeout: TimeSpan.FromSeconds(40)));
+
+            Assert.Equal(WgErrorId.ConnectionFailed, ex.ErrorId);
+            Assert.Contains("stopped answering: 2 keepalives every 1 s", ex.Message, StringComparison.Ordinal);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"the dead server was noticed after {watch.Elapsed}, not after about 3 s");
+            Assert.False(connection.IsConnected);
+        }
+    }
+
+    [SkippableFact]
+    public void ACommandThatStallsPastItsTimeoutIsGivenUpAtTheTimeout()
+    {
+        using var sshd = new RealSshd();
+        using var connection = SshConnection.Open(sshd.Options("root", "id_client", KnownHost(sshd)));
+
+        // The command never reads its input: once the channel's window is full, writing the input
+        // blocks. SSH.NET alone ends that only at its session timeout (the connect timeout, here
+        // 10 s) as a connection failure; and a lab run saw probes whose reads SSH.NET never ended,
+        // 13 minutes against a 2-minute limit. The limit is the command's own.
+        var input = new string('x', 8 * 1024 * 1024);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var run = Task.Run(() => connection.Run("sleep 60", input, timeout: TimeSpan.FromSeconds(5)));
+
+        var ended = ((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(40));
+        var elapsed = watch.Elapsed;
+        Assert.True(ended, $"the command was still waiting after {elapsed}: its 5 s limit was not kept");
+        var ex = Assert.IsType<WgException>(run.Exception?.InnerException);
+        Assert.True(ex.ErrorId == WgErrorId.RemoteCommandTimedOut, $"{ex.Message} after {elapsed}");
+        Assert.Contains("did not finish within 5 s", ex.Message, StringComparison.Ordinal);
+        Assert.True(elapsed < TimeSpan.FromSeconds(20), $"the command was given up after {elapsed}, not at its 5 s limit");
+        Assert.False(connection.IsConnected);
+    }
+
     private static string Trusting(RealSshd sshd, string pattern = "[127.0.0.1]:*", string? ca = null) => $"@cert-authority {pattern} {ca ?? sshd.HostCa}\n";
 
     [SkippableTheory]
