@@ -41,6 +41,7 @@
         'Set-WgLanRoute'
         'Remove-WgLanRoute'
         'Test-WgTunnel'
+        'Export-WgMetrics'
         'Confirm-WgChange'
         'Undo-WgChange'
         'Update-WgPresharedKey'

@@ -30,10 +30,10 @@ param(
     # sites, inside its ops namespace, after a build; the lab is stopped afterwards.
     [string[]] $LabSuite = @(),
 
-    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Mapping, and
-    # Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Mapping', 'Fleet')]
-    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost')
+    # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Metrics,
+    # Mapping, and Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Fleet')]
+    [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -125,6 +125,30 @@ function Install-TestPrerequisite {
         elseif ($missing) {
             Write-Warning "Not root and $($missing -join ', ') missing: the oracle tests that need them will be skipped (each says why), and ShellCheck without shellcheck."
         }
+        Install-Promtool
+    }
+}
+
+# promtool (Debian package prometheus) checks what Export-WgMetrics writes. Only promtool is taken
+# out of the package: installing it would also install and start a Prometheus server (on a
+# machine without policy-rc.d, its init script starts it), which the tests do not want running.
+function Install-Promtool {
+    if (Get-Command promtool -ErrorAction Ignore) { return }
+    if (-not $isRoot) { Write-Warning 'Not root and promtool missing: the metrics tests that need it will be skipped (each says why).'; return }
+    $folder = Join-Path ([IO.Path]::GetTempPath()) "wgadmin-promtool-$PID"
+    New-Item -ItemType Directory -Force $folder | Out-Null
+    try {
+        Write-Host 'Installing promtool from the Debian package prometheus (the tool only, no server)'
+        Push-Location $folder
+        try { Invoke-Native apt-get @('download', '-qq', 'prometheus') | Out-Host } finally { Pop-Location }
+        $deb = Get-ChildItem $folder -Filter 'prometheus_*.deb' | Select-Object -First 1
+        if (-not $deb) { throw 'apt-get download prometheus gave no package.' }
+        Invoke-Native dpkg-deb @('-x', $deb.FullName, (Join-Path $folder 'root'))
+        Copy-Item (Join-Path $folder 'root/usr/bin/promtool') /usr/local/bin/promtool -Force
+        Invoke-Native chmod @('0755', '/usr/local/bin/promtool')
+    }
+    finally {
+        Remove-Item -Recurse -Force $folder -ErrorAction Ignore
     }
 }
 

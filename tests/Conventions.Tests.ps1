@@ -13,10 +13,11 @@ BeforeDiscovery {
     # New-WgKeyPair changes a gateway with -ComputerName (its key file); made here, a key is only memory.
     # Set-WgLanRoute and Remove-WgLanRoute change LAN hosts over SSH; Get-WgLanRoute only lists routes.
     # Confirm-WgChange and Undo-WgChange end a change awaiting confirmation on a host.
+    # Export-WgMetrics writes a file with -Path (it only reads its gateways; it writes results, so no -PassThru).
     # Update-WgKey and Update-WgPresharedKey change both ends of tunnels, and the topology file.
     $changing = 'Add-WgPeer', 'Remove-WgPeer', 'Export-WgConfig', 'Remove-WgSession', 'New-WgKeyPair',
         'Set-WgInterface', 'Remove-WgInterface', 'Enable-WgForwarding', 'Set-WgNat', 'Export-WgTopology', 'Set-WgLanRoute', 'Remove-WgLanRoute',
-        'Confirm-WgChange', 'Undo-WgChange', 'Update-WgKey', 'Update-WgPresharedKey', 'Sync-WgEndpoint'
+        'Confirm-WgChange', 'Undo-WgChange', 'Update-WgKey', 'Update-WgPresharedKey', 'Sync-WgEndpoint', 'Export-WgMetrics'
     # Cmdlets that only read, or build new objects in memory: -WhatIf would promise something they cannot skip.
     # New-WgSession opens a connection and changes nothing (with -HostKeyPolicy AcceptNew it records a
     # host key in known_hosts, as ssh does, on the admin's explicit request). Test-WgTunnel only reads

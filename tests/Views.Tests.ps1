@@ -83,6 +83,7 @@ BeforeAll {
     $probeResults = [WgAdmin.Remote.TunnelCheck]::Evaluate([WgAdmin.Remote.TunnelProbe]::Parse($probe), 'gw-a', 'wg0', [WgAdmin.Remote.TunnelCheckOptions]::new([TimeSpan]::FromMinutes(3), 3), 2.5)
     $desired = $pair | New-WgInterface -Name wg0 -Address 10.0.0.1/24 -ListenPort 10087 -Peer ($peerPair | New-WgPeer -Name site-b -AllowedIPs 10.0.0.2/32)
 
+    $metricsResult = Export-WgMetrics -ComputerName 127.0.0.1 -Port 1 -ConnectTimeoutSeconds 5 -KnownHostsPath (Join-Path $TestDrive 'known_hosts') -Path (Join-Path $TestDrive 'wg.prom') -ErrorAction SilentlyContinue
     $objects = @{
         'WgAdmin.Keys.WgKeyPair'         = { $pair }
         'WgAdmin.Keys.WgPublicKey'       = { $pair | Get-WgPublicKey }
@@ -108,6 +109,8 @@ BeforeAll {
         'WgAdmin.Remote.WgEndpointSyncResult' = { [WgAdmin.Remote.EndpointSync]::Parse('gw-a', 'wg0', [WgAdmin.Remote.SectionReader]::Read(
                     "@@peer`nkey=$($peerPair.PublicKey)`nname=site-b`nhost=site-b.example.net`nport=10086`nold=198.51.100.2:10086`nnew=198.51.100.9:10086`nage=140`nstatus=moved`nmessage=`n" +
                     "@@peer`nkey=$($pair.PublicKey)`nname=`nhost=gone.example.net`nport=10086`nold=`nnew=`nage=`nstatus=unresolved`nmessage=Name or service not known`n")) }
+        # A real metrics result: nothing listens on port 1, so the gateway is not read and the file says so.
+        'WgAdmin.Remote.WgMetricsResult' = { $metricsResult }
         # Rotations need gateways (tests/lab/Rotation.Tests.ps1); a tunnel's result as a finished key rotation gives it.
         'WgAdmin.Remote.WgRotationResult' = { [WgAdmin.Remote.WgRotationResult]@{ Kind = 'Key'; Site = 'site-a'; Peer = 'site-b'; ComputerName = 'gw-a'; PeerComputerName = 'gw-b'; Completed = $true; Changed = $true; Outage = [TimeSpan]::FromMilliseconds(42) } }
     }
@@ -133,6 +136,7 @@ BeforeAll {
         'WgAdmin.Remote.WgChangeResult' = { @('gw-a', 'Undo', 'undone (verified)', 'admin@ops (pid 42)') }
         'WgAdmin.Remote.WgRotationResult' = { @('Key', 'site-a', 'site-b', '42 ms') }
         'WgAdmin.Remote.WgEndpointSyncResult' = { @('gw-a', 'wg0', 'site-b', 'site-b.example.net:10086', 'Moved', '198.51.100.2:10086', '198.51.100.9:10086', 'gone.example.net:10086', 'Unresolved', 'never') }
+        'WgAdmin.Remote.WgMetricsResult' = { @('127.0.0.1', 'False', $metricsResult.Error) }
         'WgAdmin.Remote.WgTunnelTestResult' = { @('127.0.0.1', 'wg0', $tunnelResult.Reasons[0], 'site-b', '10.0.0.2', '172.19.16.100 from 192.168.10.1', '0 of 3 pings from 192.168.10.1 to 172.19.16.100 answered') }
     }
 }

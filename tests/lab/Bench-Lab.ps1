@@ -17,11 +17,11 @@ param(
     # Tunnel (Test-WgTunnel on 20 gateways, parallel vs one by one) and Rotation (packets lost per
     # tunnel for each rotation kind against the naive way, on a 4-site mesh; wall time of whole-mesh
     # rotations of 4 and 20 sites), JumpHost (20 gateways through one bastion vs direct; an agent's
-    # signature vs a key file's), Mapping (LAN to LAN and apply time through a 1:1 prefix mapping
-    # against the same pair unmapped; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at
-    # once; only when asked for: it needs a 50-gateway lab). A comma-separated list also works
-    # (pwsh -File passes one string).
-    [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost')
+    # signature vs a key file's), Metrics (Export-WgMetrics: 1, 2 and 20 gateways, parallel vs one by
+    # one), Mapping (LAN to LAN and apply time through a 1:1 prefix mapping against the same pair
+    # unmapped; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked
+    # for: it needs a 50-gateway lab). A comma-separated list also works (pwsh -File passes one string).
+    [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 $Only = $Only -split ',' | ForEach-Object Trim
 $ErrorActionPreference = 'Stop'
@@ -536,6 +536,46 @@ if ('Mapping' -in $Only) {
     Say ("- TCP, 32 MiB over nc: unmapped {0:N1} MiB/s, mapped {1:N1} MiB/s; ratio {2:N2}" -f $m.Unmapped.MiBs, $m.Mapped.MiBs, ($m.Mapped.MiBs / $m.Unmapped.MiBs))
     Say ("- first apply of the two sites (Set-WgInterface, both in parallel): unmapped {0:N2} s, mapped {1:N2} s; ratio {2:N2}" -f $m.Unmapped.Apply, $m.Mapped.Apply, ($m.Mapped.Apply / $m.Unmapped.Apply))
     Say ''
+}
+
+# 9. Export-WgMetrics: 20 gateways (gw-e to gw-x, ten pairs on wg9): one gateway against a bare
+# `ssh host wg show all dump` (the baseline: what a hand-made exporter over SSH would cost), two,
+# and all 20 one by one against -ThrottleLimit 16.
+if ('Metrics' -in $Only) {
+    $pairs = @($lab.sites | Select-Object -Skip 4 -First 20)
+    if ($pairs.Count -lt 20) { throw "the Export-WgMetrics benchmark needs 24 gateways; the lab has $($lab.sites.Count)" }
+    $tunnels = for ($i = 0; $i -lt 20; $i += 2) {
+        $x = $pairs[$i]; $y = $pairs[$i + 1]
+        $keysX = New-WgKeyPair; $keysY = New-WgKeyPair
+        $p = $i / 2
+        $keysX | New-WgInterface -Name wg9 -Address "10.9.$p.1/24" -ListenPort 10099 -ComputerName $x.gateway -Peer ($keysY | New-WgPeer -Name "site-$($y.name)" -AllowedIPs "10.9.$p.2/32", $y.lanPrefix -Endpoint "$($y.publicAddress):10099" -PersistentKeepalive 25)
+        $keysY | New-WgInterface -Name wg9 -Address "10.9.$p.2/24" -ListenPort 10099 -ComputerName $y.gateway -Peer ($keysX | New-WgPeer -Name "site-$($x.name)" -AllowedIPs "10.9.$p.1/32", $x.lanPrefix -Endpoint "$($x.publicAddress):10099" -PersistentKeepalive 25)
+    }
+    $applied = $tunnels | Set-WgInterface @ssh -InstallPackage -ThrottleLimit 16 -Confirm:$false
+    if ($failed = @($applied | Where-Object Error)) { throw "metrics setup failed: $($failed.Error -join '; ')" }
+    $gateways = @($pairs.gateway)
+    function Measure-Export([string[]] $Hosts, [int] $Throttle) {
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $text = Export-WgMetrics -ComputerName $Hosts @ssh -Name wg9 -ThrottleLimit $Throttle
+        $elapsed = $clock.Elapsed.TotalSeconds
+        $read = ([regex]::Matches($text, '(?m)^wgadmin_export_success\{[^}]*\} 1$')).Count
+        if ($read -ne $Hosts.Count) { throw "Export-WgMetrics read $read of $($Hosts.Count) gateways" }
+        $elapsed
+    }
+    $byHand = foreach ($i in 1..$Repeat) { (Measure-Command { ssh -F $lab.sshConfig $gateways[0] 'wg show all dump' | Out-Null }).TotalMilliseconds }
+    $one = foreach ($i in 1..$Repeat) { 1000 * (Measure-Export $gateways[0] 16) }
+    $two = foreach ($i in 1..$Repeat) { 1000 * (Measure-Export $gateways[0..1] 16) }
+    $runs = [Math]::Max(1, [Math]::Min(3, $Repeat))
+    $serial = Median $(foreach ($i in 1..$runs) { Measure-Export $gateways 1 })
+    $parallel = Median $(foreach ($i in 1..$runs) { Measure-Export $gateways 16 })
+    Say ("## Export-WgMetrics on lab gateways, one wg9 peer each (median of {0}; each call opens its connections, as a job does)" -f $Repeat)
+    Say ("- ssh -F ssh_config {0} 'wg show all dump' (baseline, one connection): {1:N1} ms" -f $gateways[0], (Median $byHand))
+    Say ("- one gateway: {0:N1} ms (connect, authenticate, one script); ratio {1:N2}x of the baseline" -f (Median $one), ((Median $one) / (Median $byHand)))
+    Say ("- two gateways, in parallel: {0:N1} ms" -f (Median $two))
+    Say ("- 20 gateways one by one (-ThrottleLimit 1): {0:N2} s, {1:N0} ms per gateway" -f $serial, (1000 * $serial / 20))
+    Say ("- 20 gateways, -ThrottleLimit 16: {0:N2} s, {1:N0} ms per gateway; ratio {2:N2}x faster (median of {3})" -f $parallel, (1000 * $parallel / 20), ($serial / $parallel), $runs)
+    Say ''
+    Remove-WgInterface -ComputerName $gateways @ssh -Name wg9 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
 }
 
 $report = Join-Path $LabOutput 'bench-lab.md'

@@ -29,8 +29,10 @@ public static class WgConfigFile
     /// Writes <paramref name="text"/> to a temporary file created with mode 0600 in the target's
     /// folder, flushes it to disk, then renames it over the target, so a reader sees the old file
     /// or the new one and never a partial one, and the key is never readable by others.
+    /// A file others must read (a metrics file for node_exporter) passes <paramref name="mode"/>,
+    /// set on the temporary file before the rename, whatever the umask.
     /// </summary>
-    public static void WriteAtomic(string path, string text, bool overwrite)
+    public static void WriteAtomic(string path, string text, bool overwrite, UnixFileMode? mode = null)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath) ?? ".";
@@ -51,6 +53,8 @@ public static class WgConfigFile
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
+            if (mode is { } wanted && !OperatingSystem.IsWindows())
+                File.SetUnixFileMode(temporary, wanted);
             File.Move(temporary, fullPath, overwrite);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -76,12 +76,19 @@ public sealed class TestWgTunnelCommand : WgHostCmdlet
 
     private IPAddress ParseAddress(string text, string parameter)
     {
+        var address = PlainAddress(text);
+        if (address is null)
+            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidTunnelTarget, $"{parameter} {Quote.Value(text)} is not an IP address.", Offender: text)), text);
+        return address!;
+    }
+
+    /// <summary>The address <paramref name="text"/> is, or null; Export-WgMetrics -TestTunnel reads its -Target so too.</summary>
+    internal static IPAddress? PlainAddress(string text)
+    {
         // Only plain addresses: "10.1.2.3/24", "10.1" (which .NET reads as 10.0.0.1) or a host name would be another question.
         var plain = IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal) && !text.Contains('%', StringComparison.Ordinal)
             && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 || address.ToString() == text);
-        if (!plain)
-            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidTunnelTarget, $"{parameter} {Quote.Value(text)} is not an IP address.", Offender: text)), text);
-        return address!;
+        return plain ? address : null;
     }
 
     protected override void ProcessRecord()

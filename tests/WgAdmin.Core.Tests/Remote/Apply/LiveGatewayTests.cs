@@ -386,4 +386,36 @@ public class LiveGatewayTests
         // wireguard-go lists peers in no fixed order from one dump to the next.
         Assert.Equal(theirs.Order(StringComparer.Ordinal), ours.Order(StringComparer.Ordinal));
     }
+
+    [SkippableFact]
+    public void MetricsScriptReadsTheRealCountersWithoutAKey()
+    {
+        GatewaySandbox.Require("wireguard-go", "wg", "awk");
+        using var ns = ScratchNamespace.Create("wgadm-metrics");
+        var desired = Desired(UniqueName("wgm"));
+        var name = desired.Name!;
+        ns.StartWireGuardGo(name);
+        BringUp(ns, desired);
+        // The peer's name as a hand-edited file could have it: quotes and a backslash.
+        var named = WgConfigWriter.Write(desired, WgSecretMode.Include).Replace("# Name = laptop", "# Name = lap\"top\\", StringComparison.Ordinal);
+
+        var runs = GatewaySandbox.Run(ns, new Dictionary<string, string> { [name + ".conf"] = named }, MetricsReader.Script([]), MetricsReader.Script([name, "wgnone"]));
+
+        foreach (var run in runs)
+        {
+            Assert.True(run.Ok, run.StdErr);
+            AssertNoSecrets(run.StdOut, desired);
+        }
+        var all = MetricsReader.Parse(runs[0].StdOut, "sandbox", []);
+        var up = all.Single(s => s.Name == name);
+        Assert.Equal(2, up.Peers.Count);
+        Assert.Equal("lap\"top\\", up.Peers.Single(p => p.PublicKey == desired.Peers[0].PublicKey.ToString()).Name);
+        var named2 = MetricsReader.Parse(runs[1].StdOut, "sandbox", [name, "wgnone"]);
+        Assert.Equal([name, "wgnone"], named2.Select(s => s.Name));
+        Assert.False(named2[1].IsUp);
+        var text = MetricsWriter.Build([new GatewayMetrics("sandbox", all, [], 0.01)]).ToString();
+        Assert.Contains($"wireguard_sent_bytes_total{{computer_name=\"sandbox\",interface=\"{name}\",public_key=\"{desired.Peers[0].PublicKey}\",allowed_ips=\"10.77.0.2/32\",friendly_name=\"lap\\\"top\\\\\"}} 0\n", text, StringComparison.Ordinal);
+        if (Tool.FindOnPath("promtool") is not null)
+            Assert.True(Tool.Run("promtool", ["check", "metrics"], stdin: text).Ok, text);
+    }
 }

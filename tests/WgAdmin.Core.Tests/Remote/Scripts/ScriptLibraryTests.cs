@@ -38,6 +38,7 @@ public partial class ScriptLibraryTests
             GatewayExecutor.Script(plan),
             TunnelProbe.Script("wg0", 3, [IPAddress.Loopback], null),
             InterfaceStatusReader.Script(),
+            MetricsReader.Script(["wg0"]),
             WgCompletion.RemoteInterfaceScript,
             RemoteKeys.GenerateScript("wg0", "apt"),
             LanRouteScript.Script(routes, remove: false),
@@ -87,7 +88,7 @@ public partial class ScriptLibraryTests
     public void EveryScriptDeclaresTheValuesItExpects()
     {
         // Scripts that get values begin with `: "${name:?}" ...`: the values they read, checked when they run.
-        foreach (var name in new[] { "gateway-probe.sh", "tunnel-probe.sh", "interface-status.sh", "interface-names.sh", "generate-key.sh", "lan-routes.sh", "lan-routes-helper.sh", "nat-iptables.sh", "nat-nftables.sh" })
+        foreach (var name in new[] { "gateway-probe.sh", "tunnel-probe.sh", "interface-status.sh", "metrics.sh", "interface-names.sh", "generate-key.sh", "lan-routes.sh", "lan-routes-helper.sh", "nat-iptables.sh", "nat-nftables.sh" })
             Assert.Matches(@"(?m)^: ""\$\{[a-z_]+:?\?\}""", ScriptLibrary.Text(name));
     }
 
