@@ -109,8 +109,6 @@ foreach ($name in 'a', 'b', 'c') {
         "printf '%s\n' 'wgadmin ALL=(root) NOPASSWD: /usr/bin/bash -s' > /etc/sudoers.d/wgadmin"
         'chmod 0440 /etc/sudoers.d/wgadmin'
         'visudo -cq -f /etc/sudoers.d/wgadmin'
-        # The lab's command log (sshd's ForceCommand appends every command) takes non-root lines too.
-        'touch /var/log/wgadmin-lab-commands.log; chmod 0622 /var/log/wgadmin-lab-commands.log'
         "printf '%s\n' '$userCa' > /etc/ssh/wgadmin_user_ca.pub"
         "printf '%s\n' 'PermitRootLogin no' 'TrustedUserCAKeys /etc/ssh/wgadmin_user_ca.pub' 'AuthorizedKeysFile none' > /etc/ssh/sshd_config.d/00-bastion-demo.conf"
     ) + $certificates + @(

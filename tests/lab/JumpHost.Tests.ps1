@@ -85,7 +85,6 @@ install -d -m 0700 -o wgpw -g wgpw /home/wgpw/.ssh
 install -m 0600 -o wgpw -g wgpw /root/.ssh/authorized_keys /home/wgpw/.ssh/authorized_keys
 echo 'wgpw ALL=(ALL) ALL' > /etc/sudoers.d/wgpw
 chmod 0440 /etc/sudoers.d/wgpw
-touch /var/log/wgadmin-lab-commands.log; chmod 0622 /var/log/wgadmin-lab-commands.log
 "@ | Out-Null
         $script:viaConfig = @{ SshConfigPath = $config }
     }

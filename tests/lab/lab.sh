@@ -245,7 +245,9 @@ prepare_one() {
     ssh-keygen -l -f "$dir/hostkeys.pub" > "$dir/hostkeys.fingerprints"
     install -d -m 0700 "$root/root/.ssh"
     install -m 0600 "$key" "$root/root/.ssh/authorized_keys"
-    install -m 0644 /dev/null "$root/var/log/wgadmin-lab-commands.log"
+    # Writable by every login (the wrapper runs as the user logged in: the demo's wgadmin, the
+    # JumpHost suite's wgpw), readable by root only.
+    install -m 0622 /dev/null "$root/var/log/wgadmin-lab-commands.log"
 }
 
 cmd_prepare() {

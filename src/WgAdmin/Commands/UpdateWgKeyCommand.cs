@@ -195,13 +195,7 @@ public sealed class UpdateWgKeyCommand : WgRotationCmdlet
             }
             catch (Exception ex) when (ex is WgException or OperationCanceledException or IOException or InvalidOperationException)
             {
-                return new RotationChange
-                {
-                    ComputerName = r.Site.ComputerName!,
-                    Description = "switch",
-                    Error = ex.Message,
-                    ErrorId = (ex as WgException)?.ErrorId ?? WgErrorId.RemoteCommandFailed,
-                };
+                return Failed(r.Site.ComputerName!, "switch", ex);
             }
         }, CancellationToken.None);
         var moves = RunStep(far, $"Switching {r.Plan.ComputerName} and moving {far.Count} far end(s)", s => s.ComputerName!,

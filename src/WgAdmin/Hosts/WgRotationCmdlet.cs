@@ -142,15 +142,18 @@ public abstract class WgRotationCmdlet : WgChangeCmdlet
         var indexed = items.Select((item, index) => (item, index)).ToList();
         ForEachHost(indexed, activity, i => label(i.item), (i, token) => work(i.item, token),
             (i, result) => results[i.index] = result,
-            (i, error) => results[i.index] = new RotationChange
-            {
-                ComputerName = label(i.item),
-                Description = activity,
-                Error = error.Message,
-                ErrorId = (error as WgException)?.ErrorId ?? WgErrorId.RemoteCommandFailed,
-            });
+            (i, error) => results[i.index] = Failed(label(i.item), activity, error));
         return results.Select((r, i) => r ?? new RotationChange { ComputerName = label(items[i]), Description = activity, Error = "stopped", ErrorId = WgErrorId.RotationIncomplete }).ToList();
     }
+
+    /// <summary>A change that threw, as a failed change: its error's ID, else RemoteCommandFailed.</summary>
+    protected static RotationChange Failed(string computerName, string description, Exception error) => new()
+    {
+        ComputerName = computerName,
+        Description = description,
+        Error = error.Message,
+        ErrorId = (error as WgException)?.ErrorId ?? WgErrorId.RemoteCommandFailed,
+    };
 
     /// <summary>
     /// Ends the pending changes of one step together: when <paramref name="keep"/>, each is
