@@ -466,6 +466,10 @@ if ('Fleet' -in $Only) {
         iptables -F WGBENCH
         iptables -X WGBENCH
     }
+    Say ''
+}
+
+# 10. Mapping
 if ('Mapping' -in $Only) {
     # Mapping: LAN to LAN through a mapped site pair against the same pair unmapped, in one run
     # (sites u and v, their container networks as LANs, interface wg11 as in the lab suite):
