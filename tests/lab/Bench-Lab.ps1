@@ -229,18 +229,14 @@ if ('Rotation' -in $Only) {
         $addresses = (Import-WgTopology $File -AsTopology).TunnelAddresses()
         $pairs = for ($i = 0; $i -lt $Sites.Count; $i++) { for ($j = $i + 1; $j -lt $Sites.Count; $j++) { , @($Sites[$i], $Sites[$j]) } }
         foreach ($p in $pairs) {
-            Invoke-WgLabCommand -Machine $p[0].gateway -Command bash, -c, "nohup ping -i 0.01 -w $Seconds -q $($addresses["site-$($p[1].name)"]) > /tmp/bench-ping-$($p[1].name) 2>&1 &" | Out-Null
+            Start-WgLabPingStream -Machine $p[0].gateway -Target $addresses["site-$($p[1].name)"] -Seconds $Seconds -Tag "bench-$($p[1].name)"
         }
         Start-Sleep -Seconds 2
         $clock = [Diagnostics.Stopwatch]::StartNew()
         & $Rotate | Out-Null
         $wall = $clock.Elapsed.TotalSeconds
         Start-Sleep -Seconds ($Seconds - 1)
-        $lost = foreach ($p in $pairs) {
-            $line = (Invoke-WgLabCommand -Machine $p[0].gateway -Command bash, -c, "sleep 2; grep 'packets transmitted' /tmp/bench-ping-$($p[1].name)") -join ''
-            if ($line -notmatch '(\d+) packets transmitted, (\d+) received') { throw "unreadable ping summary: $line" }
-            [int]$Matches[1] - [int]$Matches[2]
-        }
+        $lost = foreach ($p in $pairs) { (Get-WgLabPingLoss -Machine $p[0].gateway -Tag "bench-$($p[1].name)").Lost }
         [pscustomobject]@{ Wall = $wall; Lost = $lost; Max = ($lost | Measure-Object -Maximum).Maximum; Mean = ($lost | Measure-Object -Average).Average }
     }
     $four = @($lab.sites | Select-Object -First 4)

@@ -39,17 +39,14 @@ Describe 'Rotation of keys and preshared keys' -Tag 'Lab' -Skip:(-not $script:la
 
         # Pings every 10 ms on every tunnel, inside the gateways (not over SSH: nothing in the command log).
         function Start-Pings([int] $Seconds) {
-            foreach ($t in $tunnels) {
-                $null = Invoke-Gateway $t[0] "rm -f /tmp/rot-ping-$($t[1]); nohup ping -i 0.01 -w $Seconds -q $($address[$t[1]]) > /tmp/rot-ping-$($t[1]) 2>&1 &"
-            }
+            foreach ($t in $tunnels) { Start-WgLabPingStream -Machine $t[0] -Target $address[$t[1]] -Seconds $Seconds -Tag "rot-$($t[1])" }
         }
-        # Lost packets per tunnel once the pings ended: transmitted minus received.
+        # Lost packets per tunnel once the pings ended (Get-WgLabPingLoss: the echo in flight at the
+        # stream's end is not a loss).
         function Get-PingLoss {
             foreach ($t in $tunnels) {
-                Wait-Until { (Invoke-Gateway $t[0] "grep -c 'packets transmitted' /tmp/rot-ping-$($t[1]) || true") -eq '1' } -TimeoutSec 120 -What "the pings $($t[0]) to $($t[1])"
-                $line = (Invoke-Gateway $t[0] "grep 'packets transmitted' /tmp/rot-ping-$($t[1])") -join ''
-                if ($line -notmatch '(\d+) packets transmitted, (\d+) received') { throw "unreadable ping summary: $line" }
-                [pscustomobject]@{ Tunnel = "$($t[0])-$($t[1])"; Sent = [int]$Matches[1]; Lost = [int]$Matches[1] - [int]$Matches[2] }
+                $l = Get-WgLabPingLoss -Machine $t[0] -Tag "rot-$($t[1])"
+                [pscustomobject]@{ Tunnel = "$($t[0])-$($t[1])"; Sent = $l.Sent; Lost = $l.Lost }
             }
         }
         function Wait-Pings { Start-Sleep -Seconds 1; $script:lastLoss = @(Get-PingLoss); $lastLoss }

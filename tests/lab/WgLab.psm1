@@ -665,6 +665,49 @@ function Invoke-WgLabCommand {
 .EXAMPLE
     Add-WgLabContainerNetwork -Gateway gw-n -Prefix 172.17.0.0/16 -Containers 2
 #>
+# A stream of echoes from a gateway, for loss measurements: ping every -IntervalSeconds for
+# -Seconds, each reply on its own line in /tmp/wgadmin-lab-ping-TAG inside the container.
+function Start-WgLabPingStream {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Machine,
+        [Parameter(Mandatory)] [ipaddress] $Target,
+        [Parameter(Mandatory)] [int] $Seconds,
+        [Parameter(Mandatory)] [ValidatePattern('^[A-Za-z0-9_.-]+$')] [string] $Tag,
+        [double] $IntervalSeconds = 0.01
+    )
+    $file = "/tmp/wgadmin-lab-ping-$Tag"
+    $interval = $IntervalSeconds.ToString([cultureinfo]::InvariantCulture)
+    Invoke-WgLabCommand -Machine $Machine -Command bash, -c, "rm -f $file; nohup ping -n -i $interval -w $Seconds $Target > $file 2>&1 &" | Out-Null
+}
+
+# What a ping stream lost, once it ended (waits for its summary up to -TimeoutSec). Lost counts
+# the sequence numbers that got no reply although a later one did: ping's own "transmitted minus
+# received" also counts the echo still in flight when its deadline ends it, a loss the network
+# never caused. InFlight is how many were unanswered at the end; more than three (30 ms at 10 ms
+# pings) means the path was down when the stream ended, and they count as lost too.
+function Get-WgLabPingLoss {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Machine,
+        [Parameter(Mandatory)] [ValidatePattern('^[A-Za-z0-9_.-]+$')] [string] $Tag,
+        [int] $TimeoutSec = 120
+    )
+    $file = "/tmp/wgadmin-lab-ping-$Tag"
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
+    while (((Invoke-WgLabCommand -Machine $Machine -Command bash, -c, "grep -c 'packets transmitted' $file || true") -join '') -ne '1') {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "The ping stream $Tag on $Machine did not end within $TimeoutSec s." }
+        Start-Sleep -Milliseconds 500
+    }
+    # The summary's transmitted count, the replies' distinct sequence numbers, the highest of them.
+    $awk = '/ bytes from .*icmp_seq=/ { if (match($0, /icmp_seq=[0-9]+/)) { q = substr($0, RSTART + 9, RLENGTH - 9) + 0; if (!(q in s)) { s[q] = 1; n++ }; if (q > m) m = q } } /packets transmitted/ { t = $1 } END { print t + 0, n + 0, m + 0 }'
+    $line = (Invoke-WgLabCommand -Machine $Machine -Command awk, $awk, $file) -join ''
+    $sent, $received, $last = [int[]](-split $line)
+    $inFlight = $sent - $last
+    $lost = $last - $received + $(if ($inFlight -gt 3) { $inFlight } else { 0 })
+    [pscustomobject]@{ Machine = $Machine; Tag = $Tag; Sent = $sent; Received = $received; Lost = $lost; InFlight = $inFlight }
+}
+
 function Add-WgLabContainerNetwork {
     [CmdletBinding()]
     [OutputType([pscustomobject])]
@@ -858,4 +901,4 @@ function Stop-WgLabLanMachine {
 
 #endregion
 
-Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork
+Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork, Start-WgLabPingStream, Get-WgLabPingLoss
