@@ -30,7 +30,7 @@ public static class LanRouteScript
             .Set("unit", HostPaths.LanRoutesUnit)
             .Set("unit_name", HostPaths.LanRoutesUnitName)
             .Set("unit_text", RemoteScript.Template("lan-routes.service", ("helper", HostPaths.LanRoutesHelper)).TrimEnd('\n'));
-        return ChangeScript.Compose(ChangeScope.LanRouteHost, options ?? new ChangeOptions(), values, [("LanRoutes", ScriptLibrary.Text("lan-routes.sh"))]);
+        return ChangeScript.Compose(ChangeScope.LanRouteHost, options ?? new ChangeOptions(), values, [("LanRoutes", ScriptLibrary.Sent("lan-routes.sh"))]);
     }
 
     /// <summary>Reads the script's output into a result.</summary>

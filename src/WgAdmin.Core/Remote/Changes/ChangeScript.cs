@@ -50,9 +50,13 @@ public static class ChangeScript
 
     internal static int Seconds(TimeSpan span) => (int)Math.Ceiling(Math.Max(0, span.TotalSeconds));
 
-    /// <summary>The revert helper as installed: its header, then lib.sh and change.sh, then its main part.</summary>
+    /// <summary>
+    /// The revert helper as installed: its header (what it is, with its comments), then lib.sh,
+    /// change.sh and its main part without theirs. Its text goes with every change (install_revert_helper
+    /// compares it with the installed one), so it is sent as compact as the libraries themselves.
+    /// </summary>
     public static string RevertHelperText() =>
-        ScriptLibrary.Text("revert-helper.sh").TrimEnd('\n') + "\n" + RemoteScript.Libraries(Library) + ScriptLibrary.Text("revert-main.sh");
+        ScriptLibrary.Text("revert-helper.sh").TrimEnd('\n') + "\n" + RemoteScript.Libraries(Library) + ScriptLibrary.Sent("revert-main.sh");
 
     /// <summary>The change's outcome from its sections (null parts where the script did not get that far).</summary>
     public static ChangeOutcome Outcome(ScriptOutput output)

@@ -42,7 +42,7 @@ public static class EndpointSync
     public static string InstalledScript(string interfaceName) =>
         "#!/bin/bash\n# Written by WgAdmin (Set-WgInterface -ReresolveEndpoint): re-resolves the host names of the\n"
         + $"# peers' endpoints of {interfaceName} whose handshake is stale; run by its timer (or cron).\n"
-        + RemoteScript.Libraries()
+        + RemoteScript.InstalledLibraries()
         + Values(interfaceName, force: false, TimerLockTimeout, $"the re-resolve timer of {interfaceName}", "log").Prelude()
         + ScriptLibrary.Text("reresolve.sh");
 

@@ -22,15 +22,20 @@ public static class RemoteScript
 
     /// <summary>The script <paramref name="fileName"/> of <see cref="ScriptLibrary"/>, ready to send.</summary>
     public static string Compose(string fileName, ScriptValues values, params string[] libraries) =>
-        Libraries(libraries) + Wrap(values.Prelude(), ScriptLibrary.Text(fileName));
+        Libraries(libraries) + Wrap(values.Prelude(), ScriptLibrary.Sent(fileName));
 
-    /// <summary>lib.sh, then the given libraries: the functions a script calls.</summary>
-    public static string Libraries(params string[] libraries)
+    /// <summary>lib.sh, then the given libraries: the functions a script calls, as sent (without comments).</summary>
+    public static string Libraries(params string[] libraries) => Join(ScriptLibrary.Sent, libraries);
+
+    /// <summary>As <see cref="Libraries"/>, with the comments: for a script installed on a host, where an admin reads it.</summary>
+    public static string InstalledLibraries(params string[] libraries) => Join(ScriptLibrary.Text, libraries);
+
+    private static string Join(Func<string, string> text, string[] libraries)
     {
-        var text = new StringBuilder(ScriptLibrary.Text(Library));
+        var all = new StringBuilder(text(Library));
         foreach (var library in libraries)
-            text.Append('\n').Append(ScriptLibrary.Text(library));
-        return text.Append('\n').ToString();
+            all.Append('\n').Append(text(library));
+        return all.Append('\n').ToString();
     }
 
     /// <summary>The assignments (<paramref name="prelude"/>, no commands) then the body, read whole and run with stdin closed.</summary>

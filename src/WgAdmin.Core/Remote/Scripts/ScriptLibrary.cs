@@ -11,6 +11,7 @@ public static class ScriptLibrary
     private const string Prefix = "WgAdmin.Remote.Scripts.";
     private static readonly Assembly Assembly = typeof(ScriptLibrary).Assembly;
     private static readonly Dictionary<string, string> Cache = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> SentCache = new(StringComparer.Ordinal);
 
     /// <summary>Every embedded file's name ("lib.sh", "tunnel-probe.sh", "lan-routes.service", ...).</summary>
     public static IReadOnlyList<string> Names { get; } = Assembly.GetManifestResourceNames()
@@ -29,6 +30,17 @@ public static class ScriptLibrary
             var text = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
             Cache[fileName] = text;
             return text;
+        }
+    }
+
+    /// <summary>The text of one file as scripts send it: without comment lines and blank lines (<see cref="ShellCommentStripper"/>).</summary>
+    public static string Sent(string fileName)
+    {
+        lock (SentCache)
+        {
+            if (!SentCache.TryGetValue(fileName, out var sent))
+                SentCache[fileName] = sent = ShellCommentStripper.Strip(Text(fileName));
+            return sent;
         }
     }
 }
