@@ -433,7 +433,10 @@ if ('Fleet' -in $Only) {
         foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'no-op re-apply' $t $apply)) }
         $deadline = [DateTime]::UtcNow.AddSeconds(90)
         do { $ready = Test-WgTunnel -ComputerName $names @ssh -Name wg20 -Count 1 -Quiet -ThrottleLimit 32 } until ($ready -or [DateTime]::UtcNow -gt $deadline)
-        if (-not $ready) { throw 'the 25 fleet tunnels did not come up' }
+        if (-not $ready) {
+            $failing = @(Test-WgTunnel -ComputerName $names @ssh -Name wg20 -Count 1 -ThrottleLimit 32 | Where-Object { -not $_.Passed })
+            throw "the 25 fleet tunnels did not come up within 90 s; failing: $(($failing | ForEach-Object { "$($_.ComputerName): $($_.Reasons -join '; ')" }) -join ' | ')"
+        }
         foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'Test-WgTunnel' $t { param($t) Test-WgTunnel -ComputerName $names @ssh -Name wg20 -ThrottleLimit $t -ConnectTimeoutSeconds 60 })) }
         foreach ($t in 1, 16, 32) { $rows.Add((Measure-Fleet 'Get-WgInterface' $t { param($t) Get-WgInterface -ComputerName $names @ssh -Name wg20 -ThrottleLimit $t -ConnectTimeoutSeconds 60 })) }
         Say '## Fleet: 50 gateways (25 site-to-site pairs on wg20), one by one vs -ThrottleLimit 16 and 32'
