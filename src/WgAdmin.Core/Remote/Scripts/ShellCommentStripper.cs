@@ -31,14 +31,19 @@ public static class ShellCommentStripper
         return trimmed.IsEmpty || trimmed[0] == '#';
     }
 
-    /// <summary>Where a line starts: in code, inside a quoted string, or inside a here-document.</summary>
+    /// <summary>
+    /// Where a line starts: in code, inside a quoted string, or inside a here-document. Quotes
+    /// nest through command substitution ("$(tr -d '"')" is one string), so the lexer keeps a
+    /// stack: code, then a double-quoted string, then the code of a $( ) inside it, and so on.
+    /// </summary>
     private sealed class Lexer
     {
-        private char _quote;                       // '\'', '"', '$' ($'...'), or none
+        private readonly Stack<Frame> _frames = new([new Frame(InString: false)]);
+        private char _literal;                     // '\'' inside '...', '$' inside $'...', or none
         private readonly Queue<(string Word, bool Tabs)> _pending = new();
         private (string Word, bool Tabs)? _heredoc;
 
-        public bool AtCode => _quote == '\0' && _heredoc is null;
+        public bool AtCode => _literal == '\0' && _heredoc is null && _frames.Count == 1;
 
         public void Read(string line)
         {
@@ -52,32 +57,49 @@ public static class ShellCommentStripper
             for (var i = 0; i < line.Length; i++)
             {
                 var c = line[i];
-                switch (_quote)
+                if (_literal == '\'')
                 {
-                    case '\'':
-                        if (c == '\'') _quote = '\0';
-                        continue;
-                    case '$':
-                        if (c == '\\') i++;
-                        else if (c == '\'') _quote = '\0';
-                        continue;
-                    case '"':
-                        if (c == '\\') i++;
-                        else if (c == '"') _quote = '\0';
-                        continue;
+                    if (c == '\'') _literal = '\0';
+                    continue;
                 }
+                if (_literal == '$')
+                {
+                    if (c == '\\') i++;
+                    else if (c == '\'') _literal = '\0';
+                    continue;
+                }
+                var frame = _frames.Peek();
                 if (c == '\\') { i++; continue; }
-                if (c == '\'') { _quote = '\''; continue; }
-                if (c == '"') { _quote = '"'; continue; }
-                if (c == '$' && i + 1 < line.Length && line[i + 1] == '\'') { _quote = '$'; i++; continue; }
+                if (c == '$' && i + 1 < line.Length && line[i + 1] == '(') { _frames.Push(new Frame(InString: false)); i++; continue; }
+                if (frame.InString)
+                {
+                    if (c == '"') _frames.Pop();
+                    continue;
+                }
+                switch (c)
+                {
+                    case '\'': _literal = '\''; continue;
+                    case '"': _frames.Push(new Frame(InString: true)); continue;
+                    case '$' when i + 1 < line.Length && line[i + 1] == '\'': _literal = '$'; i++; continue;
+                    case '(': frame.Parens++; continue;
+                    case ')' when frame.Parens > 0: frame.Parens--; continue;
+                    case ')' when _frames.Count > 1: _frames.Pop(); continue;
+                }
                 // A comment runs to the end of the line: a # that starts a word.
                 if (c == '#' && (i == 0 || " \t;|&(".Contains(line[i - 1])))
                     break;
                 if (c == '<' && i + 1 < line.Length && line[i + 1] == '<')
                     i = ReadHeredocWord(line, i + 2);
             }
-            if (_quote == '\0' && _pending.Count > 0)
+            if (_literal == '\0' && _pending.Count > 0)
                 _heredoc = _pending.Dequeue();
+        }
+
+        /// <summary>Code (its open parentheses counted, so that the ")" closing a $( ) is told apart) or a double-quoted string.</summary>
+        private sealed class Frame(bool InString)
+        {
+            public bool InString { get; } = InString;
+            public int Parens { get; set; }
         }
 
         /// <summary>After "&lt;&lt;": a here-document's word ("DUMP", "'EOF'", "-EOF"); a here-string or a shift is not one.</summary>

@@ -44,6 +44,9 @@ public class ShellCommentStripperTests
     [InlineData("echo $(( 1 << 24 )) # a shift, not a here-document\n# gone\n")]
     [InlineData("x=$(( (0xFF << (32 - 8)) ))\n\n# gone\ncat <<<'here # string'\n# gone too\n")]
     [InlineData("echo 'it''s' \"#not\" \\# a # comment '\n# gone\n")]
+    [InlineData("echo \"x=$(tr -d '\"' < f)\"\n\n# gone\ny='\n# kept\n'\n")]
+    [InlineData("z=\"$(printf '%s' \"$(echo ')')\")\"\n# gone\nw=\"\n# kept\n\"\n")]
+    [InlineData("a=$( (echo one) )\n# gone\nb=\"$(( 2 * (3 + 4) ))\n# kept\n\"\n")]
     public void KeepsWhatIsNotAComment(string script)
     {
         RemoteOracle.Require(needsRoot: false, "bash");
