@@ -388,6 +388,7 @@ function Invoke-Bench {
 function Invoke-LabBench {
     Invoke-Build
     $gateways = 24
+    if ('Mss' -in $LabBenchOnly) { $gateways = 33 }   # sites z and aa
     if ('Fleet' -in $LabBenchOnly) {
         $gateways = 50
         $tools = Join-Path $out 'tools'
