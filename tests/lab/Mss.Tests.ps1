@@ -162,9 +162,30 @@ kill `$listener 2>/dev/null; wait `$listener 2>/dev/null; true
         (Send-Transfer -TimeoutSec 10).Intact | Should -BeFalse
     }
 
-    It 'Remove-WgInterface leaves no clamp behind' {
+    It 'a failed change (-ConfirmTunnel with the far gateway down) is rolled back and leaves no clamp behind' {
+        $before = Invoke-Gateway $gwZ.name "nft list table inet wgadmin_$name"
+        Invoke-Gateway $gwAa.name "systemctl stop wg-quick@$name"
+        try {
+            $ifZ = $interfaces | Where-Object ComputerName -EQ $gwZ.name
+            $result = $ifZ | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0 -ClampMss -FirewallBackend Nftables -ConfirmTunnel -ConfirmWithin 00:00:12 -Confirm:$false -ErrorAction SilentlyContinue
+        }
+        finally { Invoke-Gateway $gwAa.name "systemctl start wg-quick@$name" }
+        $result.RolledBack | Should -BeTrue -Because $result.Error
+        Get-ClampTrace $gwZ.name | Should -BeNullOrEmpty
+        Invoke-Gateway $gwZ.name "nft list table inet wgadmin_$name" | Should -Be $before
+    }
+
+    It 'the clamp comes back after a reboot, and Remove-WgInterface leaves none behind' {
         $null = $interfaces | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0 -ClampMss -FirewallBackend Nftables
-        Get-ClampTrace $gwZ.name | Should -Not -BeNullOrEmpty
+        $clamp = Get-ClampTrace $gwZ.name
+        @($clamp).Count | Should -Be 2
+        Restart-WgLabGateway $gwZ.name -RecreateNamespace
+        Wait-Until { (Invoke-Gateway $gwZ.name "systemctl is-active wg-quick@$name || true") -eq 'active' } -TimeoutSec 60 -What "wg-quick@$name on gw-z after the reboot"
+        Wait-Until { (Get-ClampTrace $gwZ.name).Count -eq 2 } -TimeoutSec 20 -What 'the clamp after the reboot'
+        Get-ClampTrace $gwZ.name | Should -Be $clamp
+        $null = ip netns exec $hostZ.namespace ip route replace $siteAa.lanPrefix via $gwZ.lanAddress
+        Wait-Until { Test-Ping $hostZ.namespace $hostAa.lanAddress 1 } -TimeoutSec 30 -What 'a ping LAN to LAN after the reboot'
+        (Send-Transfer).Intact | Should -BeTrue
         Remove-WgInterface -ComputerName $gateways @ssh -Name $name -Confirm:$false | Out-Null
         foreach ($gateway in $gateways) { Get-ClampTrace $gateway | Should -BeNullOrEmpty }
     }
