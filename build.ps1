@@ -32,7 +32,7 @@ param(
 
     # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Metrics,
     # Mapping, and Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Fleet')]
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Mss', 'Fleet')]
     [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 
