@@ -32,7 +32,7 @@ param(
 
     # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Metrics,
     # Mapping, and Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Fleet')]
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Mss', 'Fleet')]
     [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 
@@ -303,7 +303,7 @@ function Invoke-LabTest {
     $own = Invoke-PesterRun -Pester $Pester -Name 'lab' -Path (Join-Path $root 'tests/lab/Lab.Tests.ps1'), (Join-Path $root 'tests/lab/Demo.Tests.ps1')
     Write-Host '== Pester (gateways) =='
     try {
-        $gateways = Invoke-InLab -Gateways 29 -Action {
+        $gateways = Invoke-InLab -Gateways 33 -Action {
             param([string] $Ops)
             # Every suite but the lab's own shares this lab; each uses its own sites (see docs/lab.md),
             # and Gateway.Tests.ps1 goes last because its fan-out test touches every gateway.
@@ -388,6 +388,7 @@ function Invoke-Bench {
 function Invoke-LabBench {
     Invoke-Build
     $gateways = 24
+    if ('Mss' -in $LabBenchOnly) { $gateways = 33 }   # sites z and aa
     if ('Fleet' -in $LabBenchOnly) {
         $gateways = 50
         $tools = Join-Path $out 'tools'

@@ -19,7 +19,8 @@ param(
     # rotations of 4 and 20 sites), JumpHost (20 gateways through one bastion vs direct; an agent's
     # signature vs a key file's), Metrics (Export-WgMetrics: 1, 2 and 20 gateways, parallel vs one by
     # one), Mapping (LAN to LAN and apply time through a 1:1 prefix mapping against the same pair
-    # unmapped; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked
+    # unmapped; only when asked for), Mss (apply time with and without -ClampMss, clamped
+    # throughput through a path MTU black hole against an open path; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked
     # for: it needs a 50-gateway lab). A comma-separated list also works (pwsh -File passes one string).
     [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
@@ -579,6 +580,71 @@ if ('Metrics' -in $Only) {
     Say ("- 20 gateways, -ThrottleLimit 16: {0:N2} s, {1:N0} ms per gateway; ratio {2:N2}x faster (median of {3})" -f $parallel, (1000 * $parallel / 20), ($serial / $parallel), $runs)
     Say ''
     Remove-WgInterface -ComputerName $gateways @ssh -Name wg9 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+}
+
+# 10. MSS clamping: sites z and aa on wg13 (only when asked for: -LabBenchOnly Mss starts 33 gateways).
+# Apply time of Set-WgNat with and without -ClampMss (NAT from nothing each time, both gateways),
+# and a LAN-to-LAN TCP transfer through the clamped tunnel with the hosts dropping ICMP
+# "fragmentation needed" against the same transfer unclamped with PMTUD working (the baseline).
+if ('Mss' -in $Only) {
+    $z = $site['z']; $aa = $site['aa']
+    if (-not $z -or -not $aa) { throw "the Mss benchmark needs sites z and aa (33 gateways); the lab has $($lab.sites.Count)" }
+    $hostZ = $lab.hosts | Where-Object name -EQ $z.lanHosts[0]
+    $hostAa = $lab.hosts | Where-Object name -EQ $aa.lanHosts[0]
+    $pair = @($z.gateway, $aa.gateway)
+    $tunnel = @(
+        New-WgSite -Name site-z -ComputerName $z.gateway -Endpoint "$($z.publicAddress):10097" -LanPrefix $z.lanPrefix
+        New-WgSite -Name site-aa -ComputerName $aa.gateway -Endpoint "$($aa.publicAddress):10097" -LanPrefix $aa.lanPrefix
+    ) | New-WgTopology -TunnelPrefix 10.0.13.0/24 -InterfaceName wg13
+    $applied = @($tunnel | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Confirm:$false)
+    if ($failed = @($applied | Where-Object Error)) { throw "mss setup failed: $($failed.Error -join '; ')" }
+    $null = ip netns exec $hostZ.namespace ip route replace $aa.lanPrefix via (($lab.hosts | Where-Object name -EQ $z.gateway).lanAddress)
+    $null = ip netns exec $hostAa.namespace ip route replace $z.lanPrefix via (($lab.hosts | Where-Object name -EQ $aa.gateway).lanAddress)
+    $fragNeeded = '-p', 'icmp', '--icmp-type', 'fragmentation-needed', '-j', 'DROP'
+    try {
+        function Measure-Nat([switch] $ClampMss) {
+            foreach ($i in 1..$Repeat) {
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $r = @(Set-WgNat -ComputerName $pair @ssh -Name wg13 -Masquerade eth0 -ClampMss:$ClampMss -FirewallBackend Iptables -Confirm:$false)
+                $clock.Elapsed.TotalMilliseconds
+                if ($r | Where-Object Error) { throw "Set-WgNat failed: $(($r | Where-Object Error).Error -join '; ')" }
+                $null = Set-WgNat -ComputerName $pair @ssh -Name wg13 -Remove -Confirm:$false
+            }
+        }
+        $plain = Median (Measure-Nat)
+        $clamped = Median (Measure-Nat -ClampMss)
+        $bytes = 20000000
+        function Measure-Transfer {
+            $file = Join-Path $LabOutput 'mss-sent'
+            $null = bash -c "head -c $bytes /dev/urandom > '$file'"
+            $script = "ip netns exec $($hostAa.namespace) timeout 60 nc -n -l 5097 | wc -c > '$file.count' & sleep 0.5; " +
+                "ip netns exec $($hostZ.namespace) timeout 50 nc -N $($hostAa.lanAddress) 5097 < '$file'; wait"
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            bash -c $script
+            $seconds = $clock.Elapsed.TotalSeconds
+            $got = [long](Get-Content "$file.count")
+            Remove-Item $file, "$file.count"
+            if ($got -ne $bytes) { throw "the transfer carried $got of $bytes bytes" }
+            $bytes * 8 / $seconds / 1e6
+        }
+        $null = Set-WgNat -ComputerName $pair @ssh -Name wg13 -Masquerade eth0 -FirewallBackend Iptables -Confirm:$false
+        $open = Median $(foreach ($i in 1..3) { Measure-Transfer })
+        $null = Set-WgNat -ComputerName $pair @ssh -Name wg13 -Masquerade eth0 -ClampMss -FirewallBackend Iptables -Confirm:$false
+        foreach ($h in $hostZ, $hostAa) { $null = ip netns exec $h.namespace iptables -w -I INPUT @fragNeeded }
+        $hole = Median $(foreach ($i in 1..3) { Measure-Transfer })
+        Say ("## MSS clamping (-ClampMss), gw-z and gw-aa on wg13 (median of {0} applies, 3 transfers of {1:N0} MB)" -f $Repeat, ($bytes / 1e6))
+        Say ("- Set-WgNat -Masquerade eth0 on both gateways (baseline): {0:N1} ms" -f $plain)
+        Say ("- the same with -ClampMss: {0:N1} ms; ratio {1:N2}x of the baseline" -f $clamped, ($clamped / $plain))
+        Say ("- TCP LAN to LAN, unclamped, PMTUD working (baseline): {0:N0} Mbit/s" -f $open)
+        Say ("- TCP LAN to LAN, clamped, hosts dropping ICMP 'fragmentation needed' (unclamped it stalls): {0:N0} Mbit/s; ratio {1:N2}x of the baseline" -f $hole, ($hole / $open))
+        Say ''
+    }
+    finally {
+        foreach ($h in $hostZ, $hostAa) { $null = ip netns exec $h.namespace iptables -w -D INPUT @fragNeeded 2>$null }
+        $null = ip netns exec $hostZ.namespace ip route del $aa.lanPrefix 2>$null
+        $null = ip netns exec $hostAa.namespace ip route del $z.lanPrefix 2>$null
+        Remove-WgInterface -ComputerName $pair @ssh -Name wg13 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+    }
 }
 
 $report = Join-Path $LabOutput 'bench-lab.md'

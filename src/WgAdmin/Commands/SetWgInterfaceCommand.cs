@@ -40,6 +40,10 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
     [Parameter]
     public SwitchParameter TwoWayNat { get; set; }
 
+    /// <summary>Clamp the MSS of forwarded TCP SYNs through the tunnel to the path's MTU (a path that drops ICMP "fragmentation needed"); with -Masquerade.</summary>
+    [Parameter]
+    public SwitchParameter ClampMss { get; set; }
+
     [Parameter]
     public FirewallBackend FirewallBackend { get; set; } = FirewallBackend.Auto;
 
@@ -61,6 +65,9 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
             ThrowWgError(new WgException(new WgError(WgErrorId.InvalidChangeOption,
                 $"-ReresolveInterval {Quote.Value(ReresolveInterval.ToString())} is not between 5 seconds and one hour (a bare number is read as ticks: write 00:00:30).",
                 Offender: ReresolveInterval.ToString())), ReresolveInterval);
+        // The clamp lives with the NAT rules (their chains, table and drop-in), so it needs them.
+        if (ClampMss && Masquerade is null)
+            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidChangeOption, "-ClampMss goes with the NAT rules: give -Masquerade <interface> too.")), null);
         base.BeginProcessing();
     }
 
@@ -93,6 +100,7 @@ public sealed class SetWgInterfaceCommand : WgApplyCmdlet
             EnableForwarding = EnableForwarding,
             Masquerade = Masquerade,
             TwoWayNat = TwoWayNat,
+            ClampMss = ClampMss,
             Firewall = FirewallBackend,
             ReresolveEndpoint = MyInvocation.BoundParameters.ContainsKey(nameof(ReresolveEndpoint)) ? ReresolveEndpoint.IsPresent : null,
             ReresolveInterval = ReresolveInterval,

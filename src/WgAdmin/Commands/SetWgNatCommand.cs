@@ -27,6 +27,10 @@ public sealed class SetWgNatCommand : WgApplyCmdlet
     [Parameter]
     public SwitchParameter IPv6 { get; set; }
 
+    /// <summary>Clamp the MSS of forwarded TCP SYNs through the tunnel to the path's MTU (a path that drops ICMP "fragmentation needed"); with -Masquerade.</summary>
+    [Parameter]
+    public SwitchParameter ClampMss { get; set; }
+
     [Parameter]
     public FirewallBackend FirewallBackend { get; set; } = FirewallBackend.Auto;
 
@@ -41,6 +45,8 @@ public sealed class SetWgNatCommand : WgApplyCmdlet
     {
         if (!Remove && Masquerade is null)
             ThrowWgError(new WgException(new WgError(WgErrorId.InvalidInterfaceForApply, "Give -Masquerade <interface> to set NAT, or -Remove to take it away.")), null);
+        if (Remove && ClampMss)
+            ThrowWgError(new WgException(new WgError(WgErrorId.InvalidChangeOption, "-ClampMss and -Remove do not go together: -Remove takes the clamp away with the NAT rules.")), null);
         base.BeginProcessing();
     }
 
@@ -52,6 +58,7 @@ public sealed class SetWgNatCommand : WgApplyCmdlet
         {
             Masquerade = Masquerade,
             TwoWayNat = TwoWayNat,
+            ClampMss = ClampMss,
             IPv6 = IPv6.IsPresent ? true : null, // absent: as the interface on the gateway has it
             Firewall = FirewallBackend,
             ManageInterface = false,

@@ -11,6 +11,8 @@ public sealed record ApplyOptions
     public string? Masquerade { get; init; }
     /// <summary>Two-way NAT: also accept WAN-to-tunnel forwarding and masquerade into the tunnel, so far LAN hosts need no route back.</summary>
     public bool TwoWayNat { get; init; }
+    /// <summary>Clamp the MSS of forwarded TCP SYNs through the tunnel to the path's MTU (with the NAT rules; needs <see cref="Masquerade"/>).</summary>
+    public bool ClampMss { get; init; }
     public FirewallBackend Firewall { get; init; } = FirewallBackend.Auto;
     /// <summary>Write and start the interface (false for Enable-WgForwarding and Set-WgNat alone).</summary>
     public bool ManageInterface { get; init; } = true;

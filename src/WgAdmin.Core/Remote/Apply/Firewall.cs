@@ -18,11 +18,12 @@ public static class Firewall
         foreach (var name in new[] { spec.Interface, spec.WanInterface })
             if (Config.WgValues.CheckInterfaceName(name) is { } problem)
                 throw new WgException(problem);
-        var values = new ScriptValues().Set("wg", spec.Interface).Set("wan", spec.WanInterface).Set("two_way", spec.TwoWay);
+        var values = new ScriptValues().Set("wg", spec.Interface).Set("wan", spec.WanInterface).Set("two_way", spec.TwoWay).Set("clamp", spec.ClampMss);
         if (backend == FirewallBackend.Iptables)
         {
             // Chain names are at most 28 characters; an interface name is at most 15.
             values.Set("fwd", "WGADMIN-FWD-" + spec.Interface).Set("nat", "WGADMIN-NAT-" + spec.Interface)
+                .Set("mss", "WGADMIN-MSS-" + spec.Interface)
                 .Set("tools", spec.IPv6 ? "iptables ip6tables" : "iptables");
             return RemoteScript.Installable("nat-iptables.sh", values);
         }

@@ -126,12 +126,12 @@ public static class GatewayPlanner
     private static void PlanNat(GatewayPlan plan, GatewayState state, string name, ApplyOptions options, bool ipv6)
     {
         var backend = ResolveBackend(options.Firewall, state);
-        var spec = new NatSpec(name, options.Masquerade!, options.TwoWayNat, ipv6);
+        var spec = new NatSpec(name, options.Masquerade!, options.TwoWayNat, ipv6, options.ClampMss);
         var script = Firewall.Script(spec, backend);
         var path = HostPaths.NatScript(name);
         var scriptChanged = !HashMatches(state, path, script);
         if (scriptChanged)
-            plan.Steps.Add(new PlanStep("WriteNatRules", $"write the NAT rules for {name} via {options.Masquerade} ({backend.ToString().ToLowerInvariant()})",
+            plan.Steps.Add(new PlanStep("WriteNatRules", $"write the NAT rules for {name} via {options.Masquerade}{(options.ClampMss ? ", MSS clamped" : "")} ({backend.ToString().ToLowerInvariant()})",
                 "replace_nat_script \"$nat_script\" \"$nat_text\"") { Values = new ScriptValues().Set("nat_text", script) });
         if (state.HasSystemd)
         {

@@ -40,6 +40,9 @@ public class GatewayFacts
     /// <summary>Whether WgAdmin's NAT script's "check" passed; null when there is no script.</summary>
     public bool? NatRulesPresent { get; set; }
 
+    /// <summary>Whether WgAdmin's NAT script clamps the MSS of TCP through the tunnel (-ClampMss).</summary>
+    public bool NatClampsMss { get; set; }
+
     /// <summary>Whether WgAdmin's prefix mapping script's "check" passed; null when there is no script.</summary>
     public bool? MapRulesPresent { get; set; }
 
@@ -89,6 +92,7 @@ public class GatewayFacts
                 return true;
             case "nat":
                 NatRulesPresent = section.Items.FirstOrDefault() switch { "present" => true, "missing" => false, _ => null };
+                NatClampsMss = section.Items.Contains("clamp");
                 return true;
             case "map":
                 MapRulesPresent = section.Items.FirstOrDefault() switch { "present" => true, "missing" => false, _ => null };

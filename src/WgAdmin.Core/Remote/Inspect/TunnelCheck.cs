@@ -153,7 +153,9 @@ public static class TunnelCheck
             if (pathMtu == 0)
                 warnings.Add($"no don't-fragment ping of {TunnelProbe.MinimumPingSize + TunnelProbe.IcmpOverhead} bytes or more crossed to {address}");
             else if (pathMtu < mtu)
-                warnings.Add($"the path MTU to {address} is {pathMtu}, below {interfaceName}'s MTU {mtu}: larger packets are lost or fragmented (set MTU = {pathMtu})");
+                warnings.Add($"the path MTU to {address} is {pathMtu}, below {interfaceName}'s MTU {mtu}: larger packets are lost or fragmented (set MTU = {pathMtu}"
+                    // Without clamping, TCP from LAN hosts still sends full-size segments where the path drops "fragmentation needed".
+                    + (probe.NatClampsMss ? ")" : $", and Set-WgNat -ClampMss so TCP through the tunnel keeps to it)"));
         }
 
         var routes = new List<string>();

@@ -66,7 +66,8 @@ state_of() {
     echo "link absent"
   fi
   if [ -n "${name:-}" ]; then
-    { iptables -w -S 2>/dev/null; iptables -w -t nat -S 2>/dev/null; ip6tables -w -S 2>/dev/null; ip6tables -w -t nat -S 2>/dev/null; } | grep -i -- "wgadmin-[a-z]*-$name\b" | sort | sed 's/^/rule /'
+    # mangle holds the MSS clamp (WGADMIN-MSS-), so a rollback is checked to bring it back or take it away too.
+    for t in iptables ip6tables; do for table in filter nat mangle; do $t -w -t "$table" -S 2>/dev/null; done; done | grep -i -- "wgadmin-[a-z]*-$name\b" | sort | sed 's/^/rule /'
     if has nft && nft list table inet "$nft_table" >/dev/null 2>&1; then echo "nft $(nft list table inet "$nft_table" | sha256sum | cut -c1-64)"; fi
     if [ -n "${nft_map_table:-}" ] && has nft && nft list table ip "$nft_map_table" >/dev/null 2>&1; then echo "nftmap $(nft list table ip "$nft_map_table" | sha256sum | cut -c1-64)"; fi
   fi

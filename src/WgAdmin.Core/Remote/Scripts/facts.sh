@@ -45,6 +45,8 @@ print_facts() {
   elif "$nat_script" check >/dev/null 2>&1; then echo present
   else echo missing
   fi
+  # The installed NAT script carries its values as assignments: clamp=1 means -ClampMss.
+  if [ -x "$nat_script" ] && grep -qE "^clamp='?1'?$" "$nat_script"; then echo clamp; fi
   echo @@map
   if [ -z "$map_script" ] || [ ! -x "$map_script" ]; then echo none
   elif "$map_script" check >/dev/null 2>&1; then echo present

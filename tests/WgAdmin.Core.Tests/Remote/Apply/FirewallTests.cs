@@ -136,7 +136,7 @@ public class FirewallTests
         {
             if (Tool.FindOnPath(t) is null)
                 continue;
-            foreach (var table in new[] { "filter", "nat" })
+            foreach (var table in new[] { "filter", "nat", "mangle" })
             {
                 var listed = ns.Exec([t, "-t", table, "-S"]);
                 ns.Check(listed, $"{t} -t {table} -S");
@@ -248,6 +248,63 @@ public class FirewallTests
             .. twoWay ? ["oifname \"wg0\" masquerade"] : Array.Empty<string>(),
         ];
         Assert.Equal(expected, rules);
+    }
+
+    [SkippableTheory]
+    [InlineData(FirewallBackend.Iptables)]
+    [InlineData(FirewallBackend.Nftables)]
+    public void ClampMssRulesAreIdempotentAndGoWhenTheClampIsTurnedOff(FirewallBackend backend)
+    {
+        RemoteOracle.Require(needsRoot: true, ToolsFor(backend, false));
+        using var ns = ScratchNamespace.Create("wgadm-fw");
+        ns.AddLink("wg0");
+        ns.AddLink("eth0");
+        AddForeignRules(ns, backend);
+        using var dir = new SecretTempDir();
+        var clamped = dir.Write("wg0-nat-mss", Firewall.Script(new NatSpec("wg0", "eth0", false, false, ClampMss: true), backend));
+        var plain = dir.Write("wg0-nat", Firewall.Script(new NatSpec("wg0", "eth0", false, false), backend));
+        // iptables-nft leaves the built-in mangle table behind, empty, once the clamp was there: the
+        // iptables backend is compared on what iptables lists.
+        string State() => backend == FirewallBackend.Iptables ? Snapshot(ns).Split("== nft\n")[0] : Snapshot(ns);
+        var before = State();
+
+        Assert.True(Run(ns, plain, "up").Ok);
+        var plainUp = State();
+        // The clamped script's check refuses rules that have no clamp yet, so an apply adds it.
+        Assert.NotEqual(0, Run(ns, clamped, "check").ExitCode);
+        var up = Run(ns, clamped, "up");
+        Assert.True(up.Ok, $"up failed ({up.ExitCode}): {up.StdErr}");
+        var afterUp = State();
+        Assert.True(Run(ns, clamped, "up").Ok);
+        Assert.Equal(afterUp, State());
+        Assert.True(Run(ns, clamped, "check").Ok, afterUp);
+        if (backend == FirewallBackend.Iptables)
+        {
+            var mss = ns.Exec(["iptables", "-t", "mangle", "-S", "WGADMIN-MSS-wg0"]).StdOut.Split('\n').Where(l => l.StartsWith("-A", StringComparison.Ordinal)).ToArray();
+            Assert.Equal(new[]
+            {
+                "-A WGADMIN-MSS-wg0 -o wg0 -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu",
+                "-A WGADMIN-MSS-wg0 -i wg0 -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu",
+            }, mss);
+            Assert.Single(ns.Exec(["iptables", "-t", "mangle", "-S", "FORWARD"]).StdOut.Split('\n'), l => l == "-A FORWARD -j WGADMIN-MSS-wg0");
+        }
+        else
+        {
+            var chain = ns.Exec(["nft", "list", "chain", "inet", "wgadmin_wg0", "mss"]);
+            ns.Check(chain, "nft list chain mss");
+            Assert.Contains("type filter hook forward priority mangle; policy accept;", chain.StdOut, StringComparison.Ordinal);
+            Assert.Equal(2, chain.StdOut.Split('\n').Count(l => l.Contains("tcp option maxseg size set rt mtu", StringComparison.Ordinal)));
+            Assert.Contains("oifname \"wg0\" tcp flags syn / syn,rst tcp option maxseg size set rt mtu", chain.StdOut, StringComparison.Ordinal);
+            Assert.Contains("iifname \"wg0\" tcp flags syn / syn,rst tcp option maxseg size set rt mtu", chain.StdOut, StringComparison.Ordinal);
+        }
+
+        // Applying without -ClampMss takes the clamp away and leaves the rules as they were without it.
+        Assert.NotEqual(0, Run(ns, plain, "check").ExitCode);
+        Assert.True(Run(ns, plain, "up").Ok);
+        Assert.Equal(plainUp, State());
+        Assert.True(Run(ns, clamped, "up").Ok);
+        Assert.True(Run(ns, clamped, "down").Ok);
+        Assert.Equal(before, State());
     }
 
     [SkippableFact]

@@ -740,6 +740,25 @@ public partial class GatewayPlannerTests
     }
 
     [Fact]
+    public void ClampMssTurnedOnOrOffRewritesTheNatScriptAndAConvergedClampIsNoChange()
+    {
+        var desired = Desired();
+        var clamped = Everything() with { ClampMss = true };
+        var state = Converged(desired, Everything());
+
+        var on = Plan(desired, state, clamped);
+
+        Assert.Equal(["WriteNatRules", "ApplyNatRules"], Actions(on));
+        Assert.Contains("MSS clamped", Step(on, "WriteNatRules").Description, StringComparison.Ordinal);
+        Assert.Equal(Firewall.Script(new NatSpec(Name, "eth0", false, false, ClampMss: true), FirewallBackend.Iptables), Writes(Step(on, "WriteNatRules"))[0].Body);
+        Assert.True(Plan(desired, Converged(desired, clamped), clamped).IsEmpty);
+        // Off again: the script without the clamp, whose "up" takes the mangle chain away.
+        var off = Plan(desired, Converged(desired, clamped), Everything());
+        Assert.Equal(["WriteNatRules", "ApplyNatRules"], Actions(off));
+        Assert.DoesNotContain("MSS", Step(off, "WriteNatRules").Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void NatRulesFollowTheServiceThroughADropIn()
     {
         var plan = Plan(null, Fresh(), new ApplyOptions { ManageInterface = false, Masquerade = "eth0" });

@@ -204,10 +204,18 @@ public class TunnelCheckTests
         Assert.True(peer.Passed);
         Assert.Equal([
             "1 of 3 pings to 10.0.2.2 lost",
-            "the path MTU to 10.0.2.2 is 1380, below wg2's MTU 1420: larger packets are lost or fragmented (set MTU = 1380)",
+            "the path MTU to 10.0.2.2 is 1380, below wg2's MTU 1420: larger packets are lost or fragmented (set MTU = 1380, and Set-WgNat -ClampMss so TCP through the tunnel keeps to it)",
         ], peer.Warnings);
         Assert.Equal(33.3, peer.LossPercent);
         Assert.Equal(1380, peer.PathMtu);
+    }
+
+    [Fact]
+    public void ASmallerPathMtuDoesNotRecommendClampingWhenTheNatRulesClampAlready()
+    {
+        var peer = Evaluate(Output(("@@nat\npresent", "@@nat\npresent\nclamp"), ("1420", "1380")))[0];
+
+        Assert.Equal(["the path MTU to 10.0.2.2 is 1380, below wg2's MTU 1420: larger packets are lost or fragmented (set MTU = 1380)"], peer.Warnings);
     }
 
     [Fact]
