@@ -21,6 +21,11 @@ public static class GatewayPlanner
         if (!state.IsRoot)
             plan.Notes.Add("commands run through sudo -n");
 
+        // Before any step: a firewall someone else manages that would drop the tunnel stops the apply here.
+        if (options.ManageInterface && desired is not null
+            && FirewallCheck.Blocker(computerName, state, interfaceName, desired.ListenPort, options.EnableForwarding) is { } blocker)
+            throw new WgException(blocker);
+
         if (!state.HasWireGuard && (options.ManageInterface || options.Masquerade is not null))
         {
             if (!options.InstallPackage)

@@ -38,6 +38,15 @@ public static class GatewayProbe
                     state.IptablesIsNft = section.Value("iptables_nft") == "yes";
                     state.IptablesForwardDrop = section.Value("iptables_forward_drop") == "yes";
                     break;
+                case "ufw":
+                    state.UfwRules = section.Items.ToList();
+                    break;
+                case "firewalld" when section.Argument(0) == "runtime":
+                    state.FirewalldRuntime = FirewalldZone.Parse(section.Lines);
+                    break;
+                case "firewalld" when section.Argument(0) == "permanent":
+                    state.FirewalldPermanent = FirewalldZone.Parse(section.Lines);
+                    break;
                 case "confmeta":
                     state.ConfigExists = true;
                     state.ConfigMode = section.Value("mode");
