@@ -31,8 +31,8 @@ param(
     [string[]] $LabSuite = @(),
 
     # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Metrics,
-    # Mapping, and Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Fleet')]
+    # Mapping, Firewall: 33 gateways, and Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Firewall', 'Fleet')]
     [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 
@@ -388,6 +388,8 @@ function Invoke-Bench {
 function Invoke-LabBench {
     Invoke-Build
     $gateways = 24
+    # Firewall uses sites ad and ae, as its lab suite does.
+    if ('Firewall' -in $LabBenchOnly) { $gateways = 33 }
     if ('Fleet' -in $LabBenchOnly) {
         $gateways = 50
         $tools = Join-Path $out 'tools'

@@ -19,7 +19,8 @@ param(
     # rotations of 4 and 20 sites), JumpHost (20 gateways through one bastion vs direct; an agent's
     # signature vs a key file's), Metrics (Export-WgMetrics: 1, 2 and 20 gateways, parallel vs one by
     # one), Mapping (LAN to LAN and apply time through a 1:1 prefix mapping against the same pair
-    # unmapped; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked
+    # unmapped; only when asked for), Firewall (apply time with ufw / firewalld active against none,
+    # sites ad and ae of a 33-gateway lab; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked
     # for: it needs a 50-gateway lab). A comma-separated list also works (pwsh -File passes one string).
     [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
@@ -576,6 +577,51 @@ if ('Metrics' -in $Only) {
     Say ("- 20 gateways, -ThrottleLimit 16: {0:N2} s, {1:N0} ms per gateway; ratio {2:N2}x faster (median of {3})" -f $parallel, (1000 * $parallel / 20), ($serial / $parallel), $runs)
     Say ''
     Remove-WgInterface -ComputerName $gateways @ssh -Name wg9 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+}
+
+# 10. Firewall: the apply time of one gateway with a firewall someone else manages against the
+# same gateway without one (sites ad and ae, wg16 as in the Firewall suite): gw-ad with ufw, gw-ae
+# with firewalld, their rules for the tunnel in place. Each apply is a first apply (the interface
+# removed before it), one gateway at a time; median of 3 each, the baseline first.
+if ('Firewall' -in $Only) {
+    $gateways = 'gw-ad', 'gw-ae'
+    $fw = @{ 'gw-ad' = 'ufw'; 'gw-ae' = 'firewalld' }
+    $rules = @{
+        'gw-ad' = 'ufw allow 10100/udp >/dev/null; ufw route allow in on wg16 >/dev/null; ufw route allow out on wg16 >/dev/null'
+        'gw-ae' = 'firewall-cmd -q --permanent --zone=public --add-interface=wg16; firewall-cmd -q --permanent --zone=public --add-port=10100/udp; firewall-cmd -q --permanent --zone=public --add-forward; firewall-cmd -q --reload'
+    }
+    $interfaces = @(
+        New-WgSite -Name bench-ad -ComputerName gw-ad -Endpoint "$($site['ad'].publicAddress):10100" -LanPrefix $site['ad'].lanPrefix
+        New-WgSite -Name bench-ae -ComputerName gw-ae -Endpoint "$($site['ae'].publicAddress):10100" -LanPrefix $site['ae'].lanPrefix
+    ) | New-WgTopology -TunnelPrefix 10.0.16.0/24 -InterfaceName wg16
+    function Measure-Apply([string] $Gateway) {
+        Remove-WgInterface -ComputerName $Gateway @ssh -Name wg16 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $r = $interfaces | Where-Object ComputerName -EQ $Gateway | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0
+        $seconds = $clock.Elapsed.TotalSeconds
+        if ($r.Error) { throw "apply on $Gateway failed: $($r.Error)" }
+        $seconds
+    }
+    $times = @{}
+    try {
+        foreach ($g in $gateways) { $null = Measure-Apply $g }   # warm-up: installs WireGuard
+        foreach ($g in $gateways) { $times["$g/none"] = Median $(foreach ($i in 1..3) { Measure-Apply $g }) }
+        foreach ($g in $gateways) {
+            $null = Install-WgLabFirewall -Gateway $g -Firewall $fw[$g]
+            $null = Invoke-WgLabCommand -Machine $g -Command bash, -c, $rules[$g] -ErrorAction Stop
+            $times["$g/$($fw[$g])"] = Median $(foreach ($i in 1..3) { Measure-Apply $g })
+        }
+    }
+    finally {
+        Remove-WgInterface -ComputerName $gateways @ssh -Name wg16 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+        foreach ($g in $gateways) { Remove-WgLabFirewall -Gateway $g -ErrorAction Continue }
+    }
+    Say '## Firewall: first apply of one gateway with a firewall someone else manages, against the same gateway without (median of 3)'
+    foreach ($g in $gateways) {
+        $with = $times["$g/$($fw[$g])"]; $without = $times["$g/none"]
+        Say ("- {0}: no firewall {1:N2} s, {2} active {3:N2} s; ratio {4:N2}" -f $g, $without, $fw[$g], $with, ($with / $without))
+    }
+    Say ''
 }
 
 $report = Join-Path $LabOutput 'bench-lab.md'
