@@ -13,13 +13,18 @@ public static class FirewallCheck
     /// <summary>
     /// Null when the tunnel of <paramref name="interfaceName"/> (UDP <paramref name="listenPort"/>
     /// in, forwarding through it when <paramref name="forwarding"/>) passes the gateway's firewall;
-    /// otherwise the error that names the firewall and the fix.
+    /// otherwise the error that names the firewall and the fix. <paramref name="natRules"/>: the apply
+    /// installs WgAdmin's NAT rules, whose jumps sit in iptables' built-in chains.
     /// </summary>
-    public static WgError? Blocker(string computerName, GatewayState state, string interfaceName, int? listenPort, bool forwarding)
+    public static WgError? Blocker(string computerName, GatewayState state, string interfaceName, int? listenPort, bool forwarding, bool natRules)
     {
         if (state.UfwRules is { } ufw)
         {
             var needed = UfwCommands(interfaceName, listenPort, forwarding).Where(c => !ufw.Any(r => IsUfwRule(r, c))).ToList();
+            // ufw leaves the built-in chains to others unless told to own them; then each reload
+            // flushes them, and the tunnel's masquerade would silently go with them.
+            if (natRules && state.UfwManagesBuiltins)
+                needed.Add("sed -i 's/^MANAGE_BUILTINS=.*/MANAGE_BUILTINS=no/' /etc/default/ufw");
             if (needed.Count > 0)
                 return Error(computerName, "ufw is active and its rules do not", needed);
         }

@@ -23,7 +23,7 @@ public static class GatewayPlanner
 
         // Before any step: a firewall someone else manages that would drop the tunnel stops the apply here.
         if (options.ManageInterface && desired is not null
-            && FirewallCheck.Blocker(computerName, state, interfaceName, desired.ListenPort, options.EnableForwarding) is { } blocker)
+            && FirewallCheck.Blocker(computerName, state, interfaceName, desired.ListenPort, options.EnableForwarding, options.Masquerade is not null) is { } blocker)
             throw new WgException(blocker);
 
         if (!state.HasWireGuard && (options.ManageInterface || options.Masquerade is not null))

@@ -39,7 +39,8 @@ public static class GatewayProbe
                     state.IptablesForwardDrop = section.Value("iptables_forward_drop") == "yes";
                     break;
                 case "ufw":
-                    state.UfwRules = section.Items.ToList();
+                    state.UfwRules = section.Items.Where(l => l.StartsWith("ufw ", StringComparison.Ordinal)).ToList();
+                    state.UfwManagesBuiltins = section.Value("manage_builtins") == "yes";
                     break;
                 case "firewalld" when section.Argument(0) == "runtime":
                     state.FirewalldRuntime = FirewalldZone.Parse(section.Lines);

@@ -23,8 +23,8 @@ public class FirewallCheckTests
         $"public (active)\n  target: default\n  icmp-block-inversion: no\n  interfaces: {interfaces}\n  sources: \n" +
         $"  services: dhcpv6-client ssh\n  ports: {ports}\n  protocols: \n  forward: {forward}\n  masquerade: no\n  rich rules: \n";
 
-    private static WgError? Check(string output, int? port = 10100, bool forwarding = true) =>
-        FirewallCheck.Blocker("gw-ad", GatewayProbe.Parse(Probe + output), "wg16", port, forwarding);
+    private static WgError? Check(string output, int? port = 10100, bool forwarding = true, bool nat = false) =>
+        FirewallCheck.Blocker("gw-ad", GatewayProbe.Parse(Probe + output), "wg16", port, forwarding, nat);
 
     [Fact]
     public void NoFirewallNoBlocker()
@@ -66,6 +66,19 @@ public class FirewallCheckTests
         Assert.Null(Check("@@ufw\nufw allow 10100/udp\n", forwarding: false));
         Assert.Null(Check("@@ufw\n", port: null, forwarding: false));
         Assert.NotNull(Check("@@ufw\n", forwarding: false));
+    }
+
+    [Fact]
+    public void UfwThatFlushesTheBuiltinChainsOnReloadStopsWgAdminsNat()
+    {
+        var owning = UfwOpen.Replace("@@ufw\n", "@@ufw\nmanage_builtins=yes\n");
+        // Without WgAdmin's NAT rules nothing of WgAdmin's sits in the built-in chains.
+        Assert.Null(Check(owning));
+        var error = Check(owning, nat: true);
+        Assert.NotNull(error);
+        Assert.EndsWith("Run on the gateway: sed -i 's/^MANAGE_BUILTINS=.*/MANAGE_BUILTINS=no/' /etc/default/ufw", error!.Message);
+        Assert.Null(Check(UfwOpen.Replace("@@ufw\n", "@@ufw\nmanage_builtins=no\n"), nat: true));
+        Assert.DoesNotContain("manage_builtins=yes", GatewayProbe.Parse(Probe + owning).UfwRules!);
     }
 
     [Fact]
