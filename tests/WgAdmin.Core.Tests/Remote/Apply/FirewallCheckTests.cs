@@ -141,4 +141,16 @@ public class FirewallCheckTests
         // The same gateway with the rules in place gets its plan.
         Assert.NotEmpty(GatewayPlanner.Plan("gw-ad", desired, "wg16", GatewayProbe.Parse(debian + UfwOpen), options).Steps);
     }
+
+    [Fact]
+    public void SetWgNatOnFirewalldChecksForwardingButNotThePort()
+    {
+        // As Set-WgNat plans: no desired interface, NAT only.
+        var options = new ApplyOptions { Masquerade = "eth0", ManageInterface = false, Firewall = FirewallBackend.Nftables };
+        var state = GatewayProbe.Parse(Probe + "@@os\nID=debian\n@@tools\nwg\nwg-quick\nnft\n" + Firewalld(Zone("", "", "yes")));
+        var ex = Assert.Throws<WgException>(() => GatewayPlanner.Plan("gw-ae", null, "wg16", state, options));
+        Assert.EndsWith("Run on the gateway: firewall-cmd --permanent --zone=public --add-interface=wg16; firewall-cmd --reload", ex.Errors[0].Message);
+        var open = GatewayProbe.Parse(Probe + "@@os\nID=debian\n@@tools\nwg\nwg-quick\nnft\n" + Firewalld(Zone("wg16", "", "yes")));
+        Assert.Contains(GatewayPlanner.Plan("gw-ae", null, "wg16", open, options).Steps, s => s.Action == "WriteNatRules");
+    }
 }
