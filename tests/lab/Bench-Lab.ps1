@@ -581,15 +581,12 @@ if ('Metrics' -in $Only) {
 
 # 10. Firewall: the apply time of one gateway with a firewall someone else manages against the
 # same gateway without one (sites ad and ae, wg16 as in the Firewall suite): gw-ad with ufw, gw-ae
-# with firewalld, their rules for the tunnel in place. Each apply is a first apply (the interface
-# removed before it), one gateway at a time; median of 3 each, the baseline first.
+# with firewalld, their rules for the tunnel in place (the commands the blocked apply names). Each
+# apply is a first apply (the interface removed before it), one gateway at a time; median of 3
+# each, the baseline first.
 if ('Firewall' -in $Only) {
     $gateways = 'gw-ad', 'gw-ae'
     $fw = @{ 'gw-ad' = 'ufw'; 'gw-ae' = 'firewalld' }
-    $rules = @{
-        'gw-ad' = 'ufw allow 10100/udp >/dev/null; ufw route allow in on wg16 >/dev/null; ufw route allow out on wg16 >/dev/null'
-        'gw-ae' = 'firewall-cmd -q --permanent --zone=public --add-interface=wg16; firewall-cmd -q --permanent --zone=public --add-port=10100/udp; firewall-cmd -q --permanent --zone=public --add-forward; firewall-cmd -q --reload'
-    }
     $interfaces = @(
         New-WgSite -Name bench-ad -ComputerName gw-ad -Endpoint "$($site['ad'].publicAddress):10100" -LanPrefix $site['ad'].lanPrefix
         New-WgSite -Name bench-ae -ComputerName gw-ae -Endpoint "$($site['ae'].publicAddress):10100" -LanPrefix $site['ae'].lanPrefix
@@ -608,7 +605,14 @@ if ('Firewall' -in $Only) {
         foreach ($g in $gateways) { $times["$g/none"] = Median $(foreach ($i in 1..3) { Measure-Apply $g }) }
         foreach ($g in $gateways) {
             $null = Install-WgLabFirewall -Gateway $g -Firewall $fw[$g]
-            $null = Invoke-WgLabCommand -Machine $g -Command bash, -c, $rules[$g] -ErrorAction Stop
+            # The rules for the tunnel, as the blocked apply names them.
+            Remove-WgInterface -ComputerName $g @ssh -Name wg16 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+            $blocked = $null
+            $null = $interfaces | Where-Object ComputerName -EQ $g | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0 -ErrorVariable blocked -ErrorAction SilentlyContinue
+            if (-not $blocked) { throw "$g with $($fw[$g]) active: the apply was not stopped" }
+            foreach ($command in ($blocked[0].Exception.Message -split 'Run on the gateway: ', 2)[1] -split '; ') {
+                $null = Invoke-WgLabCommand -Machine $g -Command bash, -c, $command.Trim() -ErrorAction Stop
+            }
             $times["$g/$($fw[$g])"] = Median $(foreach ($i in 1..3) { Measure-Apply $g })
         }
     }
