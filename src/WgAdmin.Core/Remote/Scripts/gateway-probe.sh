@@ -19,7 +19,7 @@ fi
 # them, firewalld's default zone as it is and as saved (what its reload brings back).
 if [ -f /etc/ufw/ufw.conf ] && grep -qx 'ENABLED=yes' /etc/ufw/ufw.conf && has ufw; then
   echo @@ufw
-  echo "manage_builtins=$(sed -n 's/^MANAGE_BUILTINS=//p' /etc/default/ufw 2>/dev/null | tr -d '"')"
+  echo "manage_builtins=$(sed -n 's/^MANAGE_BUILTINS=//p' /etc/default/ufw 2>/dev/null | tr -d '\042')"
   ufw show added 2>/dev/null | grep '^ufw '
 fi
 if has firewall-cmd && has systemctl && systemctl is-active --quiet firewalld 2>/dev/null; then
