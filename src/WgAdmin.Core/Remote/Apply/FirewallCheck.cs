@@ -41,6 +41,10 @@ public static class FirewallCheck
                     needed.Add($"firewall-cmd --permanent --zone={zone} --add-port={port}/udp");
                 if (forwarding && !view.Forward)
                     needed.Add($"firewall-cmd --permanent --zone={zone} --add-forward");
+                // Intra-zone forwarding covers only the interfaces named in the zone, not those the
+                // default zone takes in by default: the LAN's own interface must be named too.
+                if (forwarding && state.FirewalldRouteInterface is { } route && route != interfaceName && !view.Interfaces.Contains(route))
+                    needed.Add($"firewall-cmd --permanent --zone={zone} --add-interface={route}");
             }
             if (needed.Count > 0)
             {

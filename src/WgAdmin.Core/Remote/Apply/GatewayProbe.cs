@@ -45,6 +45,9 @@ public static class GatewayProbe
                 case "firewalld" when section.Argument(0) == "runtime":
                     state.FirewalldRuntime = FirewalldZone.Parse(section.Lines);
                     break;
+                case "firewalld-route":
+                    state.FirewalldRouteInterface = section.Items.FirstOrDefault(WgAdmin.Config.WgValues.IsValidInterfaceName);
+                    break;
                 case "firewalld" when section.Argument(0) == "permanent":
                     state.FirewalldPermanent = FirewalldZone.Parse(section.Lines);
                     break;

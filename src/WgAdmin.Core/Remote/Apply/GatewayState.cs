@@ -15,6 +15,8 @@ public sealed class GatewayState : GatewayFacts
     public List<string>? UfwRules { get; set; }
     /// <summary>/etc/default/ufw says MANAGE_BUILTINS=yes: every ufw reload flushes the built-in chains, WgAdmin's jumps with them.</summary>
     public bool UfwManagesBuiltins { get; set; }
+    /// <summary>firewalld is running: the interface of the default route (a name as the kernel allows), where forwarded packets leave; null when unknown.</summary>
+    public string? FirewalldRouteInterface { get; set; }
     /// <summary>firewalld is running: its default zone as it is now, and as saved (what a reload brings back); null when it is not.</summary>
     public FirewalldZone? FirewalldRuntime { get; set; }
     public FirewalldZone? FirewalldPermanent { get; set; }

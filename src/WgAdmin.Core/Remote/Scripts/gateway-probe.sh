@@ -27,6 +27,8 @@ if has firewall-cmd && has systemctl && systemctl is-active --quiet firewalld 2>
   firewall-cmd --list-all 2>/dev/null
   echo @@firewalld permanent
   firewall-cmd --permanent --list-all 2>/dev/null
+  echo @@firewalld-route
+  ip -o route show default 2>/dev/null | sed -n 's/.* dev \([^ ]*\).*/\1/p' | head -n 1
 fi
 if [ -f "$conf" ]; then
   echo @@confmeta

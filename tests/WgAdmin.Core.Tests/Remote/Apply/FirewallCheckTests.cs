@@ -112,6 +112,25 @@ public class FirewallCheckTests
     }
 
     [Fact]
+    public void FirewalldForwardingNeedsTheDefaultRoutesInterfaceNamedInTheZone()
+    {
+        // Intra-zone forwarding covers the zone's named interfaces only (the lab saw wg16 -> eth0
+        // rejected while eth0 was in the default zone by default).
+        var error = Check(Firewalld(Zone("wg16", "10100/udp", "yes")) + "@@firewalld-route\neth0\n");
+        Assert.NotNull(error);
+        Assert.EndsWith("Run on the gateway: firewall-cmd --permanent --zone=public --add-interface=eth0; firewall-cmd --reload", error!.Message);
+        Assert.Null(Check(Firewalld(Zone("wg16", "10100/udp", "yes")) + "@@firewalld-route\neth0\n", forwarding: false));
+        Assert.Null(Check(Firewalld(Zone("eth0 wg16", "10100/udp", "yes")) + "@@firewalld-route\neth0\n"));
+    }
+
+    [Fact]
+    public void FirewalldARouteInterfaceThatIsNoInterfaceNameIsIgnored()
+    {
+        var state = GatewayProbe.Parse(Probe + Firewalld(Zone("wg16", "10100/udp", "yes")) + "@@firewalld-route\neth0;reboot\n");
+        Assert.Null(state.FirewalldRouteInterface);
+    }
+
+    [Fact]
     public void FirewalldRulesOnlyLiveDoNotCount()
     {
         // Added without --permanent: the next reload (or boot) drops them, and the tunnel with them.
