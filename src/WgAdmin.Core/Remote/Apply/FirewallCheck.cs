@@ -14,9 +14,11 @@ public static class FirewallCheck
     /// Null when the tunnel of <paramref name="interfaceName"/> (UDP <paramref name="listenPort"/>
     /// in, forwarding through it when <paramref name="forwarding"/>) passes the gateway's firewall;
     /// otherwise the error that names the firewall and the fix. <paramref name="natRules"/>: the apply
-    /// installs WgAdmin's NAT rules, whose jumps sit in iptables' built-in chains.
+    /// installs WgAdmin's NAT rules, whose jumps sit in iptables' built-in chains. <paramref name="exitInterface"/>:
+    /// where forwarded packets leave the gateway when known (-Masquerade's interface); else the default route's.
     /// </summary>
-    public static WgError? Blocker(string computerName, GatewayState state, string interfaceName, int? listenPort, bool forwarding, bool natRules)
+    public static WgError? Blocker(string computerName, GatewayState state, string interfaceName, int? listenPort, bool forwarding, bool natRules,
+        string? exitInterface = null)
     {
         if (state.UfwRules is { } ufw)
         {
@@ -43,7 +45,7 @@ public static class FirewallCheck
                     needed.Add($"firewall-cmd --permanent --zone={zone} --add-forward");
                 // Intra-zone forwarding covers only the interfaces named in the zone, not those the
                 // default zone takes in by default: the LAN's own interface must be named too.
-                if (forwarding && state.FirewalldRouteInterface is { } route && route != interfaceName && !view.Interfaces.Contains(route))
+                if (forwarding && (exitInterface ?? state.FirewalldRouteInterface) is { } route && route != interfaceName && !view.Interfaces.Contains(route))
                     needed.Add($"firewall-cmd --permanent --zone={zone} --add-interface={route}");
             }
             if (needed.Count > 0)

@@ -26,7 +26,7 @@ public static class GatewayPlanner
         var forwarding = options.EnableForwarding || options.Masquerade is not null;
         var manages = options.ManageInterface && desired is not null;
         if ((manages || forwarding)
-            && FirewallCheck.Blocker(computerName, state, interfaceName, manages ? desired!.ListenPort : null, forwarding, options.Masquerade is not null) is { } blocker)
+            && FirewallCheck.Blocker(computerName, state, interfaceName, manages ? desired!.ListenPort : null, forwarding, options.Masquerade is not null, options.Masquerade) is { } blocker)
             throw new WgException(blocker);
 
         if (!state.HasWireGuard && (options.ManageInterface || options.Masquerade is not null))

@@ -168,8 +168,22 @@ public class FirewallCheckTests
         var options = new ApplyOptions { Masquerade = "eth0", ManageInterface = false, Firewall = FirewallBackend.Nftables };
         var state = GatewayProbe.Parse(Probe + "@@os\nID=debian\n@@tools\nwg\nwg-quick\nnft\n" + Firewalld(Zone("", "", "yes")));
         var ex = Assert.Throws<WgException>(() => GatewayPlanner.Plan("gw-ae", null, "wg16", state, options));
-        Assert.EndsWith("Run on the gateway: firewall-cmd --permanent --zone=public --add-interface=wg16; firewall-cmd --reload", ex.Errors[0].Message);
-        var open = GatewayProbe.Parse(Probe + "@@os\nID=debian\n@@tools\nwg\nwg-quick\nnft\n" + Firewalld(Zone("wg16", "", "yes")));
+        Assert.EndsWith("Run on the gateway: firewall-cmd --permanent --zone=public --add-interface=wg16; " +
+            "firewall-cmd --permanent --zone=public --add-interface=eth0; firewall-cmd --reload", ex.Errors[0].Message);
+        var open = GatewayProbe.Parse(Probe + "@@os\nID=debian\n@@tools\nwg\nwg-quick\nnft\n" + Firewalld(Zone("eth0 wg16", "", "yes")));
         Assert.Contains(GatewayPlanner.Plan("gw-ae", null, "wg16", open, options).Steps, s => s.Action == "WriteNatRules");
+    }
+
+    [Fact]
+    public void FirewalldNamesTheMasqueradeInterfaceOverTheDefaultRoutes()
+    {
+        // A gateway whose LAN (eth1, where -Masquerade sends forwarded packets) is not on the default route (eth0).
+        var options = new ApplyOptions { Masquerade = "eth1", ManageInterface = false, Firewall = FirewallBackend.Nftables };
+        const string facts = Probe + "@@os\nID=debian\n@@tools\nwg\nwg-quick\nnft\n";
+        var state = GatewayProbe.Parse(facts + Firewalld(Zone("eth0 wg16", "", "yes")) + "@@firewalld-route\neth0\n");
+        var ex = Assert.Throws<WgException>(() => GatewayPlanner.Plan("gw-ae", null, "wg16", state, options));
+        Assert.EndsWith("Run on the gateway: firewall-cmd --permanent --zone=public --add-interface=eth1; firewall-cmd --reload", ex.Errors[0].Message);
+        var open = GatewayProbe.Parse(facts + Firewalld(Zone("eth1 wg16", "", "yes")) + "@@firewalld-route\neth0\n");
+        Assert.NotEmpty(GatewayPlanner.Plan("gw-ae", null, "wg16", open, options).Steps);
     }
 }
