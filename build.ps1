@@ -31,8 +31,8 @@ param(
     [string[]] $LabSuite = @(),
 
     # For -Task LabBench: only these lab benchmarks (Apply, Tunnel, Rotation, JumpHost, Metrics,
-    # Mapping, and Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
-    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Mss', 'Fleet')]
+    # Mapping, Mss and Firewall: 33 gateways, and Fleet: 50 gateways, only when named; see tests/lab/Bench-Lab.ps1).
+    [ValidateSet('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics', 'Mapping', 'Mss', 'Firewall', 'Fleet')]
     [string[]] $LabBenchOnly = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
 
@@ -388,7 +388,8 @@ function Invoke-Bench {
 function Invoke-LabBench {
     Invoke-Build
     $gateways = 24
-    if ('Mss' -in $LabBenchOnly) { $gateways = 33 }   # sites z and aa
+    # Mss uses sites z and aa, Firewall ad and ae, as their lab suites do.
+    if ('Mss' -in $LabBenchOnly -or 'Firewall' -in $LabBenchOnly) { $gateways = 33 }
     if ('Fleet' -in $LabBenchOnly) {
         $gateways = 50
         $tools = Join-Path $out 'tools'

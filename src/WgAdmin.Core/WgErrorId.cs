@@ -58,6 +58,7 @@ public static class WgErrorId
     public const string WireGuardNotInstalled = "WgAdmin.WireGuardNotInstalled";
     public const string UnsupportedOperatingSystem = "WgAdmin.UnsupportedOperatingSystem";
     public const string RemoteKeyMismatch = "WgAdmin.RemoteKeyMismatch";
+    public const string FirewallBlocksTunnel = "WgAdmin.FirewallBlocksTunnel";
     public const string SessionNotFound = "WgAdmin.SessionNotFound";
     public const string InterfaceNotFound = "WgAdmin.InterfaceNotFound";
     public const string InvalidInterfaceForApply = "WgAdmin.InvalidInterfaceForApply";

@@ -20,7 +20,9 @@ param(
     # signature vs a key file's), Metrics (Export-WgMetrics: 1, 2 and 20 gateways, parallel vs one by
     # one), Mapping (LAN to LAN and apply time through a 1:1 prefix mapping against the same pair
     # unmapped; only when asked for), Mss (apply time with and without -ClampMss, clamped
-    # throughput through a path MTU black hole against an open path; only when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked
+    # throughput through a path MTU black hole against an open path; only when asked for), Firewall
+    # (apply time with ufw / firewalld active against none, sites ad and ae of a 33-gateway lab; only
+    # when asked for) and Fleet (50 gateways, 1 vs 16 vs 32 at once; only when asked
     # for: it needs a 50-gateway lab). A comma-separated list also works (pwsh -File passes one string).
     [string[]] $Only = @('Apply', 'Tunnel', 'Rotation', 'JumpHost', 'Metrics')
 )
@@ -645,6 +647,55 @@ if ('Mss' -in $Only) {
         $null = ip netns exec $hostAa.namespace ip route del $z.lanPrefix 2>$null
         Remove-WgInterface -ComputerName $pair @ssh -Name wg13 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
     }
+}
+
+# 11. Firewall: the apply time of one gateway with a firewall someone else manages against the
+# same gateway without one (sites ad and ae, wg16 as in the Firewall suite): gw-ad with ufw, gw-ae
+# with firewalld, their rules for the tunnel in place (the commands the blocked apply names). Each
+# apply is a first apply (the interface removed before it), one gateway at a time; median of 3
+# each, the baseline first.
+if ('Firewall' -in $Only) {
+    $gateways = 'gw-ad', 'gw-ae'
+    $fw = @{ 'gw-ad' = 'ufw'; 'gw-ae' = 'firewalld' }
+    $interfaces = @(
+        New-WgSite -Name bench-ad -ComputerName gw-ad -Endpoint "$($site['ad'].publicAddress):10100" -LanPrefix $site['ad'].lanPrefix
+        New-WgSite -Name bench-ae -ComputerName gw-ae -Endpoint "$($site['ae'].publicAddress):10100" -LanPrefix $site['ae'].lanPrefix
+    ) | New-WgTopology -TunnelPrefix 10.0.16.0/24 -InterfaceName wg16
+    function Measure-Apply([string] $Gateway) {
+        Remove-WgInterface -ComputerName $Gateway @ssh -Name wg16 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $r = $interfaces | Where-Object ComputerName -EQ $Gateway | Set-WgInterface @ssh -InstallPackage -EnableForwarding -Masquerade eth0
+        $seconds = $clock.Elapsed.TotalSeconds
+        if ($r.Error) { throw "apply on $Gateway failed: $($r.Error)" }
+        $seconds
+    }
+    $times = @{}
+    try {
+        foreach ($g in $gateways) { $null = Measure-Apply $g }   # warm-up: installs WireGuard
+        foreach ($g in $gateways) { $times["$g/none"] = Median $(foreach ($i in 1..3) { Measure-Apply $g }) }
+        foreach ($g in $gateways) {
+            $null = Install-WgLabFirewall -Gateway $g -Firewall $fw[$g]
+            # The rules for the tunnel, as the blocked apply names them.
+            Remove-WgInterface -ComputerName $g @ssh -Name wg16 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+            $blocked = $null
+            $null = $interfaces | Where-Object ComputerName -EQ $g | Set-WgInterface @ssh -EnableForwarding -Masquerade eth0 -ErrorVariable blocked -ErrorAction SilentlyContinue
+            if (-not $blocked) { throw "$g with $($fw[$g]) active: the apply was not stopped" }
+            foreach ($command in ($blocked[0].Exception.Message -split 'Run on the gateway: ', 2)[1] -split '; ') {
+                $null = Invoke-WgLabCommand -Machine $g -Command bash, -c, $command.Trim() -ErrorAction Stop
+            }
+            $times["$g/$($fw[$g])"] = Median $(foreach ($i in 1..3) { Measure-Apply $g })
+        }
+    }
+    finally {
+        Remove-WgInterface -ComputerName $gateways @ssh -Name wg16 -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+        foreach ($g in $gateways) { Remove-WgLabFirewall -Gateway $g -ErrorAction Continue }
+    }
+    Say '## Firewall: first apply of one gateway with a firewall someone else manages, against the same gateway without (median of 3)'
+    foreach ($g in $gateways) {
+        $with = $times["$g/$($fw[$g])"]; $without = $times["$g/none"]
+        Say ("- {0}: no firewall {1:N2} s, {2} active {3:N2} s; ratio {4:N2}" -f $g, $without, $fw[$g], $with, ($with / $without))
+    }
+    Say ''
 }
 
 $report = Join-Path $LabOutput 'bench-lab.md'

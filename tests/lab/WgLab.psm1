@@ -708,6 +708,43 @@ function Get-WgLabPingLoss {
     [pscustomobject]@{ Machine = $Machine; Tag = $Tag; Sent = $sent; Received = $received; Lost = $lost; InFlight = $inFlight }
 }
 
+<#
+.SYNOPSIS
+    Installs and starts a firewall someone else manages on a gateway: ufw or firewalld.
+.DESCRIPTION
+    From the base image's offline repository (tests/lab/build-base.sh), set up as an admin would:
+    ufw denies incoming but SSH and is enabled (`ufw enable`, which sets iptables' FORWARD policy
+    to DROP); firewalld runs with bookworm's defaults (default zone public, nftables backend).
+    Remove-WgLabFirewall takes it away again.
+#>
+function Install-WgLabFirewall {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $Gateway,
+        [Parameter(Mandatory)] [ValidateSet('ufw', 'firewalld')] [string] $Firewall
+    )
+    Assert-WgLabHost
+    $script = switch ($Firewall) {
+        'ufw' { 'set -e; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ufw >/dev/null; ufw default deny incoming >/dev/null; ufw default allow outgoing >/dev/null; ufw allow 22/tcp >/dev/null; ufw --force enable >/dev/null; ufw status | head -n 1' }
+        'firewalld' { 'set -e; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firewalld >/dev/null; systemctl enable -q --now firewalld; firewall-cmd --state' }
+    }
+    Invoke-WgLabCommand -Machine $Gateway -Command bash, -c, $script -ErrorAction Stop
+}
+
+<#
+.SYNOPSIS
+    Purges ufw and firewalld from a gateway and reboots it (Restart-WgLabGateway -RecreateNamespace),
+    so that none of their rules outlives them.
+#>
+function Remove-WgLabFirewall {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Gateway)
+    Assert-WgLabHost
+    $script = 'if command -v ufw >/dev/null; then ufw --force reset >/dev/null; fi; systemctl disable -q --now firewalld 2>/dev/null || true; DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq --autoremove ufw firewalld >/dev/null; rm -rf /etc/ufw /etc/firewalld'
+    Invoke-WgLabCommand -Machine $Gateway -Command bash, -c, $script -ErrorAction Stop
+    Restart-WgLabGateway -Name $Gateway -RecreateNamespace
+}
+
 function Add-WgLabContainerNetwork {
     [CmdletBinding()]
     [OutputType([pscustomobject])]
@@ -901,4 +938,4 @@ function Stop-WgLabLanMachine {
 
 #endregion
 
-Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork, Start-WgLabPingStream, Get-WgLabPingLoss
+Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork, Start-WgLabPingStream, Get-WgLabPingLoss, Install-WgLabFirewall, Remove-WgLabFirewall

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the gateways' base image once per machine: a debootstrapped Debian bookworm minbase
 # with systemd and sshd, no WireGuard installed, and an offline apt repository inside it
-# (/opt/wgadmin-lab/repo) holding wireguard, wireguard-tools, wireguard-go, openresolv and a
-# stub package that stands in for the kernel module.
+# (/opt/wgadmin-lab/repo) holding wireguard, wireguard-tools, wireguard-go, openresolv, a
+# stub package that stands in for the kernel module, and the firewalls someone else may manage
+# (ufw, firewalld) with every dependency the image lacks: the Firewall suite installs them on one
+# gateway, none has them preinstalled.
 #
 # Usage: build-base.sh MIRROR CACHE_DIR
 #   MIRROR     the Debian mirror apt already uses (WgLab.psm1 reads it from apt's sources)
@@ -18,9 +20,10 @@ suite=bookworm
 arch=$(dpkg --print-architecture)
 include=systemd,systemd-sysv,dbus,openssh-server,openssh-sftp-server,iproute2,iptables,nftables,iputils-ping,procps,sudo
 repo_packages='wireguard wireguard-tools wireguard-go openresolv'
+firewall_packages='ufw firewalld'
 repo=/opt/wgadmin-lab/repo
 
-key=$( { echo "$suite $arch $include $repo_packages"; cat "${BASH_SOURCE[0]}" "$here"/image/*; } | sha256sum | cut -c1-16)
+key=$( { echo "$suite $arch $include $repo_packages $firewall_packages"; cat "${BASH_SOURCE[0]}" "$here"/image/*; } | sha256sum | cut -c1-16)
 base=$cache/base-$key
 
 exec 3>&1 1>&2
@@ -58,6 +61,12 @@ fi
 mkdir -p "$root$repo"
 in_root apt-get -qq update
 in_root sh -c "cd $repo && apt-get -qq -o APT::Sandbox::User=root download $repo_packages"
+# The firewalls' whole dependency closure less what the image has: apt's own resolver picks it.
+mkdir -p "$root/tmp/firewalls/partial"
+# shellcheck disable=SC2086 # package names, split on purpose
+in_root apt-get -qq -y -o APT::Sandbox::User=root -o Dir::Cache::Archives=/tmp/firewalls/ --download-only install $firewall_packages
+mv "$root"/tmp/firewalls/*.deb "$root$repo"/
+rm -rf "$root/tmp/firewalls"
 stub=$build/stub
 install -d "$stub/DEBIAN" "$stub/usr/local/bin"
 install -m 0644 "$here/image/stub-control" "$stub/DEBIAN/control"

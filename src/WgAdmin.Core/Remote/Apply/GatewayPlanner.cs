@@ -21,6 +21,14 @@ public static class GatewayPlanner
         if (!state.IsRoot)
             plan.Notes.Add("commands run through sudo -n");
 
+        // Before any step: a firewall someone else manages that would drop the tunnel stops the apply here.
+        // NAT forwards too; Set-WgNat and Enable-WgForwarding leave the port as it is, so only forwarding is checked then.
+        var forwarding = options.EnableForwarding || options.Masquerade is not null;
+        var manages = options.ManageInterface && desired is not null;
+        if ((manages || forwarding)
+            && FirewallCheck.Blocker(computerName, state, interfaceName, manages ? desired!.ListenPort : null, forwarding, options.Masquerade is not null, options.Masquerade) is { } blocker)
+            throw new WgException(blocker);
+
         if (!state.HasWireGuard && (options.ManageInterface || options.Masquerade is not null))
         {
             if (!options.InstallPackage)

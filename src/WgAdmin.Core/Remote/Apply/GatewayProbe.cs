@@ -38,6 +38,19 @@ public static class GatewayProbe
                     state.IptablesIsNft = section.Value("iptables_nft") == "yes";
                     state.IptablesForwardDrop = section.Value("iptables_forward_drop") == "yes";
                     break;
+                case "ufw":
+                    state.UfwRules = section.Items.Where(l => l.StartsWith("ufw ", StringComparison.Ordinal)).ToList();
+                    state.UfwManagesBuiltins = section.Value("manage_builtins") == "yes";
+                    break;
+                case "firewalld" when section.Argument(0) == "runtime":
+                    state.FirewalldRuntime = FirewalldZone.Parse(section.Lines);
+                    break;
+                case "firewalld-route":
+                    state.FirewalldRouteInterface = section.Items.FirstOrDefault(WgAdmin.Config.WgValues.IsValidInterfaceName);
+                    break;
+                case "firewalld" when section.Argument(0) == "permanent":
+                    state.FirewalldPermanent = FirewalldZone.Parse(section.Lines);
+                    break;
                 case "confmeta":
                     state.ConfigExists = true;
                     state.ConfigMode = section.Value("mode");

@@ -11,6 +11,16 @@ public sealed class GatewayState : GatewayFacts
     /// <summary>iptables' FORWARD policy is DROP (Docker sets it): only a rule in iptables' own FORWARD chain lets forwarded packets through.</summary>
     public bool IptablesForwardDrop { get; set; }
 
+    /// <summary>ufw is enabled: its saved rules as `ufw show added` prints them (one command each); null when it is not.</summary>
+    public List<string>? UfwRules { get; set; }
+    /// <summary>/etc/default/ufw says MANAGE_BUILTINS=yes: every ufw reload flushes the built-in chains, WgAdmin's jumps with them.</summary>
+    public bool UfwManagesBuiltins { get; set; }
+    /// <summary>firewalld is running: the interface of the default route (a name as the kernel allows), where forwarded packets leave; null when unknown.</summary>
+    public string? FirewalldRouteInterface { get; set; }
+    /// <summary>firewalld is running: its default zone as it is now, and as saved (what a reload brings back); null when it is not.</summary>
+    public FirewalldZone? FirewalldRuntime { get; set; }
+    public FirewalldZone? FirewalldPermanent { get; set; }
+
     /// <summary>SHA-256 of the config file with its private key lines left out (lib.sh's config_hash).</summary>
     public string? ConfigHash { get; set; }
     public string? ConfigMode { get; set; }
