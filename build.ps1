@@ -303,7 +303,7 @@ function Invoke-LabTest {
     $own = Invoke-PesterRun -Pester $Pester -Name 'lab' -Path (Join-Path $root 'tests/lab/Lab.Tests.ps1'), (Join-Path $root 'tests/lab/Demo.Tests.ps1')
     Write-Host '== Pester (gateways) =='
     try {
-        $gateways = Invoke-InLab -Gateways 29 -Action {
+        $gateways = Invoke-InLab -Gateways 33 -Action {
             param([string] $Ops)
             # Every suite but the lab's own shares this lab; each uses its own sites (see docs/lab.md),
             # and Gateway.Tests.ps1 goes last because its fan-out test touches every gateway.
