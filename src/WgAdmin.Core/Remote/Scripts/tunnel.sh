@@ -8,7 +8,8 @@
 # own nor inside another peer's more specific prefix, or "ambiguous PREFIX" when several are left
 # (then not pinged). The source of target pings: the first global address of the family on an
 # interface that is neither the default route's, nor a WireGuard link, nor lo (the LAN side of a
-# two-armed gateway); else the default route's interface (a one-armed gateway). A peer's IPv6
+# two-armed gateway); else the default route's interface (a one-armed gateway; for IPv6 its
+# address that is not the source towards the default router, when it has one). A peer's IPv6
 # tunnel address: a /128 of its AllowedIPs inside one of the interface's IPv6 subnets ($nets6),
 # not the gateway's own ($own6); wider IPv6 prefixes are not searched (2^64 hosts). Ping counts are
 # read from the summary of iputils ("0 received") and BusyBox ("0 packets received"); a lost
@@ -120,14 +121,20 @@ tunnel_address() {
 }
 
 default_source() {
-  local dev wgs
+  local dev via wan="" wgs
   dev=$(ip "$1" route show default 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
+  # A one-armed IPv6 gateway has its WAN and LAN prefixes on one link: of the default route's
+  # interface, prefer an address other than the one the kernel uses towards the default router.
+  if [ "$1" = -6 ]; then
+    via=$(ip -6 route show default 2>/dev/null | awk '{ for (i = 1; i < NF; i++) if ($i == "via") { print $(i + 1); exit } }')
+    [ -z "$via" ] || wan=$(ip -6 route get "$via" 2>/dev/null | sed -n 's/.* src \([^ ]*\).*/\1/p' | head -n 1)
+  fi
   wgs=" $(wg show interfaces 2>/dev/null) $name "
-  ip "$1" -o addr show scope global 2>/dev/null | awk -v dev="$dev" -v wgs="$wgs" '
+  ip "$1" -o addr show scope global 2>/dev/null | awk -v dev="$dev" -v wgs="$wgs" -v wan="$wan" '
     / tentative| deprecated/ { next }
     { split($4, a, "/"); d = $2; sub(/@.*/, "", d) }
     d == "lo" || index(wgs, " " d " ") { next }
-    d == dev { if (fallback == "") fallback = a[1]; next }
+    d == dev { if (fallback == "") fallback = a[1]; if (other == "" && wan != "" && a[1] != wan) other = a[1]; next }
     lan == "" { lan = a[1] }
-    END { if (lan != "") print lan; else if (fallback != "") print fallback }'
+    END { if (lan != "") print lan; else if (other != "") print other; else if (fallback != "") print fallback }'
 }

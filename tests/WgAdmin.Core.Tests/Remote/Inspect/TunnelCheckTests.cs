@@ -839,5 +839,18 @@ public class TunnelProbeLiveTests
 
         Assert.Equal([true, true, true, false], broken.Select(r => Others(r.Reasons).Length == 0));
         Assert.Equal(["0 of 3 pings from 2001:db8:71::1 to 2001:db8:72::1 answered"], Others(broken[3].Reasons));
+
+        // One-armed, as cloud IPv6 often is: the LAN /64 on the WAN link too. Target pings leave
+        // from the LAN address, not from the one the kernel uses towards the default router.
+        a.Check(a.Exec(["ip", "-6", "address", "del", "2001:db8:71::1/64", "dev", "lan0"]), "ip -6 address del");
+        a.Check(a.Exec(["ip", "-6", "address", "add", "2001:db8:71::1/64", "dev", "veth0", "nodad"]), "ip -6 address add");
+        // The WAN address added again, so ip lists it first (newest first): the first address is the wrong one.
+        a.Check(a.Exec(["ip", "-6", "address", "del", "2001:db8:1::1/64", "dev", "veth0"]), "ip -6 address del");
+        a.Check(a.Exec(["ip", "-6", "address", "add", "2001:db8:1::1/64", "dev", "veth0", "nodad"]), "ip -6 address add");
+        a.Check(a.Exec(["ip", "-6", "route", "replace", "default", "via", "2001:db8:1::2"]), "ip -6 route replace default");
+        Assert.StartsWith("2001:db8:1::1/64", a.Shell("ip -6 -o addr show dev veth0 scope global | awk '{ print $4 }'").StdOut, StringComparison.Ordinal);
+        var source = a.Shell($"name={wgA}\ncount=1\n" + TunnelProbe.Functions + "\ndefault_source -6\n");
+        Assert.True(source.Ok, source.StdErr);
+        Assert.Equal("2001:db8:71::1", source.StdOut.Trim());
     }
 }
