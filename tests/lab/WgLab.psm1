@@ -938,4 +938,111 @@ function Stop-WgLabLanMachine {
 
 #endregion
 
-Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork, Start-WgLabPingStream, Get-WgLabPingLoss, Install-WgLabFirewall, Remove-WgLabFirewall
+<#
+.SYNOPSIS
+    Gives sites of the running lab IPv6 as a cloud gives it: a globally routed address, no NAT66.
+.DESCRIPTION
+    The lab is IPv4 only; this adds IPv6 for the given sites alone, so no other suite changes
+    behaviour. The internet router's br0 gets 2001:db8:ffff::1/64 and ops 2001:db8:ffff::2/64 (a
+    route to 2001:db8::/32 through it); per site K (its index, in hex), the NAT router's wan0 gets
+    2001:db8:ffff::K:1/64 and routes the site's 2001:db8:K::/48 as a plain router; on the site's
+    switch the "WAN" 2001:db8:K:1::/64 (NAT router ::1, gateway eth0 ::2, its default route via
+    ::1) and the LAN 2001:db8:K:2::/64 (gateway eth0 ::1, LAN host N ::10N). Addresses are added
+    `nodad` (no 2 s waits), forwarding is on in the routers. Everything is made from the host side
+    with `ip -n`; Remove-WgLabIpv6 takes it away again. Returns one object per site (Site, Gateway,
+    WanAddress, LanPrefix, LanGateway, LanHosts: Name, Namespace, Address).
+.EXAMPLE
+    $v6 = Add-WgLabIpv6 -Site af, ag
+#>
+function Add-WgLabIpv6 {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string[]] $Site)
+    Assert-WgLabHost
+    $lab = Get-WgLabState
+    $internet = $lab.hosts | Where-Object role -EQ 'internet'
+    $ops = $lab.hosts | Where-Object role -EQ 'ops'
+    function Run([string] $Namespace, [string[]] $Command) {
+        $output = ip -n $Namespace @Command 2>&1
+        if ($LASTEXITCODE -ne 0 -and "$output" -notmatch 'File exists') { throw "ip -n $Namespace $($Command -join ' '): $output" }
+    }
+    function Sysctl([string] $Namespace, [string] $Setting) {
+        $output = ip netns exec $Namespace sysctl -qw $Setting 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "sysctl $Setting in ${Namespace}: $output" }
+    }
+    Sysctl $internet.namespace 'net.ipv6.conf.all.forwarding=1'
+    Run $internet.namespace @('-6', 'addr', 'add', '2001:db8:ffff::1/64', 'dev', 'br0', 'nodad')
+    Run $ops.namespace @('-6', 'addr', 'add', '2001:db8:ffff::2/64', 'dev', 'eth0', 'nodad')
+    Run $ops.namespace @('-6', 'route', 'replace', '2001:db8::/32', 'via', '2001:db8:ffff::1')
+    foreach ($name in $Site) {
+        $index = [array]::IndexOf(@($lab.sites.name), $name) + 1
+        if ($index -lt 1) { throw "The lab has no site '$name'." }
+        $site = $lab.sites[$index - 1]
+        $k = '{0:x}' -f $index
+        $nat = $lab.hosts | Where-Object name -EQ $site.nat
+        $gateway = $lab.hosts | Where-Object name -EQ $site.gateway
+        Sysctl $nat.namespace 'net.ipv6.conf.all.forwarding=1'
+        Run $nat.namespace @('-6', 'addr', 'add', "2001:db8:ffff::${k}:1/64", 'dev', 'wan0', 'nodad')
+        Run $nat.namespace @('-6', 'addr', 'add', "2001:db8:${k}:1::1/64", 'dev', 'lan0', 'nodad')
+        Run $nat.namespace @('-6', 'route', 'replace', "2001:db8:${k}:2::/64", 'via', "2001:db8:${k}:1::2")
+        Run $internet.namespace @('-6', 'route', 'replace', "2001:db8:${k}::/48", 'via', "2001:db8:ffff::${k}:1")
+        Sysctl $gateway.namespace 'net.ipv6.conf.eth0.disable_ipv6=0'
+        Run $gateway.namespace @('-6', 'addr', 'add', "2001:db8:${k}:1::2/64", 'dev', 'eth0', 'nodad')
+        Run $gateway.namespace @('-6', 'addr', 'add', "2001:db8:${k}:2::1/64", 'dev', 'eth0', 'nodad')
+        Run $gateway.namespace @('-6', 'route', 'replace', 'default', 'via', "2001:db8:${k}:1::1")
+        $number = 0
+        $hosts = foreach ($hostName in $site.lanHosts) {
+            $lanHost = $lab.hosts | Where-Object name -EQ $hostName
+            $number++
+            Run $lanHost.namespace @('-6', 'addr', 'add', "2001:db8:${k}:2::10$number/64", 'dev', 'eth0', 'nodad')
+            [pscustomobject]@{ Name = $lanHost.name; Namespace = $lanHost.namespace; Address = "2001:db8:${k}:2::10$number" }
+        }
+        [pscustomobject]@{
+            Site = $name; Gateway = $gateway.name; WanAddress = "2001:db8:${k}:1::2"
+            LanPrefix = "2001:db8:${k}:2::/64"; LanGateway = "2001:db8:${k}:2::1"; LanHosts = @($hosts)
+        }
+    }
+}
+
+<#
+.SYNOPSIS
+    Takes away what Add-WgLabIpv6 gave the sites (and the internet's and ops's IPv6): addresses,
+    routes, the routers' IPv6 forwarding. Missing pieces are skipped, so it also cleans up after a
+    half-done Add-WgLabIpv6.
+#>
+function Remove-WgLabIpv6 {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string[]] $Site)
+    Assert-WgLabHost
+    $lab = Get-WgLabState
+    $internet = $lab.hosts | Where-Object role -EQ 'internet'
+    $ops = $lab.hosts | Where-Object role -EQ 'ops'
+    function Quiet([string] $Namespace, [string[]] $Command) { $null = ip -n $Namespace @Command 2>&1 }
+    foreach ($name in $Site) {
+        $index = [array]::IndexOf(@($lab.sites.name), $name) + 1
+        if ($index -lt 1) { continue }
+        $site = $lab.sites[$index - 1]
+        $k = '{0:x}' -f $index
+        $nat = $lab.hosts | Where-Object name -EQ $site.nat
+        $gateway = $lab.hosts | Where-Object name -EQ $site.gateway
+        $number = 0
+        foreach ($hostName in $site.lanHosts) {
+            $lanHost = $lab.hosts | Where-Object name -EQ $hostName
+            $number++
+            Quiet $lanHost.namespace @('-6', 'addr', 'del', "2001:db8:${k}:2::10$number/64", 'dev', 'eth0')
+        }
+        Quiet $gateway.namespace @('-6', 'route', 'del', 'default', 'via', "2001:db8:${k}:1::1")
+        Quiet $gateway.namespace @('-6', 'addr', 'del', "2001:db8:${k}:2::1/64", 'dev', 'eth0')
+        Quiet $gateway.namespace @('-6', 'addr', 'del', "2001:db8:${k}:1::2/64", 'dev', 'eth0')
+        Quiet $internet.namespace @('-6', 'route', 'del', "2001:db8:${k}::/48")
+        Quiet $nat.namespace @('-6', 'route', 'del', "2001:db8:${k}:2::/64")
+        Quiet $nat.namespace @('-6', 'addr', 'del', "2001:db8:${k}:1::1/64", 'dev', 'lan0')
+        Quiet $nat.namespace @('-6', 'addr', 'del', "2001:db8:ffff::${k}:1/64", 'dev', 'wan0')
+        $null = ip netns exec $nat.namespace sysctl -qw net.ipv6.conf.all.forwarding=0 2>&1
+    }
+    Quiet $ops.namespace @('-6', 'route', 'del', '2001:db8::/32')
+    Quiet $ops.namespace @('-6', 'addr', 'del', '2001:db8:ffff::2/64', 'dev', 'eth0')
+    Quiet $internet.namespace @('-6', 'addr', 'del', '2001:db8:ffff::1/64', 'dev', 'br0')
+    $null = ip netns exec $internet.namespace sysctl -qw net.ipv6.conf.all.forwarding=0 2>&1
+}
+
+Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork, Start-WgLabPingStream, Get-WgLabPingLoss, Add-WgLabIpv6, Remove-WgLabIpv6, Install-WgLabFirewall, Remove-WgLabFirewall

@@ -19,12 +19,12 @@ public static class TunnelCheck
 
         var common = new List<string>();
         var commonWarnings = new List<string>();
-        InterfaceChecks(probe, interfaceName, farPrefixes, probe.Targets.Count > 0, common, commonWarnings);
+        InterfaceChecks(probe, interfaceName, farPrefixes, common, commonWarnings);
 
         var results = new List<WgTunnelTestResult>();
         var configPeers = probe.LinkExists ? Array.Empty<WgPeer>() : ConfigPeers(probe.ConfigText, interfaceName);
         foreach (var live in peers)
-            results.Add(PeerResult(probe, live, names, tunnelNets, common, commonWarnings, computerName, interfaceName, options, durationSeconds));
+            results.AddRange(PeerResults(probe, live, names, tunnelNets, common, commonWarnings, computerName, interfaceName, options, durationSeconds));
         foreach (var peer in configPeers)
         {
             results.Add(new WgTunnelTestResult
@@ -57,7 +57,7 @@ public static class TunnelCheck
         Reasons = new[] { reason }, DurationSeconds = durationSeconds,
     };
 
-    private static void InterfaceChecks(TunnelProbeOutput probe, string name, IReadOnlyList<WgPrefix> farPrefixes, bool hasTargets, List<string> reasons, List<string> warnings)
+    private static void InterfaceChecks(TunnelProbeOutput probe, string name, IReadOnlyList<WgPrefix> farPrefixes, List<string> reasons, List<string> warnings)
     {
         if (!probe.Complete)
             reasons.Add("the probe did not finish (its output ends early)");
@@ -90,10 +90,12 @@ public static class TunnelCheck
             if (probe.ServiceActive != "active")
                 reasons.Add($"wg-quick@{name} is not running (is-active: {Show(probe.ServiceActive)})");
         }
-        var routesIPv4 = hasTargets || farPrefixes.Any(p => !p.IsIPv6);
+        // A target is pinged from the gateway's LAN side: its family must be forwarded too.
+        var targetsIPv6 = probe.Targets.Count(t => t.Address.Contains(':', StringComparison.Ordinal));
+        var routesIPv4 = probe.Targets.Count > targetsIPv6 || farPrefixes.Any(p => !p.IsIPv6);
         if (routesIPv4 && probe.Ipv4Forwarding != "1")
             reasons.Add($"forwarding is off (net.ipv4.ip_forward = {Show(probe.Ipv4Forwarding)})");
-        if (farPrefixes.Any(p => p.IsIPv6) && probe.Ipv6Forwarding != "1")
+        if ((targetsIPv6 > 0 || farPrefixes.Any(p => p.IsIPv6)) && probe.Ipv6Forwarding != "1")
             reasons.Add($"IPv6 forwarding is off (net.ipv6.conf.all.forwarding = {Show(probe.Ipv6Forwarding)})");
         if (probe.NatRulesPresent == false)
             reasons.Add($"NAT rules for {name} missing ({HostPaths.NatScript(name)} check failed)");
@@ -101,7 +103,12 @@ public static class TunnelCheck
             reasons.Add($"the prefix mapping of {name} is broken: its rules are missing or changed ({HostPaths.MapScript(name)} check failed; Set-WgInterface puts them back)");
     }
 
-    private static WgTunnelTestResult PeerResult(TunnelProbeOutput probe, LivePeer live, IReadOnlyDictionary<string, string> names, WgPrefix[] tunnelNets,
+    /// <summary>
+    /// A peer's rows: one for its IPv4 tunnel address (or why none was pinged), one for its IPv6
+    /// tunnel address when it has one. Both carry the peer's handshake and traffic; the routes of
+    /// its AllowedIPs go with the first row.
+    /// </summary>
+    private static IEnumerable<WgTunnelTestResult> PeerResults(TunnelProbeOutput probe, LivePeer live, IReadOnlyDictionary<string, string> names, WgPrefix[] tunnelNets,
         List<string> common, List<string> commonWarnings, string computerName, string interfaceName, TunnelCheckOptions options, double durationSeconds)
     {
         var reasons = new List<string>(common);
@@ -139,47 +146,70 @@ public static class TunnelCheck
                 warnings.Add($"no traffic with {label} during the probe");
         }
 
-        var ping = measured?.Ping;
-        var address = measured?.TunnelAddress;
-        if (address is null && measured?.AmbiguousPrefix is { } wide)
-            warnings.Add($"{label}'s AllowedIPs {wide} hold several addresses of {interfaceName}'s tunnel subnet and none names the peer's own: not pinged (add the peer's tunnel address as a /32 to its AllowedIPs)");
-        else if (address is null)
-            warnings.Add($"{label} has no address in {interfaceName}'s IPv4 tunnel subnet ({string.Join(", ", tunnelNets.Select(n => n.ToString()))}): not pinged");
-        else
-            PingVerdict(ping, $"to {address}", reasons, warnings);
-
-        if (measured?.PathMtu is int pathMtu && probe.LinkMtu is int mtu)
-        {
-            if (pathMtu == 0)
-                warnings.Add($"no don't-fragment ping of {TunnelProbe.MinimumPingSize + TunnelProbe.IcmpOverhead} bytes or more crossed to {address}");
-            else if (pathMtu < mtu)
-                warnings.Add($"the path MTU to {address} is {pathMtu}, below {interfaceName}'s MTU {mtu}: larger packets are lost or fragmented (set MTU = {pathMtu}"
-                    // Without clamping, TCP from LAN hosts still sends full-size segments where the path drops "fragmentation needed".
-                    + (probe.NatClampsMss ? ")" : $", and Set-WgNat -ClampMss so TCP through the tunnel keeps to it)"));
-        }
-
         var routes = new List<string>();
+        var routeReasons = new List<string>();
         foreach (var route in measured?.Routes ?? new List<RouteAnswer>())
         {
             if (!WgPrefix.TryParse(route.Prefix, out var prefix) || tunnelNets.Any(n => n.Family == prefix.Family && n.Length <= prefix.Length && n.Contains(prefix.Address)))
                 continue;
             routes.Add(RouteText(route));
             if (RouteVerdict(route, interfaceName) is { } problem)
-                reasons.Add(problem);
+                routeReasons.Add(problem);
         }
 
-        return new WgTunnelTestResult
+        var address6 = measured?.TunnelAddress6;
+        // A peer known only by its IPv6 tunnel address has one row, not a second one saying IPv4 was not pinged.
+        var rowIPv4 = address6 is null || measured?.TunnelAddress is not null || measured?.AmbiguousPrefix is not null || tunnelNets.Any(n => !n.IsIPv6);
+        if (rowIPv4)
+        {
+            var rowReasons = new List<string>(reasons);
+            var rowWarnings = new List<string>(warnings);
+            var address = measured?.TunnelAddress;
+            if (address is null && measured?.AmbiguousPrefix is { } wide)
+                rowWarnings.Add($"{label}'s AllowedIPs {wide} hold several addresses of {interfaceName}'s tunnel subnet and none names the peer's own: not pinged (add the peer's tunnel address as a /32 to its AllowedIPs)");
+            else if (address is null)
+                rowWarnings.Add($"{label} has no address in {interfaceName}'s IPv4 tunnel subnet ({string.Join(", ", tunnelNets.Where(n => !n.IsIPv6).Select(n => n.ToString()))}): not pinged");
+            else
+                PingVerdict(measured?.Ping, $"to {address}", rowReasons, rowWarnings);
+            MtuVerdict(measured?.PathMtu, probe.LinkMtu, address, TunnelProbe.MinimumPingSize + TunnelProbe.IcmpOverhead, interfaceName, probe.NatClampsMss, rowWarnings);
+            rowReasons.AddRange(routeReasons);
+            yield return Row(address, measured?.Ping, measured?.PathMtu, rowReasons, rowWarnings, routes);
+        }
+        if (address6 is not null)
+        {
+            var rowReasons = new List<string>(reasons);
+            var rowWarnings = new List<string>(warnings);
+            PingVerdict(measured!.Ping6, $"to {address6}", rowReasons, rowWarnings);
+            MtuVerdict(measured.PathMtu6, probe.LinkMtu, address6, TunnelProbe.MinimumIpv6Packet, interfaceName, probe.NatClampsMss, rowWarnings);
+            if (!rowIPv4)
+                rowReasons.AddRange(routeReasons);
+            yield return Row(address6, measured.Ping6, measured.PathMtu6, rowReasons, rowWarnings, rowIPv4 ? new List<string>() : routes);
+        }
+
+        WgTunnelTestResult Row(string? address, PingSummary? ping, int? pathMtu, List<string> rowReasons, List<string> rowWarnings, List<string> rowRoutes) => new()
         {
             ComputerName = computerName, InterfaceName = interfaceName, Kind = "Peer",
             Peer = label, PublicKey = live.PublicKey, Endpoint = after.Endpoint, Address = address,
-            Passed = reasons.Count == 0, Reasons = reasons.ToArray(), Warnings = warnings.ToArray(),
+            Passed = rowReasons.Count == 0, Reasons = rowReasons.ToArray(), Warnings = rowWarnings.ToArray(),
             LatestHandshake = latest, HandshakeAgeSeconds = age,
             PingsSent = ping?.Sent ?? 0, PingsReceived = ping?.Received ?? 0, LossPercent = ping is null ? null : ping.LossPercent,
             RttMinMs = ping?.RttMinMs, RttAvgMs = ping?.RttAvgMs, RttMaxMs = ping?.RttMaxMs,
             ReceivedBytesDelta = received, SentBytesDelta = sent,
-            PathMtu = measured?.PathMtu is > 0 ? measured.PathMtu : null, InterfaceMtu = probe.LinkMtu,
-            Routes = routes.ToArray(), DurationSeconds = durationSeconds,
+            PathMtu = pathMtu is > 0 ? pathMtu : null, InterfaceMtu = probe.LinkMtu,
+            Routes = rowRoutes.ToArray(), DurationSeconds = durationSeconds,
         };
+    }
+
+    private static void MtuVerdict(int? pathMtu, int? linkMtu, string? address, int smallest, string interfaceName, bool clampsMss, List<string> warnings)
+    {
+        if (pathMtu is not int path || linkMtu is not int mtu)
+            return;
+        if (path == 0)
+            warnings.Add($"no don't-fragment ping of {smallest} bytes or more crossed to {address}");
+        else if (path < mtu)
+            warnings.Add($"the path MTU to {address} is {path}, below {interfaceName}'s MTU {mtu}: larger packets are lost or fragmented (set MTU = {path}"
+                // Without clamping, TCP from LAN hosts still sends full-size segments where the path drops "fragmentation needed".
+                + (clampsMss ? ")" : ", and Set-WgNat -ClampMss so TCP through the tunnel keeps to it)"));
     }
 
     private static WgTunnelTestResult TargetResult(TunnelProbeOutput probe, TargetProbe target, IReadOnlyList<LivePeer> peers, IReadOnlyDictionary<string, string> names,

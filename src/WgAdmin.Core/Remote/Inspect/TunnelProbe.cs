@@ -19,6 +19,9 @@ public static class TunnelProbe
     /// <summary>The smallest packet every IPv4 path must carry (576), as a ping size.</summary>
     public const int MinimumPingSize = 576 - IcmpOverhead;
 
+    /// <summary>The smallest packet every IPv6 link must carry (1280): don't-fragment pings of IPv6 start there.</summary>
+    public const int MinimumIpv6Packet = 1280;
+
     /// <summary>lib.sh and tunnel.sh: the functions the probe calls (tests run them alone).</summary>
     public static string Functions => RemoteScript.Libraries("tunnel.sh");
 
@@ -41,6 +44,7 @@ public static class TunnelProbe
         var probe = new TunnelProbeOutput();
         PeerProbe? peer = null;
         TargetProbe? target = null;
+        var ipv6 = false; // between @@tunnel6 and the peer's @@routes: its pings and MTU are the IPv6 address's
         foreach (var section in sections)
         {
             if (probe.ReadFact(section))
@@ -55,6 +59,7 @@ public static class TunnelProbe
                     break;
                 case "peer" when section.Arguments.Count >= 2:
                     target = null;
+                    ipv6 = false;
                     peer = new PeerProbe
                     {
                         PublicKey = section.Arguments[0],
@@ -63,20 +68,29 @@ public static class TunnelProbe
                     };
                     probe.Peers[peer.PublicKey] = peer;
                     break;
+                case "tunnel6" when peer is not null && section.Arguments.Count >= 1
+                        && IPAddress.TryParse(section.Arguments[0], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6:
+                    peer.TunnelAddress6 = v6.ToString();
+                    ipv6 = true;
+                    break;
                 case "target" when section.Arguments.Count >= 2:
                     peer = null;
+                    ipv6 = false;
                     target = new TargetProbe { Address = section.Arguments[0], Source = section.Arguments[1] == "none" ? null : section.Arguments[1] };
                     probe.Targets.Add(target);
                     break;
                 case "ping":
                     var summary = ParsePing(section.Lines);
                     if (target is not null) target.Ping = summary;
+                    else if (peer is not null && ipv6) peer.Ping6 = summary;
                     else if (peer is not null) peer.Ping = summary;
                     break;
                 case "mtu" when peer is not null && int.TryParse(section.Items.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var mtu):
-                    peer.PathMtu = mtu;
+                    if (ipv6) peer.PathMtu6 = mtu;
+                    else peer.PathMtu = mtu;
                     break;
                 case "routes":
+                    ipv6 = false;
                     foreach (var line in section.Items)
                     {
                         var space = line.IndexOf(' ');

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Test-WgTunnel's probe (TunnelProbe.cs). The shared facts of the interface, the listening
-# socket, then per peer: its tunnel address pinged, the path MTU with don't-fragment pings, `ip
+# socket, then per peer: its tunnel addresses (IPv4, then IPv6) pinged, the path MTU with don't-fragment pings, `ip
 # route get` for each allowed prefix; per target (the arguments): the route and pings from the
 # gateway's LAN address. The dump is read again at the end, so counters show what moved.
 # The private key is never read.
@@ -16,6 +16,8 @@ nets=""; own=""
 for a in $(ip -4 -o addr show dev "$name" 2>/dev/null | awk '{ print $4 }'); do
   own="$own ${a%/*}"; nets="$nets $(( $(ip2int "${a%/*}") & $(mask "${a#*/}") ))/${a#*/}"
 done
+nets6=""; own6=""
+for a in $(ip -6 -o addr show dev "$name" scope global 2>/dev/null | awk '{ print $4 }'); do own6="$own6 ${a%/*}"; nets6="$nets6 $a"; done
 mtu=$(ip -o link show dev "$name" 2>/dev/null | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
 while IFS="$(printf '\t')" read -r key _ _ allowed rest; do
   [ -n "$key" ] || continue
@@ -35,6 +37,15 @@ while IFS="$(printf '\t')" read -r key _ _ allowed rest; do
     fi
     echo "$answer"
     if [ "${got:-0}" -gt 0 ] && [ -n "$mtu" ]; then echo @@mtu; path_mtu "$address" "$mtu"; fi
+  fi
+  address6=$(tunnel_address6 "$allowed")
+  if [ -n "$address6" ]; then
+    echo "@@tunnel6 $address6"
+    echo @@ping
+    answer=$(pings "$address6")
+    echo "$answer"
+    got=$(printf '%s\n' "$answer" | received)
+    if [ "${got:-0}" -gt 0 ] && [ -n "$mtu" ]; then echo @@mtu; path_mtu "$address6" "$mtu"; fi
   fi
   echo @@routes
   for p in $(echo "$allowed" | tr ',' ' '); do

@@ -270,6 +270,50 @@ public class TunnelCheckTests
         Assert.Equal(["10.100.11.0/24 dev wg2", "fd11::/64 dev wg2"], peer.Routes);
     }
 
+    /// <summary>A dual-stack peer: its IPv6 tunnel address is a second row, pinged and judged like the IPv4 one; a broken IPv6 path fails only that row, naming the address.</summary>
+    [Fact]
+    public void AnIPv6TunnelAddressIsASecondRowThatFailsAloneNamingIt()
+    {
+        var before = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1000\t2000\t25";
+        var after = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1592\t2624\t25";
+        (string, string)[] DualStack(string ping6) =>
+        [
+            ("@@addresses\n10.0.2.1/24", "@@addresses\n10.0.2.1/24\n2001:db8:2::1/64"),
+            ("ipv6=0", "ipv6=1"),
+            (before, before.Replace("10.0.2.2/32", "10.0.2.2/32,2001:db8:2::2/128", StringComparison.Ordinal)),
+            (after, after.Replace("10.0.2.2/32", "10.0.2.2/32,2001:db8:2::2/128", StringComparison.Ordinal)),
+            ("@@mtu\n1420", "@@mtu\n1420\n@@tunnel6 2001:db8:2::2\n@@ping\n" + ping6),
+        ];
+        var healthy = Evaluate(Output(DualStack("3 packets transmitted, 3 received, 0% packet loss, time 404ms\nrtt min/avg/max/mdev = 0.5/0.6/0.7/0.1 ms\n@@mtu\n1420")));
+
+        Assert.Equal(["Peer", "Peer", "Target"], healthy.Select(r => r.Kind));
+        Assert.All(healthy, r => Assert.True(r.Passed, string.Join("; ", r.Reasons)));
+        var v6 = healthy[1];
+        Assert.Equal(("site-k", "2001:db8:2::2", 3, 3, 0.6, 1420), (v6.Peer, v6.Address, v6.PingsSent, v6.PingsReceived, v6.RttAvgMs!.Value, v6.PathMtu!.Value));
+        Assert.Empty(v6.Routes);
+        Assert.Equal(["10.100.11.0/24 dev wg2"], healthy[0].Routes);
+
+        var broken = Evaluate(Output(DualStack("3 packets transmitted, 0 received, 100% packet loss, time 404ms")));
+
+        Assert.True(broken[0].Passed, string.Join("; ", broken[0].Reasons));
+        Assert.Equal(["0 of 3 pings to 2001:db8:2::2 answered"], broken[1].Reasons);
+        Assert.Null(broken[1].PathMtu);
+    }
+
+    [Fact]
+    public void IPv6TargetsNeedIPv6ForwardingAndNotIPv4s()
+    {
+        var results = Evaluate(Output(
+            ("ipv4=1", "ipv4=0"),
+            ("@@target 10.100.11.100 10.100.10.7", "@@target 2001:db8:11::100 2001:db8:10::7"),
+            ("10.100.11.100 10.100.11.100 dev wg2 src 10.0.2.1 uid 0", "2001:db8:11::100 from :: via 2001:db8:2::2 dev wg2 src 2001:db8:2::1 metric 1024 pref medium")));
+
+        // 10.100.11.0/24 is still routed, so IPv4 forwarding is named; IPv6 forwarding (0 in the sample) too, for the v6 target.
+        Assert.Contains("forwarding is off (net.ipv4.ip_forward = 0)", results[^1].Reasons);
+        Assert.Contains("IPv6 forwarding is off (net.ipv6.conf.all.forwarding = 0)", results[^1].Reasons);
+        Assert.Equal(("2001:db8:11::100", "2001:db8:10::7"), (results[^1].Address, results[^1].Source));
+    }
+
     [Theory]
     [InlineData(1, "1 second")]
     [InlineData(52, "52 seconds")]
@@ -337,6 +381,24 @@ for a in 10.0.2.1/24 192.168.9.77/24; do own="$own ${a%/*}"; nets="$nets $(( $(i
     {
         RemoteOracle.Require(needsRoot: false, "bash");
         var run = RemoteOracle.Shell(WithFunctions($"tunnel_address {ShellQuote.Quote(allowedIPs)} {ShellQuote.Quote(others)}\n"));
+
+        Assert.True(run.Ok, run.StdErr);
+        Assert.Equal(expected, run.StdOut.Trim());
+    }
+
+    /// <summary>The script's IPv6 arithmetic, run by bash: a /128 in the interface's IPv6 subnets, not the gateway's own, however the address is written.</summary>
+    [SkippableTheory]
+    [InlineData("10.0.2.2/32,2001:db8:2::2/128", "2001:db8:2::2")]
+    [InlineData("2001:db8:2:0:0:0:0:9/128", "2001:db8:2:0:0:0:0:9")]          // uncompressed, as an admin may write it
+    [InlineData("2001:db8:2::1/128", "")]                                       // the gateway's own
+    [InlineData("2001:db8:3::2/128,fd00:a::7f/128", "fd00:a::7f")]              // outside the /64, inside the /121
+    [InlineData("fd00:a::80/128", "")]                                          // just past the /121
+    [InlineData("2001:db8:2::/64", "")]                                         // wider prefixes are not searched
+    [InlineData("2001:db8:2::1.2.3.4/128,1::2::3/128,g::1/128", "")]             // hostile or IPv4-tailed: nothing
+    public void TheScriptFindsThePeersIPv6TunnelAddress(string allowedIPs, string expected)
+    {
+        RemoteOracle.Require(needsRoot: false, "bash");
+        var run = RemoteOracle.Shell(WithFunctions($"nets6='2001:db8:2::1/64 fd00:a::1/121'; own6='2001:db8:2::1 fd00:a::1'\ntunnel_address6 {ShellQuote.Quote(allowedIPs)}\n"));
 
         Assert.True(run.Ok, run.StdErr);
         Assert.Equal(expected, run.StdOut.Trim());
@@ -703,5 +765,100 @@ public class TunnelProbeLiveTests
         Assert.Equal(["no route to 10.71.2.0/24 (RTNETLINK answers: Network is unreachable)"], Others(broken[0].Reasons));
         Assert.Equal(["no route to 10.71.2.1 (RTNETLINK answers: Network is unreachable)", "0 of 3 pings from 10.71.1.1 to 10.71.2.1 answered"], Others(broken[1].Reasons));
         Assert.Equal((3, 3), (broken[0].PingsSent, broken[0].PingsReceived));
+    }
+
+    /// <summary>
+    /// The same pair dual-stack: IPv6 tunnel addresses, IPv6 LANs, the WireGuard UDP over an IPv6
+    /// "internet" ([2001:db8:1::2]:port). Both tunnel addresses and both far LAN hosts are pinged;
+    /// then the far side loses only its IPv6 route back, and only the IPv6 target fails, named.
+    /// </summary>
+    [SkippableFact]
+    public void ADualStackTunnelPingsItsIPv6AddressesAndABrokenIPv6PathIsNamedWhileIPv4Passes()
+    {
+        GatewaySandbox.Require("wireguard-go", "wg", "ss", "ping", "awk");
+        using var a = ScratchNamespace.Create("wgadm-t6a");
+        using var b = ScratchNamespace.Create("wgadm-t6b");
+        var suffix = RemoteOracle.RandomSuffix();
+        var (wgA, wgB) = ("w6a" + suffix, "w6b" + suffix);
+        var (keyA, keyB) = (WgPrivateKey.Generate(), WgPrivateKey.Generate());
+        var (portA, portB) = (Random.Shared.Next(40000, 50000), Random.Shared.Next(50000, 60000));
+
+        a.Check(Tool.Run("ip", ["-n", a.Name, "link", "add", "veth0", "type", "veth", "peer", "name", "veth0", "netns", b.Name]), "ip link add veth");
+        foreach (var (ns, wan, lan4, lan6) in new[] { (a, "2001:db8:1::1/64", "10.71.1.1/24", "2001:db8:71::1/64"), (b, "2001:db8:1::2/64", "10.71.2.1/24", "2001:db8:72::1/64") })
+        {
+            ns.AddLink("lan0");
+            ns.Check(ns.Exec(["ip", "-6", "address", "add", wan, "dev", "veth0", "nodad"]), "address");
+            ns.Check(ns.Exec(["ip", "address", "add", lan4, "dev", "lan0"]), "address");
+            ns.Check(ns.Exec(["ip", "-6", "address", "add", lan6, "dev", "lan0", "nodad"]), "address");
+            ns.Check(ns.Exec(["ip", "link", "set", "veth0", "up"]), "up");
+            ns.Check(ns.Exec(["ip", "link", "set", "lan0", "up"]), "up");
+        }
+        a.Check(a.Exec(["sysctl", "-qw", "net.ipv4.ip_forward=1"]), "forwarding");
+        a.Check(a.Exec(["sysctl", "-qw", "net.ipv6.conf.all.forwarding=1"]), "IPv6 forwarding");
+        // A gateway's default route leaves by its WAN: target pings then leave from its LAN side, unasked.
+        a.Check(a.Exec(["ip", "-6", "route", "add", "default", "via", "2001:db8:1::2"]), "ip -6 route add default");
+
+        WgInterface DualSide(string name, int port, WgPrivateKey key, WgPublicKey peer, string peerName, string self, string far, string endpoint) => new()
+        {
+            Name = name, PrivateKey = key, ListenPort = port, Mtu = 1420,
+            Address = [WgPrefix.Parse($"10.70.0.{self}/24"), WgPrefix.Parse($"2001:db8:70::{self}/64")],
+            Peers =
+            [
+                new WgPeer(peer)
+                {
+                    Name = peerName, Endpoint = WgEndpoint.Parse(endpoint),
+                    AllowedIPs = [WgPrefix.Parse($"10.70.0.{far}/32"), WgPrefix.Parse($"2001:db8:70::{far}/128"), WgPrefix.Parse($"10.71.{far}.0/24"), WgPrefix.Parse($"2001:db8:7{far}::/64")],
+                },
+            ],
+        };
+        var sideA = DualSide(wgA, portA, keyA, keyB.PublicKey, "site-b", "1", "2", $"[2001:db8:1::2]:{portB}");
+        var sideB = DualSide(wgB, portB, keyB, keyA.PublicKey, "site-a", "2", "1", $"[2001:db8:1::1]:{portA}");
+        a.StartWireGuardGo(wgA);
+        b.StartWireGuardGo(wgB);
+        foreach (var (ns, side, far) in new[] { (a, sideA, "2"), (b, sideB, "1") })
+        {
+            BringUp(ns, side, $"10.71.{far}.0/24");
+            ns.Check(ns.Exec(["ip", "-6", "address", "add", side.Address[1].ToString(), "dev", side.Name!, "nodad"]), "ip -6 address add");
+            ns.Check(ns.Exec(["ip", "-6", "route", "add", $"2001:db8:7{far}::/64", "dev", side.Name!]), "ip -6 route add");
+        }
+        var files = new Dictionary<string, string> { [wgA + ".conf"] = WgConfigWriter.Write(sideA, WgSecretMode.Include) };
+        var options = new TunnelCheckOptions(TimeSpan.FromMinutes(3), 3);
+        IReadOnlyList<WgTunnelTestResult> Probe()
+        {
+            var script = TunnelProbe.Script(wgA, 3, [IPAddress.Parse("10.71.2.1"), IPAddress.Parse("2001:db8:72::1")], null);
+            var run = GatewaySandbox.Run(a, files, script)[0];
+            Assert.True(run.Ok, run.StdErr);
+            return TunnelCheck.Evaluate(TunnelProbe.Parse(run.StdOut), "a", wgA, options);
+        }
+        static string[] Others(IEnumerable<string> reasons) => reasons.Where(r => !r.Contains("wg-quick@", StringComparison.Ordinal)).ToArray();
+
+        var results = Probe();
+
+        Assert.Equal(["Peer", "Peer", "Target", "Target"], results.Select(r => r.Kind));
+        Assert.Equal(["10.70.0.2", "2001:db8:70::2", "10.71.2.1", "2001:db8:72::1"], results.Select(r => r.Address));
+        Assert.All(results, r => Assert.Empty(Others(r.Reasons)));
+        Assert.All(results, r => Assert.Equal(($"[2001:db8:1::2]:{portB}", 3), (r.Endpoint, r.PingsReceived)));
+        Assert.Equal((1420, 1420), (results[0].PathMtu, results[1].PathMtu));
+        Assert.Equal(("10.71.1.1", "2001:db8:71::1"), (results[2].Source, results[3].Source));
+
+        // Only IPv6 broken: the far side no longer routes the near LAN's IPv6 back.
+        b.Check(b.Exec(["ip", "-6", "route", "del", "2001:db8:71::/64", "dev", wgB]), "ip -6 route del");
+        var broken = Probe();
+
+        Assert.Equal([true, true, true, false], broken.Select(r => Others(r.Reasons).Length == 0));
+        Assert.Equal(["0 of 3 pings from 2001:db8:71::1 to 2001:db8:72::1 answered"], Others(broken[3].Reasons));
+
+        // One-armed, as cloud IPv6 often is: the LAN /64 on the WAN link too. Target pings leave
+        // from the LAN address, not from the one the kernel uses towards the default router.
+        a.Check(a.Exec(["ip", "-6", "address", "del", "2001:db8:71::1/64", "dev", "lan0"]), "ip -6 address del");
+        a.Check(a.Exec(["ip", "-6", "address", "add", "2001:db8:71::1/64", "dev", "veth0", "nodad"]), "ip -6 address add");
+        // The WAN address added again, so ip lists it first (newest first): the first address is the wrong one.
+        a.Check(a.Exec(["ip", "-6", "address", "del", "2001:db8:1::1/64", "dev", "veth0"]), "ip -6 address del");
+        a.Check(a.Exec(["ip", "-6", "address", "add", "2001:db8:1::1/64", "dev", "veth0", "nodad"]), "ip -6 address add");
+        a.Check(a.Exec(["ip", "-6", "route", "replace", "default", "via", "2001:db8:1::2"]), "ip -6 route replace default");
+        Assert.StartsWith("2001:db8:1::1/64", a.Shell("ip -6 -o addr show dev veth0 scope global | awk '{ print $4 }'").StdOut, StringComparison.Ordinal);
+        var source = a.Shell($"name={wgA}\ncount=1\n" + TunnelProbe.Functions + "\ndefault_source -6\n");
+        Assert.True(source.Ok, source.StdErr);
+        Assert.Equal("2001:db8:71::1", source.StdOut.Trim());
     }
 }
