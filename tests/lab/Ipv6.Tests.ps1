@@ -47,12 +47,11 @@ Describe 'A dual-stack site-to-site on the lab gateways' -Tag 'Lab' -Skip:(-not 
     }
 
     AfterAll {
-        if ($script:labReady) {
-            Remove-WgInterface -ComputerName $gwF.name, $gwG.name @ssh -Name wg17 -Confirm:$false -ErrorAction Continue | Out-Null
-            $null = ip netns exec $hostF.namespace ip route del $siteG.lanPrefix 2>$null
-            $null = ip netns exec $hostG.namespace ip route del $siteF.lanPrefix 2>$null
-            Remove-WgLabIpv6 -Site af, ag
-        }
+        # Pester never runs a skipped block's AfterAll, and BeforeDiscovery's variables are gone by now.
+        Remove-WgInterface -ComputerName $gwF.name, $gwG.name @ssh -Name wg17 -Confirm:$false -ErrorAction Continue | Out-Null
+        $null = ip netns exec $hostF.namespace ip route del $siteG.lanPrefix 2>$null
+        $null = ip netns exec $hostG.namespace ip route del $siteF.lanPrefix 2>$null
+        Remove-WgLabIpv6 -Site af, ag
     }
 
     It 'gives the gateways a routed IPv6 address that ops and the far gateway reach' {
