@@ -57,23 +57,6 @@ public static class TunnelCheck
         Reasons = new[] { reason }, DurationSeconds = durationSeconds,
     };
 
-    /// <summary>
-    /// The prefix of the peer's AllowedIPs that holds its endpoint's address, if one does: wg-quick
-    /// routes that prefix into the tunnel, so the encapsulated packets can loop. A /0 is left out:
-    /// wg-quick keeps a default route's endpoint outside the tunnel with a firewall mark.
-    /// </summary>
-    private static string? EndpointLoop(LivePeer peer)
-    {
-        if (!WgEndpoint.TryParse(peer.Endpoint, out var endpoint) || !IPAddress.TryParse(endpoint.Host, out var address))
-            return null;
-        foreach (var text in peer.AllowedIPs)
-        {
-            if (WgPrefix.TryParse(text, out var prefix) && prefix.Length > 0 && prefix.Family == address.AddressFamily && prefix.Contains(address))
-                return text;
-        }
-        return null;
-    }
-
     private static void InterfaceChecks(TunnelProbeOutput probe, string name, IReadOnlyList<WgPrefix> farPrefixes, List<string> reasons, List<string> warnings)
     {
         if (!probe.Complete)
@@ -151,7 +134,8 @@ public static class TunnelCheck
             reasons.Add($"no handshake yet with {label} ({endpoint})");
         }
 
-        if (EndpointLoop(after) is { } loop)
+        if (WgEndpoint.TryParse(after.Endpoint, out var liveEndpoint)
+            && EndpointLoop.Find(liveEndpoint, after.AllowedIPs.Select(a => WgPrefix.TryParse(a, out var p) ? p : (WgPrefix?)null).OfType<WgPrefix>()) is { } loop)
             warnings.Add($"{label}'s endpoint {after.Endpoint} lies inside its AllowedIPs {loop}: unless a more specific route keeps it off {interfaceName}, the tunnel's own packets to it loop back into {interfaceName} (the far gateway sent from an address in that prefix; give it a source outside, such as its WAN address)");
 
         // Transfer counters must grow while the probe runs.
