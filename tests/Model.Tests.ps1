@@ -23,6 +23,18 @@ Describe 'New-WgPeer' {
         $peer.HasPresharedKey | Should -BeFalse
     }
 
+    It 'warns, and still describes the peer, when its endpoint lies inside its own AllowedIPs' {
+        $peer = New-WgPeer -PublicKey $pair.PublicKey -AllowedIPs 10.0.0.2/32, 172.19.16.0/20 -Endpoint 172.19.16.7:10086 -WarningVariable warned -WarningAction SilentlyContinue
+        $peer.Endpoint.ToString() | Should -BeExactly '172.19.16.7:10086'
+        @($warned).Count | Should -Be 1
+        "$warned" | Should -BeLike "The endpoint '172.19.16.7:10086' lies inside the peer's AllowedIPs '172.19.16.0/20':*(WgAdmin.EndpointInsideAllowedIPs)"
+        foreach ($case in @{ AllowedIPs = '10.0.0.2/32', '172.19.16.0/20'; Endpoint = '198.51.100.2:10086' }, @{ AllowedIPs = '0.0.0.0/0'; Endpoint = '198.51.100.2:10086' },
+            @{ AllowedIPs = '172.19.16.0/20'; Endpoint = 'gw-b.example.net:10086' }) {
+            $null = New-WgPeer -PublicKey $pair.PublicKey @case -WarningVariable none -WarningAction SilentlyContinue
+            @($none).Count | Should -Be 0 -Because "$($case.Endpoint) with $($case.AllowedIPs -join ', ')"
+        }
+    }
+
     It 'takes the public key as a base64 string and an IPv6 endpoint in brackets' {
         $peer = New-WgPeer -PublicKey $pair.PublicKey.ToString() -AllowedIPs fd00::/64 -Endpoint '[2001:db8::1]:51820'
         $peer.PublicKey | Should -Be $pair.PublicKey

@@ -93,6 +93,7 @@ public static class WgErrorId
     public const string DefaultRouteAllowed = "WgAdmin.DefaultRouteAllowed";
     public const string PrefixHasHostBits = "WgAdmin.PrefixHasHostBits";
     public const string PrivateEndpointBehindNat = "WgAdmin.PrivateEndpointBehindNat";
+    public const string EndpointInsideAllowedIPs = "WgAdmin.EndpointInsideAllowedIPs";
     public const string TunnelTooSmall = "WgAdmin.TunnelTooSmall";
     public const string InvalidTunnelAddress = "WgAdmin.InvalidTunnelAddress";
     public const string InvalidLanAddress = "WgAdmin.InvalidLanAddress";

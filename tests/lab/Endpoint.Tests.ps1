@@ -95,17 +95,16 @@ echo "enabled=$(systemctl is-enabled wgadmin-reresolve-wg14.timer 2>/dev/null)"
     }
 
     AfterAll {
-        if ($script:labReady) {
-            $null = ip netns exec $natAC.namespace iptables -w -D FORWARD -i lan0 -p udp --sport 10098 -j DROP 2>&1
-            Set-WgLabPublicAddress -Site ac -Reset -ErrorAction Continue | Out-Null
-            Set-AcName ''
-            Remove-WgInterface -ComputerName $gwAB.name, $gwAC.name @ssh -Name wg14 -Confirm:$false -ErrorAction Continue | Out-Null
-            if ($figures.Count -gt 0) {
-                # Beside the lab's folder, which Stop-WgLab empties.
-                $json = $figures | ConvertTo-Json
-                Write-Host "Re-resolution figures: $json"
-                Set-Content -LiteralPath (Join-Path (Split-Path $lab.outputPath) 'lab-endpoint.json') -Value $json
-            }
+        # Pester never runs a skipped block's AfterAll, and BeforeDiscovery's variables are gone by now.
+        $null = ip netns exec $natAC.namespace iptables -w -D FORWARD -i lan0 -p udp --sport 10098 -j DROP 2>&1
+        Set-WgLabPublicAddress -Site ac -Reset -ErrorAction Continue | Out-Null
+        Set-AcName ''
+        Remove-WgInterface -ComputerName $gwAB.name, $gwAC.name @ssh -Name wg14 -Confirm:$false -ErrorAction Continue | Out-Null
+        if ($figures.Count -gt 0) {
+            # Beside the lab's folder, which Stop-WgLab empties.
+            $json = $figures | ConvertTo-Json
+            Write-Host "Re-resolution figures: $json"
+            Set-Content -LiteralPath (Join-Path (Split-Path $lab.outputPath) 'lab-endpoint.json') -Value $json
         }
     }
 

@@ -63,12 +63,11 @@ sysctl net.ipv4.ip_forward
     }
 
     AfterAll {
-        if ($script:labReady) {
-            $null = ip netns exec $hostAd.namespace ip route del $siteAe.lanPrefix 2>$null
-            $null = ip netns exec $hostAe.namespace ip route del $siteAd.lanPrefix 2>$null
-            Remove-WgInterface -ComputerName $gwAd.name, $gwAe.name @ssh -Name wg16 -Confirm:$false -ErrorAction Continue | Out-Null
-            foreach ($gateway in $gwAd.name, $gwAe.name) { Remove-WgLabFirewall -Gateway $gateway -ErrorAction Continue }
-        }
+        # Pester never runs a skipped block's AfterAll, and BeforeDiscovery's variables are gone by now.
+        $null = ip netns exec $hostAd.namespace ip route del $siteAe.lanPrefix 2>$null
+        $null = ip netns exec $hostAe.namespace ip route del $siteAd.lanPrefix 2>$null
+        Remove-WgInterface -ComputerName $gwAd.name, $gwAe.name @ssh -Name wg16 -Confirm:$false -ErrorAction Continue | Out-Null
+        foreach ($gateway in $gwAd.name, $gwAe.name) { Remove-WgLabFirewall -Gateway $gateway -ErrorAction Continue }
     }
 
     It 'the firewalls are as an admin sets them up: ufw with INPUT and FORWARD DROP, firewalld on nftables in zone public' {

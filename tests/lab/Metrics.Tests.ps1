@@ -65,11 +65,10 @@ Describe 'Export-WgMetrics on the lab gateways' -Tag 'Lab' -Skip:(-not $script:l
     }
 
     AfterAll {
-        if ($script:labReady) {
-            $null = ip netns exec ($lab.hosts | Where-Object name -EQ $siteX.lanHosts[0]).namespace ip route del $siteY.lanPrefix 2>$null
-            $null = ip netns exec $hostY.namespace ip route del $siteX.lanPrefix 2>$null
-            Remove-WgInterface -ComputerName $gateways @ssh -Name wg12 -RemoveKey -Confirm:$false -ErrorAction Continue | Out-Null
-        }
+        # Pester never runs a skipped block's AfterAll, and BeforeDiscovery's variables are gone by now.
+        $null = ip netns exec ($lab.hosts | Where-Object name -EQ $siteX.lanHosts[0]).namespace ip route del $siteY.lanPrefix 2>$null
+        $null = ip netns exec $hostY.namespace ip route del $siteX.lanPrefix 2>$null
+        Remove-WgInterface -ComputerName $gateways @ssh -Name wg12 -RemoveKey -Confirm:$false -ErrorAction Continue | Out-Null
     }
 
     Context 'the counters' {

@@ -43,12 +43,11 @@ Describe 'Test-WgTunnel on the lab gateways' -Tag 'Lab' -Skip:(-not $script:labR
     }
 
     AfterAll {
-        if ($script:labReady) {
-            $null = ip netns exec $natK.namespace iptables -w -D FORWARD -p udp --dport 10087 -j DROP 2>$null
-            $null = ip netns exec $hostJ.namespace ip route del $siteK.lanPrefix 2>$null
-            $null = ip netns exec $hostK.namespace ip route del $siteJ.lanPrefix 2>$null
-            Remove-WgInterface -ComputerName $gwJ.name, $gwK.name @ssh -Name wg2 -Confirm:$false -ErrorAction Continue | Out-Null
-        }
+        # Pester never runs a skipped block's AfterAll, and BeforeDiscovery's variables are gone by now.
+        $null = ip netns exec $natK.namespace iptables -w -D FORWARD -p udp --dport 10087 -j DROP 2>$null
+        $null = ip netns exec $hostJ.namespace ip route del $siteK.lanPrefix 2>$null
+        $null = ip netns exec $hostK.namespace ip route del $siteJ.lanPrefix 2>$null
+        Remove-WgInterface -ComputerName $gwJ.name, $gwK.name @ssh -Name wg2 -Confirm:$false -ErrorAction Continue | Out-Null
     }
 
     Context 'a healthy tunnel' {

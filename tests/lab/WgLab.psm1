@@ -963,7 +963,7 @@ function Add-WgLabIpv6 {
     $ops = $lab.hosts | Where-Object role -EQ 'ops'
     function Run([string] $Namespace, [string[]] $Command) {
         $output = ip -n $Namespace @Command 2>&1
-        if ($LASTEXITCODE -ne 0 -and "$output" -notmatch 'File exists') { throw "ip -n $Namespace $($Command -join ' '): $output" }
+        if ($LASTEXITCODE -ne 0 -and "$output" -notmatch 'File exists|already assigned') { throw "ip -n $Namespace $($Command -join ' '): $output" }
     }
     function Sysctl([string] $Namespace, [string] $Setting) {
         $output = ip netns exec $Namespace sysctl -qw $Setting 2>&1
@@ -976,21 +976,25 @@ function Add-WgLabIpv6 {
     foreach ($name in $Site) {
         $index = [array]::IndexOf(@($lab.sites.name), $name) + 1
         if ($index -lt 1) { throw "The lab has no site '$name'." }
-        $site = $lab.sites[$index - 1]
+        $record = $lab.sites[$index - 1]
         $k = '{0:x}' -f $index
-        $nat = $lab.hosts | Where-Object name -EQ $site.nat
-        $gateway = $lab.hosts | Where-Object name -EQ $site.gateway
+        $nat = $lab.hosts | Where-Object name -EQ $record.nat
+        $gateway = $lab.hosts | Where-Object name -EQ $record.gateway
         Sysctl $nat.namespace 'net.ipv6.conf.all.forwarding=1'
         Run $nat.namespace @('-6', 'addr', 'add', "2001:db8:ffff::${k}:1/64", 'dev', 'wan0', 'nodad')
         Run $nat.namespace @('-6', 'addr', 'add', "2001:db8:${k}:1::1/64", 'dev', 'lan0', 'nodad')
         Run $nat.namespace @('-6', 'route', 'replace', "2001:db8:${k}:2::/64", 'via', "2001:db8:${k}:1::2")
+        Run $nat.namespace @('-6', 'route', 'replace', 'default', 'via', '2001:db8:ffff::1')
         Run $internet.namespace @('-6', 'route', 'replace', "2001:db8:${k}::/48", 'via', "2001:db8:ffff::${k}:1")
         Sysctl $gateway.namespace 'net.ipv6.conf.eth0.disable_ipv6=0'
         Run $gateway.namespace @('-6', 'addr', 'add', "2001:db8:${k}:1::2/64", 'dev', 'eth0', 'nodad')
         Run $gateway.namespace @('-6', 'addr', 'add', "2001:db8:${k}:2::1/64", 'dev', 'eth0', 'nodad')
-        Run $gateway.namespace @('-6', 'route', 'replace', 'default', 'via', "2001:db8:${k}:1::1")
+        # The WAN address as the source of what the gateway sends out: left to itself, Linux may pick
+        # the LAN one (both are on eth0), the far gateway then learns an endpoint inside its own
+        # AllowedIPs, and its replies loop through the tunnel.
+        Run $gateway.namespace @('-6', 'route', 'replace', 'default', 'via', "2001:db8:${k}:1::1", 'src', "2001:db8:${k}:1::2")
         $number = 0
-        $hosts = foreach ($hostName in $site.lanHosts) {
+        $hosts = foreach ($hostName in $record.lanHosts) {
             $lanHost = $lab.hosts | Where-Object name -EQ $hostName
             $number++
             Run $lanHost.namespace @('-6', 'addr', 'add', "2001:db8:${k}:2::10$number/64", 'dev', 'eth0', 'nodad')
@@ -1020,12 +1024,12 @@ function Remove-WgLabIpv6 {
     foreach ($name in $Site) {
         $index = [array]::IndexOf(@($lab.sites.name), $name) + 1
         if ($index -lt 1) { continue }
-        $site = $lab.sites[$index - 1]
+        $record = $lab.sites[$index - 1]
         $k = '{0:x}' -f $index
-        $nat = $lab.hosts | Where-Object name -EQ $site.nat
-        $gateway = $lab.hosts | Where-Object name -EQ $site.gateway
+        $nat = $lab.hosts | Where-Object name -EQ $record.nat
+        $gateway = $lab.hosts | Where-Object name -EQ $record.gateway
         $number = 0
-        foreach ($hostName in $site.lanHosts) {
+        foreach ($hostName in $record.lanHosts) {
             $lanHost = $lab.hosts | Where-Object name -EQ $hostName
             $number++
             Quiet $lanHost.namespace @('-6', 'addr', 'del', "2001:db8:${k}:2::10$number/64", 'dev', 'eth0')
@@ -1035,6 +1039,7 @@ function Remove-WgLabIpv6 {
         Quiet $gateway.namespace @('-6', 'addr', 'del', "2001:db8:${k}:1::2/64", 'dev', 'eth0')
         Quiet $internet.namespace @('-6', 'route', 'del', "2001:db8:${k}::/48")
         Quiet $nat.namespace @('-6', 'route', 'del', "2001:db8:${k}:2::/64")
+        Quiet $nat.namespace @('-6', 'route', 'del', 'default', 'via', '2001:db8:ffff::1')
         Quiet $nat.namespace @('-6', 'addr', 'del', "2001:db8:${k}:1::1/64", 'dev', 'lan0')
         Quiet $nat.namespace @('-6', 'addr', 'del', "2001:db8:ffff::${k}:1/64", 'dev', 'wan0')
         $null = ip netns exec $nat.namespace sysctl -qw net.ipv6.conf.all.forwarding=0 2>&1

@@ -26,7 +26,7 @@ public static class WgTopologyCheck
         CheckPrefixes(tunnel, sites, problems);
         CheckOverlaps(tunnel, sites, problems);
         CheckTunnelRoom(tunnel, sites, problems);
-        CheckEndpoints(sites, problems);
+        CheckEndpoints(tunnel, sites, problems);
         CheckLanAddresses(sites, problems);
         return problems;
     }
@@ -261,8 +261,17 @@ public static class WgTopologyCheck
                 offender: tunnel.ToString()));
     }
 
-    private static void CheckEndpoints(List<WgSite> sites, List<WgTopologyProblem> problems)
+    private static void CheckEndpoints(WgPrefix tunnel, List<WgSite> sites, List<WgTopologyProblem> problems)
     {
+        // The other gateways route the site's LAN prefixes and the tunnel prefix into the tunnel:
+        // an endpoint inside one would have its own packets loop there.
+        foreach (var site in sites)
+        {
+            if (EndpointLoop.Find(site.Endpoint, site.LanPrefix.Append(tunnel)) is { } inside)
+                problems.Add(Warning(WgErrorId.EndpointInsideAllowedIPs,
+                    $"The endpoint {Quote.Value(site.Endpoint.ToString())} of site {Quote.Value(site.Name)} lies inside {Quote.Value(inside.ToString())}, which the other gateways route into the tunnel: their packets to it would loop back into the tunnel unless a more specific route keeps them off it. Give the site's public or WAN address.",
+                    site.Name, site.Endpoint.ToString()));
+        }
         foreach (var site in sites.Where(s => s.BehindNat && s.Endpoint.Address is { } address && AddressSpace.IsPrivate(address)))
             problems.Add(Warning(WgErrorId.PrivateEndpointBehindNat,
                 $"Site {Quote.Value(site.Name)} is behind NAT, but its endpoint {Quote.Value(site.Endpoint.ToString())} is a private address the other sites cannot reach; give the public address of its NAT router, with the port forwarded, or say the site is not behind NAT.",

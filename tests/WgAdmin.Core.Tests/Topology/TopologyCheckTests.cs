@@ -118,6 +118,29 @@ public class TopologyCheckTests
             ["'[fd00::10]:10086'"]
         },
         {
+            WgErrorId.EndpointInsideAllowedIPs,
+            () => new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [Site("site-a", "198.51.100.10:10086", "198.51.100.0/24")]),
+            WgTopologySeverity.Warning,
+            ["'198.51.100.10:10086'", "'site-a'", "'198.51.100.0/24'"]
+        },
+        {
+            WgErrorId.EndpointInsideAllowedIPs,
+            () => new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [Site("site-a", "[2001:db8:20:2::1]:10101", "10.11.7.0/24", "2001:db8:20:2::/64")]),
+            WgTopologySeverity.Warning,
+            ["'[2001:db8:20:2::1]:10101'", "'2001:db8:20:2::/64'"]
+        },
+        {
+            WgErrorId.EndpointInsideAllowedIPs,
+            () =>
+            {
+                var site = Site("site-a", "10.0.0.9:10086", "10.11.7.0/24");
+                site.BehindNat = false;
+                return new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [site]);
+            },
+            WgTopologySeverity.Warning,
+            ["'10.0.0.9:10086'", "'10.0.0.0/24'"]
+        },
+        {
             WgErrorId.DuplicateSiteName,
             () => new WgTopology(WgPrefix.Parse("10.0.0.0/24"), [Site("site-a", "198.51.100.10:10086", "10.11.7.0/24"), Site("Site-A", "198.51.100.20:10086", "172.19.16.0/20")]),
             WgTopologySeverity.Error,
@@ -189,6 +212,7 @@ public class TopologyCheckTests
     [InlineData("WgAdmin.DefaultRouteAllowed")]
     [InlineData("WgAdmin.PrefixHasHostBits")]
     [InlineData("WgAdmin.PrivateEndpointBehindNat")]
+    [InlineData("WgAdmin.EndpointInsideAllowedIPs")]
     [InlineData("WgAdmin.DuplicateSiteName")]
     [InlineData("WgAdmin.TunnelTooSmall")]
     [InlineData("WgAdmin.HubNotFound")]

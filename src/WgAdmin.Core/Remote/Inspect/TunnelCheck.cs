@@ -134,6 +134,10 @@ public static class TunnelCheck
             reasons.Add($"no handshake yet with {label} ({endpoint})");
         }
 
+        if (WgEndpoint.TryParse(after.Endpoint, out var liveEndpoint)
+            && EndpointLoop.Find(liveEndpoint, after.AllowedIPs.Select(a => WgPrefix.TryParse(a, out var p) ? p : (WgPrefix?)null).OfType<WgPrefix>()) is { } loop)
+            warnings.Add($"{label}'s endpoint {after.Endpoint} lies inside its AllowedIPs {loop}: unless a more specific route keeps it off {interfaceName}, the tunnel's own packets to it loop back into {interfaceName} (the far gateway sent from an address in that prefix; give it a source outside, such as its WAN address)");
+
         // Transfer counters must grow while the probe runs.
         long? received = null, sent = null;
         if (before is not null)

@@ -85,6 +85,28 @@ public class TunnelCheckTests
         Assert.Equal(0.702, target.RttAvgMs);
     }
 
+    [Theory]
+    // the endpoint the peer now has, its AllowedIPs → the prefix named, or none
+    [InlineData("10.100.11.9:10087", "10.0.2.2/32,10.100.11.0/24", "10.100.11.0/24")]
+    [InlineData("[2001:db8:20:2::1]:10087", "10.0.2.2/32,2001:db8:20:2::/64", "2001:db8:20:2::/64")]
+    [InlineData("198.51.100.20:10087", "10.0.2.2/32,10.100.11.0/24", null)]
+    [InlineData("198.51.100.20:10087", "0.0.0.0/0", null)]       // wg-quick's firewall mark keeps a default route's endpoint out
+    [InlineData("[::ffff:10.100.11.9]:10087", "10.100.11.0/24", null)]   // another family
+    public void AnEndpointInsideItsOwnAllowedIPsIsNamed(string endpoint, string allowed, string? prefix)
+    {
+        var healthy = $"{PeerK}\t(none)\t198.51.100.20:10087\t10.0.2.2/32,10.100.11.0/24\t{Now - 40}\t1592\t2624\t25";
+        var peer = Evaluate(Output((healthy, $"{PeerK}\t(none)\t{endpoint}\t{allowed}\t{Now - 40}\t1592\t2624\t25")))[0];
+
+        var named = peer.Warnings.Where(w => w.Contains("lies inside its AllowedIPs", StringComparison.Ordinal)).ToArray();
+        if (prefix is null)
+        {
+            Assert.Empty(named);
+            return;
+        }
+        Assert.Equal([$"site-k's endpoint {endpoint} lies inside its AllowedIPs {prefix}: unless a more specific route keeps it off wg2, the tunnel's own packets to it loop back into wg2 (the far gateway sent from an address in that prefix; give it a source outside, such as its WAN address)"], named);
+        Assert.DoesNotContain(peer.Reasons, r => r.Contains("AllowedIPs", StringComparison.Ordinal));
+    }
+
     public static TheoryData<string, string, string> Broken() => new()
     {
         // what is broken, the line as healthy, the line as broken → the reason

@@ -28,7 +28,7 @@ Describe 'A dual-stack site-to-site on the lab gateways' -Tag 'Lab' -Skip:(-not 
         $script:endpointF = "[$($f6.WanAddress)]:10101"
         $script:endpointG = "[$($g6.WanAddress)]:10101"
 
-        $keysF = New-WgKeyPair
+        $script:keysF = New-WgKeyPair
         $keysG = New-WgKeyPair
         $peerG = New-WgPeer -Name site-ag -PublicKey $keysG.PublicKey -Endpoint $endpointG -PersistentKeepalive 25 `
             -AllowedIPs 10.0.17.2/32, 2001:db8:17::2/128, $siteG.lanPrefix, $g6.LanPrefix
@@ -47,12 +47,11 @@ Describe 'A dual-stack site-to-site on the lab gateways' -Tag 'Lab' -Skip:(-not 
     }
 
     AfterAll {
-        if ($script:labReady) {
-            Remove-WgInterface -ComputerName $gwF.name, $gwG.name @ssh -Name wg17 -Confirm:$false -ErrorAction Continue | Out-Null
-            $null = ip netns exec $hostF.namespace ip route del $siteG.lanPrefix 2>$null
-            $null = ip netns exec $hostG.namespace ip route del $siteF.lanPrefix 2>$null
-            Remove-WgLabIpv6 -Site af, ag
-        }
+        # Pester never runs a skipped block's AfterAll, and BeforeDiscovery's variables are gone by now.
+        Remove-WgInterface -ComputerName $gwF.name, $gwG.name @ssh -Name wg17 -Confirm:$false -ErrorAction Continue | Out-Null
+        $null = ip netns exec $hostF.namespace ip route del $siteG.lanPrefix 2>$null
+        $null = ip netns exec $hostG.namespace ip route del $siteF.lanPrefix 2>$null
+        Remove-WgLabIpv6 -Site af, ag
     }
 
     It 'gives the gateways a routed IPv6 address that ops and the far gateway reach' {
@@ -81,6 +80,34 @@ Describe 'A dual-stack site-to-site on the lab gateways' -Tag 'Lab' -Skip:(-not 
         Invoke-Gateway $gwG.name 'wg show wg17 endpoints' | Should -Match ([regex]::Escape("[$($f6.WanAddress)]:10101"))
     }
 
+    It 'reaches a gateway over SSH by its IPv6 address, bare and bracketed, as the OpenSSH client does' {
+        # An ssh_config and known_hosts of the v6 address alone: nothing falls back to the IPv4 alias.
+        $knownHosts = Join-Path $TestDrive 'known_hosts6'
+        Get-Content $lab.knownHosts | Where-Object { $_ -like "$($gwF.name),*" } |
+            ForEach-Object { "$($f6.WanAddress) $(($_ -split ' ', 2)[1])" } | Set-Content $knownHosts
+        $config = Join-Path $TestDrive 'ssh_config6'
+        Set-Content $config @(
+            "Host $($f6.WanAddress)", '    User root', "    IdentityFile $($lab.keyFile)", '    IdentitiesOnly yes',
+            "    UserKnownHostsFile $knownHosts", '    StrictHostKeyChecking yes', '    BatchMode yes', '    ConnectTimeout 5')
+        $oracle = ssh -F $config $f6.WanAddress 'hostname' 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because "$oracle"
+        $expected = Invoke-Gateway $gwF.name 'hostname'
+        "$oracle".Trim() | Should -Be $expected
+        foreach ($name in $f6.WanAddress, "[$($f6.WanAddress)]:22") {
+            $session = New-WgSession -ComputerName $name -SshConfigPath $config
+            try {
+                ($session.Host, $session.Port, $session.State) | Should -Be @($f6.WanAddress, 22, 'Opened')
+                $status = Get-WgInterface -Session $session -Name wg17
+                $status.ComputerName | Should -Be $name
+                @($status.Peers).Count | Should -Be 1
+            }
+            finally {
+                $session | Remove-WgSession
+            }
+            (Get-WgInterface -ComputerName $name -SshConfigPath $config -Name wg17).ListenPort | Should -Be 10101
+        }
+    }
+
     It 'carries LAN host to LAN host over IPv6 and IPv4, both ways' {
         Test-Ping $hostF.namespace $hostG6 | Should -BeTrue
         Test-Ping $hostG.namespace $hostF6 | Should -BeTrue
@@ -100,5 +127,29 @@ Describe 'A dual-stack site-to-site on the lab gateways' -Tag 'Lab' -Skip:(-not 
         finally {
             $null = Invoke-Gateway $gwG.name "sysctl -qw net.ipv6.conf.all.forwarding=$before"
         }
+    }
+    It 'warns when the far end''s endpoint lies inside its own AllowedIPs, where the tunnel''s packets loop' {
+        # What gw-ag learned before the lab gave the gateways a WAN source address: af's LAN address
+        # as its endpoint. af's real packets are dropped meanwhile, or ag would roam straight back.
+        $loopEndpoint = "[$($f6.LanGateway)]:10101"
+        $drop = @('INPUT', '-s', $f6.WanAddress, '-p', 'udp', '--sport', '10101', '-j', 'DROP')
+        try {
+            $null = Invoke-Gateway $gwG.name "ip6tables -w -I $($drop -join ' ') && wg set wg17 peer $($keysF.PublicKey) endpoint '$loopEndpoint'"
+            $results = @(Test-WgTunnel -ComputerName $gwG.name @ssh -Name wg17 -Count 2)
+            $results.Count | Should -Be 2
+            foreach ($row in $results) {
+                $row.Endpoint | Should -Be $loopEndpoint
+                $row.Passed | Should -BeFalse
+                $row.Warnings | Should -Contain ("site-af's endpoint $loopEndpoint lies inside its AllowedIPs $($f6.LanPrefix): unless a more specific route keeps it off wg17, " +
+                    "the tunnel's own packets to it loop back into wg17 (the far gateway sent from an address in that prefix; give it a source outside, such as its WAN address)")
+            }
+        }
+        finally {
+            $null = Invoke-Gateway $gwG.name "ip6tables -w -D $($drop -join ' '); wg set wg17 peer $($keysF.PublicKey) endpoint '$endpointF'"
+        }
+        Wait-Until { Test-Ping $hostG.namespace $hostF6 } -What 'the tunnel back once the endpoint is'
+        $after = @(Test-WgTunnel -ComputerName $gwG.name @ssh -Name wg17 -Count 2)
+        $after.Passed | Should -Not -Contain $false
+        $after.Warnings | Should -Not -Match 'lies inside its AllowedIPs'
     }
 }
