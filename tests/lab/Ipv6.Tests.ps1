@@ -5,7 +5,9 @@
 # each; the tunnel has IPv4 and IPv6 addresses and its WireGuard UDP goes over the IPv6 WAN. LAN
 # host to LAN host answers over both families, Test-WgTunnel pings both tunnel addresses and both
 # far LAN hosts, and with only IPv6 broken (the far gateway's IPv6 forwarding off) it names the
-# IPv6 target while IPv4 passes.
+# IPv6 target while IPv4 passes. Also: SSH to a gateway by its IPv6 address, Set-WgNat
+# -Masquerade taking IPv6 in from the interface's addresses, and the warning for an endpoint
+# inside its own AllowedIPs.
 
 BeforeDiscovery {
     $script:labReady = $env:WGADMIN_LAB_OUTPUT -and (Test-Path (Join-Path $env:WGADMIN_LAB_OUTPUT 'lab.json'))
@@ -128,6 +130,28 @@ Describe 'A dual-stack site-to-site on the lab gateways' -Tag 'Lab' -Skip:(-not 
             $null = Invoke-Gateway $gwG.name "sysctl -qw net.ipv6.conf.all.forwarding=$before"
         }
     }
+
+    It 'masquerades IPv6 too with Set-WgNat -Masquerade (the interface has v6 addresses): a LAN host with no route back still answers' {
+        # host-ag1 forgets its route to af's LAN: only NAT to gw-ag's own address brings its replies home.
+        $null = ip netns exec $hostG.namespace ip -6 route del $f6.LanPrefix 2>&1
+        try {
+            Test-Ping $hostF.namespace $hostG6 | Should -BeFalse -Because 'without NAT the reply has no way back'
+            $applied = @(Set-WgNat -ComputerName $gwG.name @ssh -Name wg17 -Masquerade eth0 -FirewallBackend Iptables -Confirm:$false)
+            $applied.Count | Should -Be 1
+            $applied[0].Error | Should -BeNullOrEmpty
+            Test-Ping $hostF.namespace $hostG6 | Should -BeTrue
+            Test-Ping $hostF.namespace $hostG.lanAddress | Should -BeTrue
+            # No -IPv6: the interface's v6 addresses ask for the ip6tables rules.
+            Invoke-Gateway $gwG.name 'ip6tables -w -t nat -S WGADMIN-NAT-wg17' | Should -Contain '-A WGADMIN-NAT-wg17 -o eth0 -j MASQUERADE'
+        }
+        finally {
+            $null = Set-WgNat -ComputerName $gwG.name @ssh -Name wg17 -Remove -Confirm:$false -ErrorAction Continue
+            $null = ip netns exec $hostG.namespace ip -6 route replace $f6.LanPrefix via $g6.LanGateway
+        }
+        Test-Ping $hostF.namespace $hostG6 | Should -BeTrue
+        Invoke-Gateway $gwG.name 'ip6tables -w -t nat -S' | Should -Not -Match 'WGADMIN-NAT-wg17'
+    }
+
     It 'warns when the far end''s endpoint lies inside its own AllowedIPs, where the tunnel''s packets loop' {
         # What gw-ag learned before the lab gave the gateways a WAN source address: af's LAN address
         # as its endpoint. af's real packets are dropped meanwhile, or ag would roam straight back.
