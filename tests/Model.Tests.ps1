@@ -33,6 +33,9 @@ Describe 'New-WgPeer' {
             $null = New-WgPeer -PublicKey $pair.PublicKey @case -WarningVariable none -WarningAction SilentlyContinue
             @($none).Count | Should -Be 0 -Because "$($case.Endpoint) with $($case.AllowedIPs -join ', ')"
         }
+        # No AllowedIPs at all (a row whose column is empty): the peer as before, no warning.
+        (New-WgPeer -PublicKey $pair.PublicKey -AllowedIPs $null -Endpoint 198.51.100.2:10086 -WarningVariable none -WarningAction SilentlyContinue).AllowedIPs.Count | Should -Be 0
+        @($none).Count | Should -Be 0
     }
 
     It 'takes the public key as a base64 string and an IPv6 endpoint in brackets' {

@@ -5,7 +5,8 @@
 # endpoint for ab and only answers, so it never roams ab to its new address by itself. Then ac's
 # public address moves (Set-WgLabPublicAddress: the NAT router answers on a new address only), the
 # name follows, and Sync-WgEndpoint, or the timer Set-WgInterface -ReresolveEndpoint installed,
-# brings the tunnel back; the delays are written to out/lab/results/endpoint.json.
+# brings the tunnel back; the delays are written to out/lab-endpoint.json (beside the lab's
+# folder, which Stop-WgLab empties).
 
 BeforeDiscovery {
     $script:labReady = $env:WGADMIN_LAB_OUTPUT -and (Test-Path (Join-Path $env:WGADMIN_LAB_OUTPUT 'lab.json'))

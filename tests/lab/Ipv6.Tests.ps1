@@ -50,9 +50,12 @@ Describe 'A dual-stack site-to-site on the lab gateways' -Tag 'Lab' -Skip:(-not 
 
     AfterAll {
         # Pester never runs a skipped block's AfterAll, and BeforeDiscovery's variables are gone by now.
-        Remove-WgInterface -ComputerName $gwF.name, $gwG.name @ssh -Name wg17 -Confirm:$false -ErrorAction Continue | Out-Null
-        $null = ip netns exec $hostF.namespace ip route del $siteG.lanPrefix 2>$null
-        $null = ip netns exec $hostG.namespace ip route del $siteF.lanPrefix 2>$null
+        # A BeforeAll that failed in Add-WgLabIpv6 set none of these: Remove-WgLabIpv6 must still run.
+        if ($gwF -and $gwG) { Remove-WgInterface -ComputerName $gwF.name, $gwG.name @ssh -Name wg17 -Confirm:$false -ErrorAction Continue | Out-Null }
+        if ($hostF -and $hostG) {
+            $null = ip netns exec $hostF.namespace ip route del $siteG.lanPrefix 2>$null
+            $null = ip netns exec $hostG.namespace ip route del $siteF.lanPrefix 2>$null
+        }
         Remove-WgLabIpv6 -Site af, ag
     }
 

@@ -67,7 +67,7 @@ public sealed class NewWgPeerCommand : WgCmdlet
             WriteWgErrors(new WgException(errors), Name ?? (object)publicKey!, ErrorCategory.InvalidArgument);
             return;
         }
-        if (EndpointLoop.Find(endpoint, allowedIPs!) is { } inside)
+        if (EndpointLoop.Find(endpoint, peer.AllowedIPs) is { } inside)
             WriteWarning($"The endpoint {Quote.Value(endpoint!.ToString())} lies inside the peer's AllowedIPs {Quote.Value(inside.ToString())}: wg-quick routes that prefix into the tunnel, so the packets to the endpoint would loop back into it unless a more specific route keeps them off it. ({WgErrorId.EndpointInsideAllowedIPs})");
         WriteObject(peer);
     }
