@@ -938,6 +938,65 @@ function Stop-WgLabLanMachine {
 
 #endregion
 
+# What Add-WgLabIpv6 makes and Remove-WgLabIpv6 takes away, as one ordered list of steps (a
+# namespace; the `ip` arguments, or the sysctl setting, that make it and those that undo it), so
+# the two cannot drift apart; and the object Add-WgLabIpv6 returns per site. An unknown site is an
+# error, or with -SkipUnknown left out (Remove cleans up whatever it is given).
+function Get-WgLabIpv6Plan([object] $Lab, [string[]] $Site, [switch] $SkipUnknown) {
+    $internet = ($Lab.hosts | Where-Object role -EQ 'internet').namespace
+    $ops = ($Lab.hosts | Where-Object role -EQ 'ops').namespace
+    $steps = [Collections.Generic.List[object]]::new()
+    function Addr([string] $Namespace, [string] $Address, [string] $Device) {
+        $steps.Add([pscustomobject]@{ Namespace = $Namespace; Make = @('-6', 'addr', 'add', $Address, 'dev', $Device, 'nodad'); Undo = @('-6', 'addr', 'del', $Address, 'dev', $Device) })
+    }
+    function Route([string] $Namespace, [string] $To, [string] $Via, [string[]] $Extra = @()) {
+        $steps.Add([pscustomobject]@{ Namespace = $Namespace; Make = @('-6', 'route', 'replace', $To, 'via', $Via) + $Extra; Undo = @('-6', 'route', 'del', $To, 'via', $Via) })
+    }
+    function Sysctl([string] $Namespace, [string] $Setting, [string] $Reset) {
+        $steps.Add([pscustomobject]@{ Namespace = $Namespace; Sysctl = $Setting; Reset = $Reset })
+    }
+    Sysctl $internet 'net.ipv6.conf.all.forwarding=1' 'net.ipv6.conf.all.forwarding=0'
+    Addr $internet '2001:db8:ffff::1/64' 'br0'
+    Addr $ops '2001:db8:ffff::2/64' 'eth0'
+    Route $ops '2001:db8::/32' '2001:db8:ffff::1'
+    $sites = foreach ($name in $Site) {
+        $index = [array]::IndexOf(@($Lab.sites.name), $name) + 1
+        if ($index -lt 1) {
+            if ($SkipUnknown) { continue }
+            throw "The lab has no site '$name'."
+        }
+        $record = $Lab.sites[$index - 1]
+        $k = '{0:x}' -f $index
+        $nat = ($Lab.hosts | Where-Object name -EQ $record.nat).namespace
+        $gateway = $Lab.hosts | Where-Object name -EQ $record.gateway
+        Sysctl $nat 'net.ipv6.conf.all.forwarding=1' 'net.ipv6.conf.all.forwarding=0'
+        Addr $nat "2001:db8:ffff::${k}:1/64" 'wan0'
+        Addr $nat "2001:db8:${k}:1::1/64" 'lan0'
+        Route $nat "2001:db8:${k}:2::/64" "2001:db8:${k}:1::2"
+        Route $nat 'default' '2001:db8:ffff::1'
+        Route $internet "2001:db8:${k}::/48" "2001:db8:ffff::${k}:1"
+        Sysctl $gateway.namespace 'net.ipv6.conf.eth0.disable_ipv6=0' $null
+        Addr $gateway.namespace "2001:db8:${k}:1::2/64" 'eth0'
+        Addr $gateway.namespace "2001:db8:${k}:2::1/64" 'eth0'
+        # The WAN address as the source of what the gateway sends out: left to itself, Linux may pick
+        # the LAN one (both are on eth0), the far gateway then learns an endpoint inside its own
+        # AllowedIPs, and its replies loop through the tunnel.
+        Route $gateway.namespace 'default' "2001:db8:${k}:1::1" @('src', "2001:db8:${k}:1::2")
+        $number = 0
+        $hosts = foreach ($hostName in $record.lanHosts) {
+            $lanHost = $Lab.hosts | Where-Object name -EQ $hostName
+            $number++
+            Addr $lanHost.namespace "2001:db8:${k}:2::10$number/64" 'eth0'
+            [pscustomobject]@{ Name = $lanHost.name; Namespace = $lanHost.namespace; Address = "2001:db8:${k}:2::10$number" }
+        }
+        [pscustomobject]@{
+            Site = $name; Gateway = $gateway.name; WanAddress = "2001:db8:${k}:1::2"
+            LanPrefix = "2001:db8:${k}:2::/64"; LanGateway = "2001:db8:${k}:2::1"; LanHosts = @($hosts)
+        }
+    }
+    [pscustomobject]@{ Steps = $steps.ToArray(); Sites = @($sites) }
+}
+
 <#
 .SYNOPSIS
     Gives sites of the running lab IPv6 as a cloud gives it: a globally routed address, no NAT66.
@@ -958,53 +1017,17 @@ function Add-WgLabIpv6 {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [string[]] $Site)
     Assert-WgLabHost
-    $lab = Get-WgLabState
-    $internet = $lab.hosts | Where-Object role -EQ 'internet'
-    $ops = $lab.hosts | Where-Object role -EQ 'ops'
-    function Run([string] $Namespace, [string[]] $Command) {
-        $output = ip -n $Namespace @Command 2>&1
-        if ($LASTEXITCODE -ne 0 -and "$output" -notmatch 'File exists|already assigned') { throw "ip -n $Namespace $($Command -join ' '): $output" }
-    }
-    function Sysctl([string] $Namespace, [string] $Setting) {
-        $output = ip netns exec $Namespace sysctl -qw $Setting 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "sysctl $Setting in ${Namespace}: $output" }
-    }
-    Sysctl $internet.namespace 'net.ipv6.conf.all.forwarding=1'
-    Run $internet.namespace @('-6', 'addr', 'add', '2001:db8:ffff::1/64', 'dev', 'br0', 'nodad')
-    Run $ops.namespace @('-6', 'addr', 'add', '2001:db8:ffff::2/64', 'dev', 'eth0', 'nodad')
-    Run $ops.namespace @('-6', 'route', 'replace', '2001:db8::/32', 'via', '2001:db8:ffff::1')
-    foreach ($name in $Site) {
-        $index = [array]::IndexOf(@($lab.sites.name), $name) + 1
-        if ($index -lt 1) { throw "The lab has no site '$name'." }
-        $record = $lab.sites[$index - 1]
-        $k = '{0:x}' -f $index
-        $nat = $lab.hosts | Where-Object name -EQ $record.nat
-        $gateway = $lab.hosts | Where-Object name -EQ $record.gateway
-        Sysctl $nat.namespace 'net.ipv6.conf.all.forwarding=1'
-        Run $nat.namespace @('-6', 'addr', 'add', "2001:db8:ffff::${k}:1/64", 'dev', 'wan0', 'nodad')
-        Run $nat.namespace @('-6', 'addr', 'add', "2001:db8:${k}:1::1/64", 'dev', 'lan0', 'nodad')
-        Run $nat.namespace @('-6', 'route', 'replace', "2001:db8:${k}:2::/64", 'via', "2001:db8:${k}:1::2")
-        Run $nat.namespace @('-6', 'route', 'replace', 'default', 'via', '2001:db8:ffff::1')
-        Run $internet.namespace @('-6', 'route', 'replace', "2001:db8:${k}::/48", 'via', "2001:db8:ffff::${k}:1")
-        Sysctl $gateway.namespace 'net.ipv6.conf.eth0.disable_ipv6=0'
-        Run $gateway.namespace @('-6', 'addr', 'add', "2001:db8:${k}:1::2/64", 'dev', 'eth0', 'nodad')
-        Run $gateway.namespace @('-6', 'addr', 'add', "2001:db8:${k}:2::1/64", 'dev', 'eth0', 'nodad')
-        # The WAN address as the source of what the gateway sends out: left to itself, Linux may pick
-        # the LAN one (both are on eth0), the far gateway then learns an endpoint inside its own
-        # AllowedIPs, and its replies loop through the tunnel.
-        Run $gateway.namespace @('-6', 'route', 'replace', 'default', 'via', "2001:db8:${k}:1::1", 'src', "2001:db8:${k}:1::2")
-        $number = 0
-        $hosts = foreach ($hostName in $record.lanHosts) {
-            $lanHost = $lab.hosts | Where-Object name -EQ $hostName
-            $number++
-            Run $lanHost.namespace @('-6', 'addr', 'add', "2001:db8:${k}:2::10$number/64", 'dev', 'eth0', 'nodad')
-            [pscustomobject]@{ Name = $lanHost.name; Namespace = $lanHost.namespace; Address = "2001:db8:${k}:2::10$number" }
+    $plan = Get-WgLabIpv6Plan (Get-WgLabState) $Site
+    foreach ($step in $plan.Steps) {
+        if ($step.PSObject.Properties['Sysctl']) {
+            $output = ip netns exec $step.Namespace sysctl -qw $step.Sysctl 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "sysctl $($step.Sysctl) in $($step.Namespace): $output" }
+            continue
         }
-        [pscustomobject]@{
-            Site = $name; Gateway = $gateway.name; WanAddress = "2001:db8:${k}:1::2"
-            LanPrefix = "2001:db8:${k}:2::/64"; LanGateway = "2001:db8:${k}:2::1"; LanHosts = @($hosts)
-        }
+        $output = ip -n $step.Namespace @($step.Make) 2>&1
+        if ($LASTEXITCODE -ne 0 -and "$output" -notmatch 'File exists|already assigned') { throw "ip -n $($step.Namespace) $($step.Make -join ' '): $output" }
     }
+    $plan.Sites
 }
 
 <#
@@ -1017,37 +1040,12 @@ function Remove-WgLabIpv6 {
     [CmdletBinding()]
     param([Parameter(Mandatory)] [string[]] $Site)
     Assert-WgLabHost
-    $lab = Get-WgLabState
-    $internet = $lab.hosts | Where-Object role -EQ 'internet'
-    $ops = $lab.hosts | Where-Object role -EQ 'ops'
-    function Quiet([string] $Namespace, [string[]] $Command) { $null = ip -n $Namespace @Command 2>&1 }
-    foreach ($name in $Site) {
-        $index = [array]::IndexOf(@($lab.sites.name), $name) + 1
-        if ($index -lt 1) { continue }
-        $record = $lab.sites[$index - 1]
-        $k = '{0:x}' -f $index
-        $nat = $lab.hosts | Where-Object name -EQ $record.nat
-        $gateway = $lab.hosts | Where-Object name -EQ $record.gateway
-        $number = 0
-        foreach ($hostName in $record.lanHosts) {
-            $lanHost = $lab.hosts | Where-Object name -EQ $hostName
-            $number++
-            Quiet $lanHost.namespace @('-6', 'addr', 'del', "2001:db8:${k}:2::10$number/64", 'dev', 'eth0')
-        }
-        Quiet $gateway.namespace @('-6', 'route', 'del', 'default', 'via', "2001:db8:${k}:1::1")
-        Quiet $gateway.namespace @('-6', 'addr', 'del', "2001:db8:${k}:2::1/64", 'dev', 'eth0')
-        Quiet $gateway.namespace @('-6', 'addr', 'del', "2001:db8:${k}:1::2/64", 'dev', 'eth0')
-        Quiet $internet.namespace @('-6', 'route', 'del', "2001:db8:${k}::/48")
-        Quiet $nat.namespace @('-6', 'route', 'del', "2001:db8:${k}:2::/64")
-        Quiet $nat.namespace @('-6', 'route', 'del', 'default', 'via', '2001:db8:ffff::1')
-        Quiet $nat.namespace @('-6', 'addr', 'del', "2001:db8:${k}:1::1/64", 'dev', 'lan0')
-        Quiet $nat.namespace @('-6', 'addr', 'del', "2001:db8:ffff::${k}:1/64", 'dev', 'wan0')
-        $null = ip netns exec $nat.namespace sysctl -qw net.ipv6.conf.all.forwarding=0 2>&1
+    $steps = (Get-WgLabIpv6Plan (Get-WgLabState) $Site -SkipUnknown).Steps
+    [array]::Reverse($steps)
+    foreach ($step in $steps) {
+        if (-not $step.PSObject.Properties['Sysctl']) { $null = ip -n $step.Namespace @($step.Undo) 2>&1 }
+        elseif ($step.Reset) { $null = ip netns exec $step.Namespace sysctl -qw $step.Reset 2>&1 }
     }
-    Quiet $ops.namespace @('-6', 'route', 'del', '2001:db8::/32')
-    Quiet $ops.namespace @('-6', 'addr', 'del', '2001:db8:ffff::2/64', 'dev', 'eth0')
-    Quiet $internet.namespace @('-6', 'addr', 'del', '2001:db8:ffff::1/64', 'dev', 'br0')
-    $null = ip netns exec $internet.namespace sysctl -qw net.ipv6.conf.all.forwarding=0 2>&1
 }
 
 Export-ModuleMember -Function Start-WgLab, Stop-WgLab, Get-WgLab, Restart-WgLabGateway, Stop-WgLabGateway, Start-WgLabGateway, Set-WgLabPublicAddress, Invoke-WgLabCommand, Get-WgLabDebianMirror, Start-WgLabLanMachine, Restart-WgLabLanMachine, Stop-WgLabLanMachine, Add-WgLabContainerNetwork, Remove-WgLabContainerNetwork, Start-WgLabPingStream, Get-WgLabPingLoss, Add-WgLabIpv6, Remove-WgLabIpv6, Install-WgLabFirewall, Remove-WgLabFirewall

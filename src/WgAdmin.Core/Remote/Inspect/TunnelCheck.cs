@@ -12,9 +12,9 @@ public static class TunnelCheck
     public static IReadOnlyList<WgTunnelTestResult> Evaluate(TunnelProbeOutput probe, string computerName, string interfaceName, TunnelCheckOptions options, double durationSeconds = 0)
     {
         var names = PeerNames(probe.ConfigText, interfaceName);
-        var tunnelNets = probe.LiveAddresses.Select(a => WgPrefix.TryParse(a, out var p) ? p.ToNetwork() : (WgPrefix?)null).OfType<WgPrefix>().ToArray();
+        var tunnelNets = Prefixes(probe.LiveAddresses).Select(p => p.ToNetwork()).ToArray();
         var peers = probe.After.Count > 0 ? probe.After : probe.LivePeers;
-        var farPrefixes = peers.SelectMany(p => p.AllowedIPs).Select(a => WgPrefix.TryParse(a, out var p) ? p : (WgPrefix?)null).OfType<WgPrefix>()
+        var farPrefixes = Prefixes(peers.SelectMany(p => p.AllowedIPs))
             .Where(p => p.Length > 0 && !tunnelNets.Any(n => n.Family == p.Family && n.Length <= p.Length && n.Contains(p.Address))).ToArray();
 
         var common = new List<string>();
@@ -56,6 +56,10 @@ public static class TunnelCheck
         ComputerName = computerName, InterfaceName = interfaceName, Kind = "Interface", Passed = false,
         Reasons = new[] { reason }, DurationSeconds = durationSeconds,
     };
+
+    /// <summary>The prefixes among what the gateway printed; anything else is left out.</summary>
+    private static IEnumerable<WgPrefix> Prefixes(IEnumerable<string> texts) =>
+        texts.Select(t => WgPrefix.TryParse(t, out var p) ? p : (WgPrefix?)null).OfType<WgPrefix>();
 
     private static void InterfaceChecks(TunnelProbeOutput probe, string name, IReadOnlyList<WgPrefix> farPrefixes, List<string> reasons, List<string> warnings)
     {
@@ -135,7 +139,7 @@ public static class TunnelCheck
         }
 
         if (WgEndpoint.TryParse(after.Endpoint, out var liveEndpoint)
-            && EndpointLoop.Find(liveEndpoint, after.AllowedIPs.Select(a => WgPrefix.TryParse(a, out var p) ? p : (WgPrefix?)null).OfType<WgPrefix>()) is { } loop)
+            && EndpointLoop.Find(liveEndpoint, Prefixes(after.AllowedIPs)) is { } loop)
             warnings.Add($"{label}'s endpoint {after.Endpoint} lies inside its AllowedIPs {loop}: unless a more specific route keeps it off {interfaceName}, the tunnel's own packets to it loop back into {interfaceName} (the far gateway sent from an address in that prefix; give it a source outside, such as its WAN address)");
 
         // Transfer counters must grow while the probe runs.
